@@ -1,0 +1,45 @@
+# kaleido: two commands do all set-up on a fresh Debian 12 machine.
+#   make run    install missing packages, build, draw the Mandelbrot set
+#   make test   install missing packages, build, run the whole test suite
+# Options: SANITIZE=address,undefined builds everything with sanitizers (in
+# build-sanitize/); JOBS=N sets build parallelism (default 2).
+
+JOBS     ?= 2
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+BUILD    ?= build
+else
+BUILD    ?= build-sanitize
+endif
+LLVM_DIR := /usr/lib/llvm-22/lib/cmake/llvm
+
+.PHONY: all deps configure build run test check-lit check-unit bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja: CMakeLists.txt | deps
+	cmake -G Ninja -S . -B $(BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+	  -DLLVM_DIR=$(LLVM_DIR) -DKALEIDO_SANITIZE=$(SANITIZE)
+
+configure: $(BUILD)/build.ninja
+
+build: deps configure
+	ninja -C $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/bin/kaleido examples/mandelbrot.ks
+
+test: build
+	ninja -C $(BUILD) -j$(JOBS) check
+
+bench: build
+	KALEIDO_BENCH_DEPS=1 scripts/install-deps
+	bench/run
+
+clean:
+	rm -rf build build-sanitize

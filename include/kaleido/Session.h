@@ -1,0 +1,171 @@
+//===- kaleido/Session.h - The embeddable Kaleidoscope JIT -------*- C++ -*-===//
+//
+// Part of kaleido. Public API.
+//
+// A Session is one Kaleidoscope world: its LLVM context, its function and
+// operator tables and its JIT. Sessions share nothing, so several can live
+// side by side in one process. A session is not thread-safe: use it from one
+// thread at a time.
+//
+//   auto S = cantFail(kaleido::Session::create());   // see create() for errors
+//   if (auto Err = S->run("def sq(x) x*x;", "<example>"))
+//     ...;                                           // diagnostics went to
+//                                                    // Options.OnDiagnostic
+//   auto Sq = S->lookup<double(double)>("sq");       // Expected<double(*)(double)>
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_SESSION_H
+#define KALEIDO_SESSION_H
+
+#include "kaleido/Diagnostic.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <type_traits>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace kaleido {
+
+/// How function bodies are turned into machine code.
+enum class JITMode {
+  /// Default. A function's body is generated, optimised and compiled the first
+  /// time it is called; until then it costs its AST and a table entry.
+  Lazy,
+  /// Every definition is compiled as soon as it is read. Calls still go through
+  /// the same stubs, so redefinition behaves exactly as in Lazy mode.
+  Eager,
+};
+
+/// What Session::emit prints instead of running the program.
+enum class EmitKind {
+  Tokens, ///< One token per line with its location.
+  AST,    ///< The syntax tree of every top-level item.
+  LLVM,   ///< One LLVM IR module for the whole input (runnable by lli).
+  Asm,    ///< Native assembly for that module.
+};
+
+/// One function compiled by the JIT (see SessionOptions::OnCompile).
+struct CompileEvent {
+  /// The Kaleidoscope name; top-level expressions are "<expr@LINE:COL>".
+  std::string Name;
+  unsigned OptLevel = 0;
+  /// Wall time from IR generation to linked machine code.
+  double Seconds = 0;
+};
+
+/// Counters kept by a session; see Session::getStats.
+struct SessionStats {
+  /// Named functions that received a body (a redefinition counts again).
+  uint64_t FunctionsDefined = 0;
+  /// Named function bodies compiled to machine code.
+  uint64_t FunctionsCompiled = 0;
+  /// Top-level expressions compiled and run.
+  uint64_t ExpressionsRun = 0;
+  /// Wall time spent generating, optimising, compiling and linking code,
+  /// top-level expressions included.
+  double CompileSeconds = 0;
+};
+
+struct SessionOptions {
+  /// Optimisation level, 0 to 3. Every level gives bit-identical results.
+  unsigned OptLevel = 2;
+  JITMode Mode = JITMode::Lazy;
+  /// If false (the default) `extern` reaches only the runtime (putchard,
+  /// printd) and the C math library. If true it reaches every symbol of the
+  /// process, which lets a program call anything (abort, system, ...): unsafe.
+  bool AllowHostSymbols = false;
+  /// Receives every diagnostic. If empty, diagnostics are dropped and only the
+  /// summary Error reaches the caller.
+  DiagnosticHandler OnDiagnostic;
+  /// Receives the bytes the program writes with putchard/printd. If empty they
+  /// go to the process's standard output.
+  std::function<void(llvm::StringRef)> OnOutput;
+  /// Called with the value of each top-level expression after it ran.
+  std::function<void(double)> OnResult;
+  /// Called each time a function is compiled (for tracing laziness).
+  std::function<void(const CompileEvent &)> OnCompile;
+};
+
+class Session {
+public:
+  /// Creates a session for the host process. Fails if the host's target cannot
+  /// be JIT-compiled for, or if Options.OptLevel is above 3.
+  static llvm::Expected<std::unique_ptr<Session>>
+  create(SessionOptions Options = {});
+
+  ~Session();
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+
+  /// Reads, checks and runs each top-level item of Source in order: a `def`
+  /// (re)defines a function, an `extern` declares one, an expression is
+  /// compiled and run at once. Stops at the first item that fails and returns a
+  /// SessionError; definitions made before it are kept. BufferName appears in
+  /// diagnostics ("file.ks:3:7: error: ...").
+  llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
+
+  /// Whether Source ends inside an unfinished top-level item (an open paren, a
+  /// `def` without a body, ...), so a REPL should read another line before
+  /// calling run(). Runs nothing and reports nothing.
+  bool needsMoreInput(llvm::StringRef Source) const;
+
+  /// Prints a stage of compilation for Source instead of running it. The
+  /// definitions it reads are recorded (so later input can call them), but no
+  /// code runs. Errors as for run().
+  llvm::Error emit(llvm::StringRef Source, llvm::StringRef BufferName,
+                   EmitKind Kind, llvm::raw_ostream &OS);
+
+  /// Calls the function Name with Args under the session's runtime guard: a
+  /// runtime error becomes a SessionError instead of ending the process.
+  llvm::Expected<double> call(llvm::StringRef Name,
+                              llvm::ArrayRef<double> Args);
+
+  /// Returns the permanent address of function Name as a typed pointer. The
+  /// pointer stays valid for the life of the session, also across
+  /// redefinitions of Name. Fails if Name is not declared or if its number of
+  /// parameters differs from FnT's. FnT must be double(double, ...).
+  ///
+  /// Misuse: calling the pointer bypasses the runtime guard of call(); a
+  /// runtime error inside it (an unresolved extern, a failed compile) is then
+  /// reported on stderr and ends the process.
+  template <typename FnT> llvm::Expected<FnT *> lookup(llvm::StringRef Name) {
+    static_assert(IsDoubleFunction<FnT>::value,
+                  "Kaleidoscope functions take and return doubles");
+    auto Addr = lookupAddress(Name, IsDoubleFunction<FnT>::Arity);
+    if (!Addr)
+      return Addr.takeError();
+    return reinterpret_cast<FnT *>(static_cast<uintptr_t>(*Addr));
+  }
+
+  /// Counters for laziness and compile time.
+  SessionStats getStats() const;
+
+private:
+  class Impl;
+  explicit Session(std::unique_ptr<Impl> P);
+
+  llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name,
+                                         unsigned Arity);
+
+  template <typename T> struct IsDoubleFunction : std::false_type {};
+  template <typename... Args>
+  struct IsDoubleFunction<double(Args...)>
+      : std::bool_constant<(std::is_same_v<Args, double> && ...)> {
+    static constexpr unsigned Arity = sizeof...(Args);
+  };
+
+  std::unique_ptr<Impl> P;
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_SESSION_H

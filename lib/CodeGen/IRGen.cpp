@@ -1,0 +1,259 @@
+//===- IRGen.cpp - Lowers the checked AST to LLVM IR ----------------------===//
+//
+// Part of kaleido. Every variable (parameters, `for` and `var` names) lives in
+// an alloca in the entry block, as the tutorial's chapter 7 does; SROA turns
+// them into SSA values at -O1 and above. Semantics fixed here:
+//   * `if c` and the `for` end test take the branch when c is ordered and not
+//     equal to 0.0 (so NaN counts as false);
+//   * `a < b` is an unordered less-than (NaN operands give 1.0), as in the
+//     tutorial;
+//   * a `for` loop tests its end condition before every iteration.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CodeGen/IRGen.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Module.h"
+
+using namespace kaleido;
+using namespace llvm;
+
+namespace {
+
+class FunctionEmitter {
+public:
+  FunctionEmitter(const FunctionAST &F, Function *Fn)
+      : F(F), Fn(Fn), Ctx(Fn->getContext()), B(Ctx),
+        DoubleTy(Type::getDoubleTy(Ctx)) {}
+
+  void emit() {
+    BasicBlock *Entry = BasicBlock::Create(Ctx, "entry", Fn);
+    B.SetInsertPoint(Entry);
+    unsigned I = 0;
+    for (Argument &A : Fn->args()) {
+      const std::string &Name = F.Proto.Params[I++];
+      A.setName(Name);
+      AllocaInst *Slot = createSlot(Name);
+      B.CreateStore(&A, Slot);
+      Params.push_back(Slot);
+      Scope.push_back({Name, Slot});
+    }
+    // Self tail calls branch back here, after the parameters are stored.
+    Top = BasicBlock::Create(Ctx, "top", Fn);
+    B.CreateBr(Top);
+    B.SetInsertPoint(Top);
+    if (Value *V = emitExpr(*F.Body, /*Tail=*/true))
+      B.CreateRet(V);
+  }
+
+private:
+  AllocaInst *createSlot(StringRef Name) {
+    BasicBlock &Entry = Fn->getEntryBlock();
+    IRBuilder<> EntryB(&Entry, Entry.begin());
+    return EntryB.CreateAlloca(DoubleTy, nullptr, Name + ".addr");
+  }
+
+  AllocaInst *lookup(StringRef Name) const {
+    for (auto It = Scope.rbegin(); It != Scope.rend(); ++It)
+      if (It->first == Name)
+        return It->second;
+    llvm_unreachable("Sema lets no unknown variable through");
+  }
+
+  Value *isTrue(Value *V, const Twine &Name) {
+    return B.CreateFCmpONE(V, ConstantFP::get(DoubleTy, 0.0), Name);
+  }
+
+  /// Emits E. Returns its value, or null if control does not continue past it
+  /// (a self tail call jumped back to the top).
+  Value *emitExpr(const Expr &E, bool Tail) {
+    switch (E.getKind()) {
+    case Expr::Kind::Number:
+      return ConstantFP::get(DoubleTy, cast<NumberExpr>(E).getValue());
+    case Expr::Kind::Variable: {
+      auto &V = cast<VariableExpr>(E);
+      return B.CreateLoad(DoubleTy, lookup(V.getName()), V.getName());
+    }
+    case Expr::Kind::Assign: {
+      auto &A = cast<AssignExpr>(E);
+      Value *Val = emitExpr(A.getValue(), false);
+      B.CreateStore(Val, lookup(A.getName()));
+      return Val;
+    }
+    case Expr::Kind::Unary: {
+      auto &U = cast<UnaryExpr>(E);
+      const Expr *Args[] = {&U.getOperand()};
+      return emitCall(operatorFunctionName(false, U.getOp()), Args, Tail);
+    }
+    case Expr::Kind::Binary:
+      return emitBinary(cast<BinaryExpr>(E), Tail);
+    case Expr::Kind::Call: {
+      auto &C = cast<CallExpr>(E);
+      SmallVector<const Expr *, 8> Args;
+      for (const ExprPtr &A : C.getArgs())
+        Args.push_back(A.get());
+      return emitCall(C.getCallee(), Args, Tail);
+    }
+    case Expr::Kind::If:
+      return emitIf(cast<IfExpr>(E), Tail);
+    case Expr::Kind::For:
+      return emitFor(cast<ForExpr>(E));
+    case Expr::Kind::Var:
+      return emitVar(cast<VarExpr>(E), Tail);
+    }
+    llvm_unreachable("unknown expression kind");
+  }
+
+  Value *emitBinary(const BinaryExpr &E, bool Tail) {
+    char Op = E.getOp();
+    if (Op != '+' && Op != '-' && Op != '*' && Op != '<') {
+      const Expr *Args[] = {&E.getLHS(), &E.getRHS()};
+      return emitCall(operatorFunctionName(true, Op), Args, Tail);
+    }
+    Value *L = emitExpr(E.getLHS(), false);
+    Value *R = emitExpr(E.getRHS(), false);
+    switch (Op) {
+    case '+':
+      return B.CreateFAdd(L, R, "add");
+    case '-':
+      return B.CreateFSub(L, R, "sub");
+    case '*':
+      return B.CreateFMul(L, R, "mul");
+    default:
+      return B.CreateUIToFP(B.CreateFCmpULT(L, R, "cmp"), DoubleTy, "lt");
+    }
+  }
+
+  Value *emitCall(const std::string &Callee, ArrayRef<const Expr *> Args,
+                  bool Tail) {
+    SmallVector<Value *, 8> Vals;
+    for (const Expr *A : Args)
+      Vals.push_back(emitExpr(*A, false));
+
+    bool Self = !F.IsTopLevel && Callee == F.Proto.Name;
+    if (Self && Tail) {
+      // A self tail call: rebind the parameters and start over. All arguments
+      // are evaluated before any parameter is overwritten.
+      for (size_t I = 0; I < Vals.size(); ++I)
+        B.CreateStore(Vals[I], Params[I]);
+      B.CreateBr(Top);
+      return nullptr;
+    }
+
+    Function *Target = Self ? Fn : declare(Callee, Vals.size());
+    CallInst *Call = B.CreateCall(Target, Vals, "call");
+    Call->addFnAttr(Attribute::NoBuiltin);
+    return Call;
+  }
+
+  Function *declare(StringRef Name, size_t Arity) {
+    Module &M = *Fn->getParent();
+    if (Function *Existing = M.getFunction(Name))
+      return Existing;
+    SmallVector<Type *, 8> ParamTys(Arity, DoubleTy);
+    auto *FT = FunctionType::get(DoubleTy, ParamTys, false);
+    return Function::Create(FT, Function::ExternalLinkage, Name, M);
+  }
+
+  Value *emitIf(const IfExpr &E, bool Tail) {
+    Value *Cond = isTrue(emitExpr(E.getCond(), false), "ifcond");
+    BasicBlock *ThenBB = BasicBlock::Create(Ctx, "then", Fn);
+    BasicBlock *ElseBB = BasicBlock::Create(Ctx, "else", Fn);
+    BasicBlock *MergeBB = BasicBlock::Create(Ctx, "ifcont");
+    B.CreateCondBr(Cond, ThenBB, ElseBB);
+
+    SmallVector<std::pair<Value *, BasicBlock *>, 2> Incoming;
+    for (auto [Block, Arm] : {std::pair{ThenBB, &E.getThen()},
+                              std::pair{ElseBB, &E.getElse()}}) {
+      B.SetInsertPoint(Block);
+      if (Value *V = emitExpr(*Arm, Tail)) {
+        Incoming.push_back({V, B.GetInsertBlock()});
+        B.CreateBr(MergeBB);
+      }
+    }
+    if (Incoming.empty()) {
+      // Both arms were self tail calls; nothing continues from here.
+      delete MergeBB;
+      return nullptr;
+    }
+    MergeBB->insertInto(Fn);
+    B.SetInsertPoint(MergeBB);
+    if (Incoming.size() == 1)
+      return Incoming[0].first;
+    PHINode *Phi = B.CreatePHI(DoubleTy, 2, "iftmp");
+    for (auto [V, BB] : Incoming)
+      Phi->addIncoming(V, BB);
+    return Phi;
+  }
+
+  Value *emitFor(const ForExpr &E) {
+    Value *Start = emitExpr(E.getStart(), false);
+    AllocaInst *Slot = createSlot(E.getVarName());
+    B.CreateStore(Start, Slot);
+    Scope.push_back({E.getVarName(), Slot});
+
+    BasicBlock *CondBB = BasicBlock::Create(Ctx, "loopcond", Fn);
+    BasicBlock *BodyBB = BasicBlock::Create(Ctx, "loop", Fn);
+    BasicBlock *AfterBB = BasicBlock::Create(Ctx, "afterloop", Fn);
+    B.CreateBr(CondBB);
+
+    B.SetInsertPoint(CondBB);
+    Value *Continue = isTrue(emitExpr(E.getEnd(), false), "loopcond");
+    B.CreateCondBr(Continue, BodyBB, AfterBB);
+
+    B.SetInsertPoint(BodyBB);
+    emitExpr(E.getBody(), false);
+    Value *Step = E.getStep() ? emitExpr(*E.getStep(), false)
+                              : ConstantFP::get(DoubleTy, 1.0);
+    Value *Cur = B.CreateLoad(DoubleTy, Slot, E.getVarName());
+    B.CreateStore(B.CreateFAdd(Cur, Step, "nextvar"), Slot);
+    B.CreateBr(CondBB);
+
+    B.SetInsertPoint(AfterBB);
+    Scope.pop_back();
+    return ConstantFP::get(DoubleTy, 0.0);
+  }
+
+  Value *emitVar(const VarExpr &E, bool Tail) {
+    size_t Depth = Scope.size();
+    for (const VarExpr::Binding &Bd : E.getBindings()) {
+      Value *Init = Bd.Init ? emitExpr(*Bd.Init, false)
+                            : ConstantFP::get(DoubleTy, 0.0);
+      AllocaInst *Slot = createSlot(Bd.Name);
+      B.CreateStore(Init, Slot);
+      Scope.push_back({Bd.Name, Slot});
+    }
+    Value *V = emitExpr(E.getBody(), Tail);
+    Scope.resize(Depth);
+    return V;
+  }
+
+  const FunctionAST &F;
+  Function *Fn;
+  LLVMContext &Ctx;
+  IRBuilder<> B;
+  Type *DoubleTy;
+  BasicBlock *Top = nullptr;
+  SmallVector<AllocaInst *, 8> Params;
+  std::vector<std::pair<StringRef, AllocaInst *>> Scope;
+};
+
+} // namespace
+
+Function *kaleido::emitFunction(const FunctionAST &F, StringRef BodyName,
+                                Module &M) {
+  Type *DoubleTy = Type::getDoubleTy(M.getContext());
+  Function *Fn = M.getFunction(BodyName);
+  if (!Fn) {
+    SmallVector<Type *, 8> ParamTys(F.Proto.Params.size(), DoubleTy);
+    Fn = Function::Create(FunctionType::get(DoubleTy, ParamTys, false),
+                          Function::ExternalLinkage, BodyName, M);
+  }
+  assert(Fn->empty() && "function emitted twice into one module");
+  Fn->addFnAttr(Attribute::NoUnwind);
+  FunctionEmitter(F, Fn).emit();
+  return Fn;
+}

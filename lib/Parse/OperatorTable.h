@@ -1,0 +1,45 @@
+//===- OperatorTable.h - Binary operator precedences -------------*- C++ -*-===//
+//
+// Part of kaleido. The precedence of every binary operator the parser knows.
+// A session owns one; a `def binary...` adds to it once the definition has
+// been accepted, so the operator is usable from the next item on.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_PARSE_OPERATORTABLE_H
+#define KALEIDO_PARSE_OPERATORTABLE_H
+
+#include <array>
+
+namespace kaleido {
+
+class OperatorTable {
+public:
+  static constexpr unsigned MinPrecedence = 1;
+  static constexpr unsigned MaxPrecedence = 100;
+  static constexpr unsigned DefaultUserPrecedence = 30;
+
+  OperatorTable();
+
+  /// The precedence of binary operator C, or 0 if C is not one.
+  unsigned getPrecedence(char C) const {
+    unsigned char U = static_cast<unsigned char>(C);
+    return U < Prec.size() ? Prec[U] : 0;
+  }
+  void setPrecedence(char C, unsigned P) {
+    Prec[static_cast<unsigned char>(C)] = P;
+  }
+
+  /// '=', '<', '+', '-' and '*' cannot be redefined.
+  static bool isBuiltinBinary(char C);
+  /// Characters that can never name an operator: ( ) , ; # and
+  /// anything that starts an identifier or a number.
+  static bool canBeOperator(char C);
+
+private:
+  std::array<unsigned char, 128> Prec{};
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_PARSE_OPERATORTABLE_H

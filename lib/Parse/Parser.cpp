@@ -1,0 +1,499 @@
+//===- Parser.cpp - Recursive-descent parser for Kaleidoscope -------------===//
+//
+// Part of kaleido. Each parse function starts with the grammar rule it
+// parses. Binary expressions use operator-precedence parsing over the
+// session's OperatorTable. The first error in an item is reported and the
+// item is abandoned; the caller decides whether to synchronize and go on.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Parse/Parser.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace kaleido;
+
+namespace {
+/// Counts recursion into nested expressions for the duration of a scope.
+class NestingGuard {
+public:
+  explicit NestingGuard(unsigned &N) : N(N) { ++N; }
+  ~NestingGuard() { --N; }
+
+private:
+  unsigned &N;
+};
+
+std::string locText(SourceLocation L) {
+  return llvm::formatv("{0}:{1}", L.Line, L.Column).str();
+}
+} // namespace
+
+Parser::Parser(llvm::StringRef Source, const OperatorTable &Ops,
+               DiagnosticEngine &Diags)
+    : Lex(Source), Ops(Ops), Diags(Diags) {
+  consume();
+}
+
+std::nullptr_t Parser::error(SourceLocation Loc, const llvm::Twine &Message) {
+  if (!Failed) {
+    Failed = true;
+    ErrorAtEnd = Tok.is(TokenKind::Eof);
+    Diags.error(Loc, Message);
+  }
+  return nullptr;
+}
+
+std::nullptr_t Parser::expected(const llvm::Twine &What) {
+  if (Tok.is(TokenKind::Invalid))
+    return error(Tok.Loc, Tok.Message);
+  return error(Tok.Loc, "expected " + What + ", found " + describe(Tok));
+}
+
+bool Parser::expectClose(char C, char Open, SourceLocation OpenLoc) {
+  if (Tok.isChar(C)) {
+    consume();
+    return true;
+  }
+  expected(llvm::formatv("'{0}' to close '{1}' at {2}", C, Open,
+                         locText(OpenLoc)));
+  return false;
+}
+
+ExprPtr Parser::checkDepth(ExprPtr E) {
+  if (E && E->getDepth() > ParserLimits::MaxDepth)
+    return error(E->getLoc(),
+                 llvm::formatv("expression is nested more than {0} levels "
+                               "deep; split it into smaller functions",
+                               ParserLimits::MaxDepth));
+  return E;
+}
+
+void Parser::synchronize() {
+  while (!Tok.is(TokenKind::Eof)) {
+    if (Tok.isChar(';')) {
+      consume();
+      break;
+    }
+    if (Tok.is(TokenKind::KwDef) || Tok.is(TokenKind::KwExtern))
+      break;
+    consume();
+  }
+  Failed = false;
+}
+
+/// toplevel   ::= definition | external | expression | ';'
+/// definition ::= 'def' prototype expression
+/// external   ::= 'extern' prototype
+Parser::Result Parser::parseItem(TopLevelItem &Out) {
+  Failed = false;
+  ErrorAtEnd = false;
+  while (Tok.isChar(';'))
+    consume();
+  if (Tok.is(TokenKind::Eof))
+    return Result::End;
+
+  if (Tok.is(TokenKind::KwExtern)) {
+    consume();
+    Out.K = TopLevelItem::Kind::Extern;
+    Out.Function = nullptr;
+    Out.Proto = PrototypeAST();
+    return parsePrototype(Out.Proto) && checkItemEnd() ? Result::Item
+                                                       : Result::Error;
+  }
+
+  auto F = std::make_shared<FunctionAST>();
+  if (Tok.is(TokenKind::KwDef)) {
+    consume();
+    if (!parsePrototype(F->Proto))
+      return Result::Error;
+    F->Body = parseExpression();
+    if (!F->Body || !checkItemEnd())
+      return Result::Error;
+    Out.K = TopLevelItem::Kind::Definition;
+    Out.Function = std::move(F);
+    return Result::Item;
+  }
+
+  SourceLocation Loc = Tok.Loc;
+  F->Body = parseExpression();
+  if (!F->Body || !checkItemEnd())
+    return Result::Error;
+  F->IsTopLevel = true;
+  F->Proto.Name = llvm::formatv("<expr@{0}>", locText(Loc)).str();
+  F->Proto.Loc = Loc;
+  Out.K = TopLevelItem::Kind::Expression;
+  Out.Function = std::move(F);
+  return Result::Item;
+}
+
+/// A lexical error right after an item belongs to it: report it before the
+/// item is checked or run.
+bool Parser::checkItemEnd() {
+  if (!Tok.is(TokenKind::Invalid))
+    return true;
+  error(Tok.Loc, Tok.Message);
+  return false;
+}
+
+/// prototype ::= identifier '(' identifier* ')'
+///             | 'binary' CHAR number? '(' identifier identifier ')'
+///             | 'unary' CHAR '(' identifier ')'
+bool Parser::parsePrototype(PrototypeAST &Proto) {
+  Proto.Loc = Tok.Loc;
+  if (Tok.is(TokenKind::Identifier)) {
+    Proto.K = PrototypeAST::Kind::Function;
+    Proto.Name = Tok.Text.str();
+    consume();
+    return parseParams(Proto);
+  }
+  if (!Tok.is(TokenKind::KwBinary) && !Tok.is(TokenKind::KwUnary)) {
+    expected("a function name, 'binary' or 'unary'");
+    return false;
+  }
+
+  bool IsBinary = Tok.is(TokenKind::KwBinary);
+  llvm::StringRef Keyword = IsBinary ? "binary" : "unary";
+  consume();
+  if (!Tok.is(TokenKind::Char) || !OperatorTable::canBeOperator(Tok.getChar())) {
+    expected(llvm::formatv("an operator character after '{0}'", Keyword));
+    return false;
+  }
+  char Op = Tok.getChar();
+  Proto.Loc = Tok.Loc;
+  if (Op == '=' || (IsBinary && OperatorTable::isBuiltinBinary(Op))) {
+    error(Tok.Loc,
+          llvm::formatv("cannot redefine built-in operator '{0}'", Op));
+    return false;
+  }
+  consume();
+  Proto.K = IsBinary ? PrototypeAST::Kind::Binary : PrototypeAST::Kind::Unary;
+  Proto.Name = operatorFunctionName(IsBinary, Op);
+
+  if (IsBinary) {
+    Proto.Precedence = OperatorTable::DefaultUserPrecedence;
+    if (Tok.is(TokenKind::Number)) {
+      double P = Tok.Value;
+      if (P != std::floor(P) || P < OperatorTable::MinPrecedence ||
+          P > OperatorTable::MaxPrecedence) {
+        error(Tok.Loc,
+              llvm::formatv("precedence must be a whole number from {0} to "
+                            "{1}, found '{2}'",
+                            OperatorTable::MinPrecedence,
+                            OperatorTable::MaxPrecedence, Tok.Text));
+        return false;
+      }
+      Proto.Precedence = static_cast<unsigned>(P);
+      consume();
+    }
+  }
+
+  if (!parseParams(Proto))
+    return false;
+  size_t Want = IsBinary ? 2 : 1;
+  if (Proto.Params.size() != Want) {
+    error(Proto.Loc,
+          llvm::formatv("{0} operator '{1}' takes exactly {2} parameter{3}, "
+                        "but {4} {5} given",
+                        Keyword, Op, Want, Want == 1 ? "" : "s",
+                        Proto.Params.size(),
+                        Proto.Params.size() == 1 ? "was" : "were"));
+    return false;
+  }
+  return true;
+}
+
+/// params ::= '(' identifier* ')'
+bool Parser::parseParams(PrototypeAST &Proto) {
+  if (!Tok.isChar('(')) {
+    expected("'(' to begin the parameter list of '" + Proto.Name + "'");
+    return false;
+  }
+  SourceLocation Open = Tok.Loc;
+  consume();
+  while (Tok.is(TokenKind::Identifier)) {
+    for (const std::string &P : Proto.Params)
+      if (P == Tok.Text) {
+        error(Tok.Loc, "duplicate parameter '" + Tok.Text + "' in '" +
+                           Proto.Name + "'");
+        return false;
+      }
+    if (Proto.Params.size() >= ParserLimits::MaxListLength) {
+      error(Tok.Loc, llvm::formatv("more than {0} parameters",
+                                   ParserLimits::MaxListLength));
+      return false;
+    }
+    Proto.Params.push_back(Tok.Text.str());
+    Proto.ParamLocs.push_back(Tok.Loc);
+    consume();
+  }
+  if (Tok.isChar(',')) {
+    error(Tok.Loc, "parameters are separated by spaces, not commas");
+    return false;
+  }
+  if (!Tok.isChar(')')) {
+    expected(llvm::formatv("a parameter name or ')' to close '(' at {0}",
+                           locText(Open)));
+    return false;
+  }
+  consume();
+  return true;
+}
+
+/// expression ::= unary binoprhs
+ExprPtr Parser::parseExpression() {
+  NestingGuard G(Nesting);
+  if (Nesting > ParserLimits::MaxDepth)
+    return error(Tok.Loc, llvm::formatv("expression is nested more than {0} "
+                                        "levels deep",
+                                        ParserLimits::MaxDepth));
+  ExprPtr LHS = parseUnary();
+  if (!LHS)
+    return nullptr;
+  return parseBinOpRHS(1, std::move(LHS));
+}
+
+/// binoprhs ::= (binop unary)*
+/// Operators of precedence below MinPrec end the loop. '=' associates to the
+/// right, every other operator to the left.
+ExprPtr Parser::parseBinOpRHS(unsigned MinPrec, ExprPtr LHS) {
+  for (;;) {
+    char Op = Tok.getChar();
+    unsigned Prec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(Op) : 0;
+    if (Prec == 0 || Prec < MinPrec)
+      return LHS;
+    SourceLocation OpLoc = Tok.Loc;
+    consume();
+
+    ExprPtr RHS = parseUnary();
+    if (!RHS)
+      return nullptr;
+    char NextOp = Tok.getChar();
+    unsigned NextPrec =
+        Tok.is(TokenKind::Char) ? Ops.getPrecedence(NextOp) : 0;
+    if (NextPrec > Prec || (Op == '=' && NextOp == '=')) {
+      NestingGuard G(Nesting);
+      if (Nesting > ParserLimits::MaxDepth)
+        return error(OpLoc, llvm::formatv("expression is nested more than "
+                                          "{0} levels deep",
+                                          ParserLimits::MaxDepth));
+      RHS = parseBinOpRHS(Op == '=' ? Prec : Prec + 1, std::move(RHS));
+      if (!RHS)
+        return nullptr;
+    }
+
+    if (Op == '=') {
+      auto *Var = llvm::dyn_cast<VariableExpr>(LHS.get());
+      if (!Var)
+        return error(OpLoc, "the left side of '=' must be a variable name");
+      LHS = std::make_unique<AssignExpr>(OpLoc, Var->getName(), Var->getLoc(),
+                                         std::move(RHS));
+    } else {
+      LHS = std::make_unique<BinaryExpr>(OpLoc, Op, std::move(LHS),
+                                         std::move(RHS));
+    }
+    LHS = checkDepth(std::move(LHS));
+    if (!LHS)
+      return nullptr;
+  }
+}
+
+/// unary ::= primary | CHAR unary
+/// Any character other than '(' ',' ')' ';' before an operand is a unary
+/// operator; whether it is defined is checked by Sema.
+ExprPtr Parser::parseUnary() {
+  if (!Tok.is(TokenKind::Char) || !OperatorTable::canBeOperator(Tok.getChar()))
+    return parsePrimary();
+  NestingGuard G(Nesting);
+  if (Nesting > ParserLimits::MaxDepth)
+    return error(Tok.Loc, llvm::formatv("expression is nested more than {0} "
+                                        "levels deep",
+                                        ParserLimits::MaxDepth));
+  char Op = Tok.getChar();
+  SourceLocation Loc = Tok.Loc;
+  consume();
+  ExprPtr Operand = parseUnary();
+  if (!Operand)
+    return nullptr;
+  return checkDepth(std::make_unique<UnaryExpr>(Loc, Op, std::move(Operand)));
+}
+
+/// primary ::= identifierexpr | numberexpr | parenexpr
+///           | ifexpr | forexpr | varexpr
+ExprPtr Parser::parsePrimary() {
+  switch (Tok.Kind) {
+  case TokenKind::Identifier:
+    return parseIdentifier();
+  case TokenKind::Number:
+    return parseNumber();
+  case TokenKind::KwIf:
+    return parseIf();
+  case TokenKind::KwFor:
+    return parseFor();
+  case TokenKind::KwVar:
+    return parseVar();
+  default:
+    if (Tok.isChar('('))
+      return parseParen();
+    return expected("an expression");
+  }
+}
+
+/// numberexpr ::= number
+ExprPtr Parser::parseNumber() {
+  auto E = std::make_unique<NumberExpr>(Tok.Loc, Tok.Value);
+  consume();
+  return E;
+}
+
+/// parenexpr ::= '(' expression ')'
+ExprPtr Parser::parseParen() {
+  SourceLocation Open = Tok.Loc;
+  consume();
+  ExprPtr E = parseExpression();
+  if (!E || !expectClose(')', '(', Open))
+    return nullptr;
+  return E;
+}
+
+/// identifierexpr ::= identifier
+///                  | identifier '(' (expression (',' expression)*)? ')'
+ExprPtr Parser::parseIdentifier() {
+  std::string Name = Tok.Text.str();
+  SourceLocation Loc = Tok.Loc;
+  consume();
+  if (!Tok.isChar('('))
+    return std::make_unique<VariableExpr>(Loc, std::move(Name));
+
+  SourceLocation Open = Tok.Loc;
+  consume();
+  std::vector<ExprPtr> Args;
+  if (!Tok.isChar(')')) {
+    for (;;) {
+      if (Args.size() >= ParserLimits::MaxListLength)
+        return error(Tok.Loc, llvm::formatv("more than {0} arguments",
+                                            ParserLimits::MaxListLength));
+      ExprPtr Arg = parseExpression();
+      if (!Arg)
+        return nullptr;
+      Args.push_back(std::move(Arg));
+      if (Tok.isChar(')'))
+        break;
+      if (!Tok.isChar(','))
+        return expected(llvm::formatv("',' or ')' to close '(' at {0}",
+                                      locText(Open)));
+      consume();
+    }
+  }
+  consume();
+  return checkDepth(
+      std::make_unique<CallExpr>(Loc, std::move(Name), std::move(Args)));
+}
+
+/// ifexpr ::= 'if' expression 'then' expression 'else' expression
+ExprPtr Parser::parseIf() {
+  SourceLocation Loc = Tok.Loc;
+  consume();
+  ExprPtr Cond = parseExpression();
+  if (!Cond)
+    return nullptr;
+  if (!Tok.is(TokenKind::KwThen))
+    return expected(llvm::formatv("'then' after the condition of 'if' at {0}",
+                                  locText(Loc)));
+  consume();
+  ExprPtr Then = parseExpression();
+  if (!Then)
+    return nullptr;
+  if (!Tok.is(TokenKind::KwElse))
+    return expected(
+        llvm::formatv("'else' to complete 'if' at {0}", locText(Loc)));
+  consume();
+  ExprPtr Else = parseExpression();
+  if (!Else)
+    return nullptr;
+  return checkDepth(std::make_unique<IfExpr>(Loc, std::move(Cond),
+                                             std::move(Then), std::move(Else)));
+}
+
+/// forexpr ::= 'for' identifier '=' expression ',' expression
+///             (',' expression)? 'in' expression
+ExprPtr Parser::parseFor() {
+  SourceLocation Loc = Tok.Loc;
+  consume();
+  if (!Tok.is(TokenKind::Identifier))
+    return expected("a loop variable name after 'for'");
+  std::string Var = Tok.Text.str();
+  consume();
+  if (!Tok.isChar('='))
+    return expected("'=' after the loop variable '" + Var + "'");
+  consume();
+  ExprPtr Start = parseExpression();
+  if (!Start)
+    return nullptr;
+  if (!Tok.isChar(','))
+    return expected(llvm::formatv("',' after the start value of 'for' at {0}",
+                                  locText(Loc)));
+  consume();
+  ExprPtr End = parseExpression();
+  if (!End)
+    return nullptr;
+  ExprPtr Step;
+  if (Tok.isChar(',')) {
+    consume();
+    Step = parseExpression();
+    if (!Step)
+      return nullptr;
+  }
+  if (!Tok.is(TokenKind::KwIn))
+    return expected(llvm::formatv("'in' after the header of 'for' at {0}",
+                                  locText(Loc)));
+  consume();
+  ExprPtr Body = parseExpression();
+  if (!Body)
+    return nullptr;
+  return checkDepth(std::make_unique<ForExpr>(Loc, std::move(Var),
+                                              std::move(Start), std::move(End),
+                                              std::move(Step), std::move(Body)));
+}
+
+/// varexpr ::= 'var' identifier ('=' expression)?
+///             (',' identifier ('=' expression)?)* 'in' expression
+ExprPtr Parser::parseVar() {
+  SourceLocation Loc = Tok.Loc;
+  consume();
+  std::vector<VarExpr::Binding> Bindings;
+  for (;;) {
+    if (!Tok.is(TokenKind::Identifier))
+      return expected("a variable name after 'var'");
+    if (Bindings.size() >= ParserLimits::MaxListLength)
+      return error(Tok.Loc, llvm::formatv("more than {0} variables in one "
+                                          "'var'",
+                                          ParserLimits::MaxListLength));
+    VarExpr::Binding B;
+    B.Name = Tok.Text.str();
+    B.Loc = Tok.Loc;
+    consume();
+    if (Tok.isChar('=')) {
+      consume();
+      B.Init = parseExpression();
+      if (!B.Init)
+        return nullptr;
+    }
+    Bindings.push_back(std::move(B));
+    if (!Tok.isChar(','))
+      break;
+    consume();
+  }
+  if (!Tok.is(TokenKind::KwIn))
+    return expected(llvm::formatv("'in' after the variables of 'var' at {0}",
+                                  locText(Loc)));
+  consume();
+  ExprPtr Body = parseExpression();
+  if (!Body)
+    return nullptr;
+  return checkDepth(
+      std::make_unique<VarExpr>(Loc, std::move(Bindings), std::move(Body)));
+}

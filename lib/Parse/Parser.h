@@ -1,0 +1,87 @@
+//===- Parser.h - Recursive-descent parser for Kaleidoscope ------*- C++ -*-===//
+//
+// Part of kaleido. The parser reads one top-level item at a time so that an
+// operator defined by one item can be used by the next. It reports syntax
+// errors through a DiagnosticEngine and knows nothing of names or arity:
+// those are checked by Sema.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_PARSE_PARSER_H
+#define KALEIDO_PARSE_PARSER_H
+
+#include "AST/AST.h"
+#include "Basic/DiagnosticEngine.h"
+#include "Lex/Lexer.h"
+#include "Parse/OperatorTable.h"
+
+namespace kaleido {
+
+struct ParserLimits {
+  /// How deep expressions may nest (parentheses, if/for/var bodies, unary
+  /// operators, operands of binary operators). Keeps every recursive pass
+  /// over the AST within a small, fixed amount of stack.
+  static constexpr unsigned MaxDepth = 1000;
+  /// Arguments in one call, parameters in one prototype, names in one `var`.
+  static constexpr unsigned MaxListLength = 1000;
+};
+
+class Parser {
+public:
+  enum class Result {
+    Item,  ///< An item was parsed into Out.
+    End,   ///< End of input; no more items.
+    Error, ///< A syntax error was reported.
+  };
+
+  Parser(llvm::StringRef Source, const OperatorTable &Ops,
+         DiagnosticEngine &Diags);
+
+  /// toplevel ::= definition | external | expression | ';'
+  Result parseItem(TopLevelItem &Out);
+
+  /// True if the last error was found at the end of the input, i.e. the input
+  /// stopped in the middle of an item.
+  bool errorWasAtEnd() const { return ErrorAtEnd; }
+
+  /// After an error: skips to just past the next ';' (or to the next `def` or
+  /// `extern`) so parsing can resume without a cascade of errors.
+  void synchronize();
+
+private:
+  ExprPtr parseExpression();
+  ExprPtr parseBinOpRHS(unsigned MinPrec, ExprPtr LHS);
+  ExprPtr parseUnary();
+  ExprPtr parsePrimary();
+  ExprPtr parseNumber();
+  ExprPtr parseParen();
+  ExprPtr parseIdentifier();
+  ExprPtr parseIf();
+  ExprPtr parseFor();
+  ExprPtr parseVar();
+  bool parsePrototype(PrototypeAST &Proto);
+  bool parseParams(PrototypeAST &Proto);
+  bool checkItemEnd();
+
+  void consume() { Tok = Lex.next(); }
+  /// Reports "expected What, found <token>" (and the lexer's message for an
+  /// invalid token) at the current token. Always returns null.
+  std::nullptr_t expected(const llvm::Twine &What);
+  std::nullptr_t error(SourceLocation Loc, const llvm::Twine &Message);
+  /// Expects character C closing Open (at OpenLoc).
+  bool expectClose(char C, char Open, SourceLocation OpenLoc);
+  /// Fails with a located error if E is too deep.
+  ExprPtr checkDepth(ExprPtr E);
+
+  Lexer Lex;
+  Token Tok;
+  const OperatorTable &Ops;
+  DiagnosticEngine &Diags;
+  unsigned Nesting = 0;
+  bool ErrorAtEnd = false;
+  bool Failed = false;
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_PARSE_PARSER_H

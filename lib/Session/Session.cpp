@@ -1,0 +1,277 @@
+//===- Session.cpp - One Kaleidoscope world -------------------------------===//
+//
+// Part of kaleido. The session ties the stages together: each top-level item
+// is parsed, checked, recorded, and then handed to the JIT (a definition: its
+// AST becomes the body's IR generator) or compiled and run at once (an
+// expression). The parser sees operator precedences as of the previous item.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Session/SessionImpl.h"
+
+#include "CodeGen/IRGen.h"
+#include "Parse/Parser.h"
+#include "Runtime/Runtime.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace kaleido;
+using namespace llvm;
+
+Session::Session(std::unique_ptr<Impl> P) : P(std::move(P)) {}
+Session::~Session() = default;
+
+Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
+  auto I = std::make_unique<Impl>(std::move(Options));
+  Impl *Raw = I.get();
+  JITOptions JO;
+  JO.OptLevel = I->Opts.OptLevel;
+  JO.AllowHostSymbols = I->Opts.AllowHostSymbols;
+  JO.RuntimeSymbols = rt::getRuntimeSymbols();
+  JO.IsAllowedHostSymbol = rt::isMathFunction;
+  JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
+  JO.OnError = [Raw](std::string Msg) {
+    // Inside JIT'd code the message goes with the runtime error that follows;
+    // otherwise it waits for the call that caused it to fail.
+    if (rt::ExecutionContext *Ctx = rt::activeContext()) {
+      if (Ctx->ErrorMessage.empty())
+        Ctx->ErrorMessage = std::move(Msg);
+    } else if (Raw->PendingJITError.empty()) {
+      Raw->PendingJITError = std::move(Msg);
+    }
+  };
+  JO.OnCompiled = [Raw](StringRef Name, bool IsFunction, double Seconds) {
+    Raw->Stats.CompileSeconds += Seconds;
+    if (IsFunction)
+      ++Raw->Stats.FunctionsCompiled;
+    if (Raw->Opts.OnCompile)
+      Raw->Opts.OnCompile({Name.str(), Raw->Opts.OptLevel, Seconds});
+  };
+  auto JIT = KaleidoJIT::create(std::move(JO));
+  if (!JIT)
+    return JIT.takeError();
+  I->JIT = std::move(*JIT);
+  return std::unique_ptr<Session>(new Session(std::move(I)));
+}
+
+Error Session::Impl::forEachItem(
+    StringRef Source, StringRef BufferName,
+    function_ref<Error(TopLevelItem &, DiagnosticEngine &)> OnItem) {
+  DiagnosticEngine Diags(BufferName, Source, Opts.OnDiagnostic);
+  Parser P(Source, Ops, Diags);
+  for (;;) {
+    TopLevelItem Item;
+    switch (P.parseItem(Item)) {
+    case Parser::Result::End:
+      return Error::success();
+    case Parser::Result::Error:
+      return compileError("syntax error");
+    case Parser::Result::Item:
+      break;
+    }
+    Sema S(Functions, Diags);
+    if (!S.check(Item))
+      return compileError("invalid program");
+    if (Error Err = OnItem(Item, Diags))
+      return Err;
+  }
+}
+
+void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
+  const PrototypeAST &Proto = Item.K == TopLevelItem::Kind::Extern
+                                  ? Item.Proto
+                                  : Item.Function->Proto;
+  auto [It, Inserted] = Functions.try_emplace(Proto.Name);
+  FunctionDecl &D = It->second;
+  if (Inserted) {
+    D.Arity = Proto.Params.size();
+    D.K = Proto.K;
+    D.Loc = Proto.Loc;
+    D.BufferName = BufferName.str();
+  }
+  if (Item.K == TopLevelItem::Kind::Definition) {
+    D.Body = Item.Function;
+    ++D.Version;
+    ++Stats.FunctionsDefined;
+    if (Proto.K == PrototypeAST::Kind::Binary)
+      Ops.setPrecedence(Proto.getOperator(), Proto.Precedence);
+  }
+}
+
+/// The IR generator of a function body: holds the AST until the JIT asks.
+static IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F) {
+  return [F = std::move(F)](LLVMContext &Ctx, StringRef Symbol)
+             -> Expected<std::unique_ptr<Module>> {
+    auto M = std::make_unique<Module>(Symbol, Ctx);
+    emitFunction(*F, Symbol, *M);
+    return std::move(M);
+  };
+}
+
+Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
+  switch (Item.K) {
+  case TopLevelItem::Kind::Extern:
+    record(Item, Diags.getBufferName());
+    JIT->declare(Item.Proto.Name);
+    return Error::success();
+  case TopLevelItem::Kind::Definition: {
+    record(Item, Diags.getBufferName());
+    const PrototypeAST &Proto = Item.Function->Proto;
+    if (Error Err = JIT->define(Proto.Name, makeIRGenerator(Item.Function),
+                                Opts.Mode == JITMode::Eager)) {
+      Diags.error(Proto.Loc, "internal error: cannot compile '" + Proto.Name +
+                                 "': " + toString(std::move(Err)));
+      return make_error<SessionError>(ErrorKind::Internal,
+                                      "compilation failed");
+    }
+    return Error::success();
+  }
+  case TopLevelItem::Kind::Expression:
+    return runExpression(*Item.Function, Diags);
+  }
+  llvm_unreachable("unknown item kind");
+}
+
+Error Session::Impl::runExpression(const FunctionAST &F,
+                                   DiagnosticEngine &Diags) {
+  std::string Symbol = formatv("__expr${0}", ++NextExpression).str();
+  orc::ResourceTrackerSP RT;
+  PendingJITError.clear();
+  // The AST outlives the compile: it is compiled before this returns.
+  auto Addr = JIT->compileExpression(
+      Symbol, F.Proto.Name,
+      [&F](LLVMContext &Ctx, StringRef Sym) -> Expected<std::unique_ptr<Module>> {
+        auto M = std::make_unique<Module>(Sym, Ctx);
+        emitFunction(F, Sym, *M);
+        return std::move(M);
+      },
+      RT);
+  if (!Addr) {
+    std::string Msg = toString(Addr.takeError());
+    if (!PendingJITError.empty())
+      Msg = PendingJITError;
+    Diags.error(F.Proto.Loc, "internal error: cannot compile this "
+                             "expression: " + Msg);
+    if (RT)
+      consumeError(RT->remove());
+    return make_error<SessionError>(ErrorKind::Internal, "compilation failed");
+  }
+
+  rt::ExecutionContext Ctx;
+  Ctx.Sink = &Opts.OnOutput;
+  double Result = 0;
+  bool Returned =
+      rt::callGuarded(Addr->toPtr<double (*)()>(), Ctx, Result);
+  ++Stats.ExpressionsRun;
+  if (Error Err = RT->remove())
+    consumeError(std::move(Err));
+  if (!Returned) {
+    Diags.error(F.Proto.Loc, Ctx.ErrorMessage);
+    return make_error<SessionError>(ErrorKind::Runtime, "runtime error");
+  }
+  if (Opts.OnResult)
+    Opts.OnResult(Result);
+  return Error::success();
+}
+
+Error Session::run(StringRef Source, StringRef BufferName) {
+  return P->forEachItem(Source, BufferName,
+                        [this](TopLevelItem &Item, DiagnosticEngine &Diags) {
+                          return P->runItem(Item, Diags);
+                        });
+}
+
+bool Session::needsMoreInput(StringRef Source) const {
+  // Parse against a copy of the operator table, so operators defined earlier
+  // in Source are known, but nothing in the session changes.
+  OperatorTable Ops = P->Ops;
+  DiagnosticHandler Quiet;
+  DiagnosticEngine Diags("", Source, Quiet);
+  Parser Parse(Source, Ops, Diags);
+  for (;;) {
+    TopLevelItem Item;
+    switch (Parse.parseItem(Item)) {
+    case Parser::Result::End:
+      return false;
+    case Parser::Result::Error:
+      return Parse.errorWasAtEnd();
+    case Parser::Result::Item:
+      if (Item.K == TopLevelItem::Kind::Definition &&
+          Item.Function->Proto.K == PrototypeAST::Kind::Binary)
+        Ops.setPrecedence(Item.Function->Proto.getOperator(),
+                          Item.Function->Proto.Precedence);
+      break;
+    }
+  }
+}
+
+Error Session::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
+                    raw_ostream &OS) {
+  switch (Kind) {
+  case EmitKind::Tokens:
+    return P->emitTokens(Source, OS);
+  case EmitKind::AST:
+    return P->forEachItem(Source, BufferName,
+                          [&](TopLevelItem &Item, DiagnosticEngine &Diags) {
+                            if (Item.K != TopLevelItem::Kind::Expression)
+                              P->record(Item, Diags.getBufferName());
+                            printAST(Item, OS);
+                            return Error::success();
+                          });
+  case EmitKind::LLVM:
+  case EmitKind::Asm:
+    return P->emitModule(Source, BufferName, Kind == EmitKind::Asm, OS);
+  }
+  llvm_unreachable("unknown emit kind");
+}
+
+Expected<double> Session::call(StringRef Name, ArrayRef<double> Args) {
+  auto It = P->Functions.find(Name);
+  if (It == P->Functions.end())
+    return make_error<SessionError>(ErrorKind::Compile,
+                                    ("no function named '" + Name + "'").str());
+  if (It->second.Arity != Args.size())
+    return make_error<SessionError>(
+        ErrorKind::Compile,
+        formatv("'{0}' takes {1} arguments, not {2}", Name, It->second.Arity,
+                Args.size())
+            .str());
+  FunctionAST F;
+  F.IsTopLevel = true;
+  F.Proto.Name = ("<call " + Name + ">").str();
+  std::vector<ExprPtr> ArgExprs;
+  for (double A : Args)
+    ArgExprs.push_back(std::make_unique<NumberExpr>(SourceLocation(), A));
+  F.Body = std::make_unique<CallExpr>(SourceLocation(), Name.str(),
+                                      std::move(ArgExprs));
+  double Result = 0;
+  std::function<void(double)> Saved = std::move(P->Opts.OnResult);
+  P->Opts.OnResult = [&Result](double R) { Result = R; };
+  DiagnosticEngine Diags("<call>", "", P->Opts.OnDiagnostic);
+  Error Err = P->runExpression(F, Diags);
+  P->Opts.OnResult = std::move(Saved);
+  if (Err)
+    return std::move(Err);
+  return Result;
+}
+
+Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
+  auto It = P->Functions.find(Name);
+  if (It == P->Functions.end())
+    return make_error<SessionError>(ErrorKind::Compile,
+                                    ("no function named '" + Name + "'").str());
+  if (It->second.Arity != Arity)
+    return make_error<SessionError>(
+        ErrorKind::Compile,
+        formatv("'{0}' takes {1} arguments, but the requested type takes {2}",
+                Name, It->second.Arity, Arity)
+            .str());
+  auto Addr = P->JIT->lookupStub(Name);
+  if (!Addr)
+    return Addr.takeError();
+  return Addr->getValue();
+}
+
+SessionStats Session::getStats() const { return P->Stats; }

@@ -1,0 +1,65 @@
+//===- SessionImpl.h - The state a Session owns ------------------*- C++ -*-===//
+//
+// Part of kaleido. Private to the Session library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_SESSION_SESSIONIMPL_H
+#define KALEIDO_SESSION_SESSIONIMPL_H
+
+#include "kaleido/Session.h"
+
+#include "AST/AST.h"
+#include "Basic/DiagnosticEngine.h"
+#include "JIT/KaleidoJIT.h"
+#include "Parse/OperatorTable.h"
+#include "Sema/Sema.h"
+
+namespace llvm {
+class Module;
+}
+
+namespace kaleido {
+
+class Session::Impl {
+public:
+  explicit Impl(SessionOptions Opts) : Opts(std::move(Opts)) {}
+
+  /// What to do with each accepted item.
+  enum class Action { Run, Emit };
+
+  /// Reads Source item by item; for each accepted item calls OnItem. Stops at
+  /// the first error.
+  llvm::Error
+  forEachItem(llvm::StringRef Source, llvm::StringRef BufferName,
+              llvm::function_ref<llvm::Error(TopLevelItem &,
+                                             DiagnosticEngine &)>
+                  OnItem);
+
+  /// Records a checked extern or def in the tables (not in the JIT).
+  void record(const TopLevelItem &Item, llvm::StringRef BufferName);
+
+  llvm::Error runItem(TopLevelItem &Item, DiagnosticEngine &Diags);
+  llvm::Error runExpression(const FunctionAST &F, DiagnosticEngine &Diags);
+
+  llvm::Error emitTokens(llvm::StringRef Source, llvm::raw_ostream &OS);
+  llvm::Error emitModule(llvm::StringRef Source, llvm::StringRef BufferName,
+                         bool Asm, llvm::raw_ostream &OS);
+
+  static llvm::Error compileError(const llvm::Twine &Msg) {
+    return llvm::make_error<SessionError>(ErrorKind::Compile, Msg.str());
+  }
+
+  SessionOptions Opts;
+  OperatorTable Ops;
+  FunctionTable Functions;
+  std::unique_ptr<KaleidoJIT> JIT;
+  SessionStats Stats;
+  unsigned NextExpression = 0;
+  /// An error the JIT reported while no JIT'd code was running.
+  std::string PendingJITError;
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_SESSION_SESSIONIMPL_H

@@ -1,0 +1,290 @@
+//===- kaleido.cpp - The kaleido command ----------------------------------===//
+//
+// Part of kaleido. The driver: options, inputs, exit codes and the REPL. All
+// compiling and running is the library's; this file only decides what to
+// feed it and where its output goes.
+//
+//   kaleido [options] [FILE...]      run files in order ('-' is stdin)
+//   kaleido -e 'source'              run a string
+//   kaleido                          REPL on a terminal, else read stdin
+//
+// Exit codes: 0 ok, 64 usage, 65 compile error, 70 runtime error, 74 I/O,
+// 130 interrupted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kaleido/Session.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/LineEditor/LineEditor.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/thread.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace llvm;
+
+namespace {
+
+enum ExitCode {
+  ExitOK = 0,
+  ExitUsage = 64,
+  ExitCompile = 65,
+  ExitRuntime = 70,
+  ExitIO = 74,
+  ExitInterrupted = 130,
+};
+
+cl::OptionCategory KaleidoCat("kaleido options");
+
+cl::list<std::string> InputFiles(cl::Positional, cl::desc("[FILE...]"),
+                                 cl::cat(KaleidoCat));
+cl::list<std::string> Exprs("e", cl::desc("Run <source> (may be repeated)"),
+                            cl::value_desc("source"), cl::cat(KaleidoCat));
+cl::opt<unsigned> OptLevel("O", cl::Prefix, cl::init(2),
+                           cl::desc("Optimisation level 0-3 (default 2)"),
+                           cl::value_desc("level"), cl::cat(KaleidoCat));
+cl::opt<kaleido::JITMode> Mode(
+    "jit", cl::desc("When function bodies are compiled"),
+    cl::init(kaleido::JITMode::Lazy),
+    cl::values(clEnumValN(kaleido::JITMode::Lazy, "lazy",
+                          "on first call (default)"),
+               clEnumValN(kaleido::JITMode::Eager, "eager",
+                          "as soon as they are defined")),
+    cl::cat(KaleidoCat));
+cl::opt<bool> PrintResults("print-results",
+                           cl::desc("Print the value of each top-level "
+                                    "expression"),
+                           cl::cat(KaleidoCat));
+cl::alias PrintResultsShort("p", cl::aliasopt(PrintResults),
+                            cl::desc("Alias for --print-results"));
+cl::opt<bool> TraceCompile("trace-compile",
+                           cl::desc("Print a line to stderr for each function "
+                                    "compiled"),
+                           cl::cat(KaleidoCat));
+/// --stats-json. LLVM registers a boolean -stats-json of its own (for its
+/// pass statistics, which we never print), so ours is made in main() after
+/// that one is unregistered.
+cl::opt<std::string> *StatsJSONOpt = nullptr;
+enum class Emit { None, Tokens, AST, LLVM, Asm };
+cl::opt<Emit> EmitOpt(
+    "emit", cl::desc("Print a compilation stage instead of running"),
+    cl::init(Emit::None),
+    cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
+               clEnumValN(Emit::AST, "ast", "the syntax tree"),
+               clEnumValN(Emit::LLVM, "llvm",
+                          "one LLVM IR module (runs under lli)"),
+               clEnumValN(Emit::Asm, "asm", "native assembly")),
+    cl::cat(KaleidoCat));
+cl::opt<bool> AllowHostSymbols(
+    "allow-host-symbols",
+    cl::desc("Let 'extern' reach every symbol of the process (unsafe: a "
+             "program can then call abort, system, ...)"),
+    cl::cat(KaleidoCat));
+
+/// The shortest decimal that reads back as exactly V.
+std::string formatValue(double V) {
+  if (std::isnan(V))
+    return std::signbit(V) ? "-nan" : "nan";
+  if (std::isinf(V))
+    return V < 0 ? "-inf" : "inf";
+  char Buf[64];
+  if (V == std::trunc(V) && std::fabs(V) < 1e15) {
+    std::snprintf(Buf, sizeof Buf, "%.0f", V);
+    return Buf;
+  }
+  for (int Precision = 1; Precision <= 17; ++Precision) {
+    std::snprintf(Buf, sizeof Buf, "%.*g", Precision, V);
+    if (std::strtod(Buf, nullptr) == V)
+      break;
+  }
+  return Buf;
+}
+
+int exitCodeFor(Error Err) {
+  int Code = ExitRuntime;
+  handleAllErrors(
+      std::move(Err),
+      [&](const kaleido::SessionError &E) {
+        switch (E.getKind()) {
+        case kaleido::ErrorKind::Compile:
+          Code = ExitCompile;
+          break;
+        case kaleido::ErrorKind::Runtime:
+        case kaleido::ErrorKind::Internal:
+          Code = ExitRuntime;
+          break;
+        case kaleido::ErrorKind::Interrupted:
+          Code = ExitInterrupted;
+          break;
+        }
+      },
+      [&](const ErrorInfoBase &E) {
+        errs() << "kaleido: error: " << E.message() << '\n';
+      });
+  return Code;
+}
+
+/// Feeds one buffer to the session: run it, or print the requested stage.
+Error process(kaleido::Session &S, StringRef Source, StringRef Name) {
+  switch (EmitOpt) {
+  case Emit::None:
+    return S.run(Source, Name);
+  case Emit::Tokens:
+    return S.emit(Source, Name, kaleido::EmitKind::Tokens, outs());
+  case Emit::AST:
+    return S.emit(Source, Name, kaleido::EmitKind::AST, outs());
+  case Emit::LLVM:
+    return S.emit(Source, Name, kaleido::EmitKind::LLVM, outs());
+  case Emit::Asm:
+    return S.emit(Source, Name, kaleido::EmitKind::Asm, outs());
+  }
+  return Error::success();
+}
+
+/// The interactive loop: one top-level item (or several) per line; a line
+/// that leaves an item unfinished asks for more with a continuation prompt.
+int runREPL(kaleido::Session &S) {
+  LineEditor LE("kaleido");
+  std::string Pending;
+  for (;;) {
+    LE.setPrompt(Pending.empty() ? "kaleido> " : "     ...> ");
+    std::optional<std::string> Line = LE.readLine();
+    if (!Line) {
+      outs() << '\n';
+      return ExitOK;
+    }
+    Pending += *Line;
+    Pending += '\n';
+    if (S.needsMoreInput(Pending))
+      continue;
+    std::string Input = std::move(Pending);
+    Pending.clear();
+    if (Error Err = S.run(Input, "<stdin>"))
+      consumeError(std::move(Err)); // Reported; the session keeps going.
+    outs().flush();
+  }
+}
+
+void writeStats(const kaleido::Session &S) {
+  if (StatsJSONOpt->empty())
+    return;
+  const std::string &StatsJSON = *StatsJSONOpt;
+  kaleido::SessionStats St = S.getStats();
+  json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
+                 {"functions_compiled", int64_t(St.FunctionsCompiled)},
+                 {"expressions_run", int64_t(St.ExpressionsRun)},
+                 {"compile_seconds", St.CompileSeconds}};
+  std::error_code EC;
+  raw_fd_ostream OS(StatsJSON, EC);
+  if (EC) {
+    errs() << "kaleido: error: cannot write '" << StatsJSON
+           << "': " << EC.message() << '\n';
+    return;
+  }
+  OS << formatv("{0:2}", json::Value(std::move(O))) << '\n';
+}
+
+int runDriver() {
+  kaleido::SessionOptions Opts;
+  Opts.OptLevel = OptLevel;
+  Opts.Mode = Mode;
+  Opts.AllowHostSymbols = AllowHostSymbols;
+  Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
+    outs().flush();
+    errs() << D.format();
+  };
+  Opts.OnOutput = [](StringRef Bytes) { outs() << Bytes; };
+  bool Interactive = InputFiles.empty() && Exprs.empty() &&
+                     sys::Process::StandardInIsUserInput();
+  if (PrintResults || Interactive)
+    Opts.OnResult = [](double V) { outs() << formatValue(V) << '\n'; };
+  if (TraceCompile)
+    Opts.OnCompile = [](const kaleido::CompileEvent &E) {
+      outs().flush();
+      errs() << formatv("compile: {0} (-O{1}, {2:f3} ms)\n", E.Name,
+                        E.OptLevel, E.Seconds * 1000);
+    };
+
+  auto S = kaleido::Session::create(std::move(Opts));
+  if (!S) {
+    errs() << "kaleido: error: " << toString(S.takeError()) << '\n';
+    return ExitRuntime;
+  }
+
+  int Code = ExitOK;
+  if (Interactive) {
+    Code = runREPL(**S);
+  } else {
+    for (const std::string &E : Exprs) {
+      if (Error Err = process(**S, E, "<command line>")) {
+        Code = exitCodeFor(std::move(Err));
+        break;
+      }
+    }
+    std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
+    if (Files.empty() && Exprs.empty())
+      Files.push_back("-");
+    for (size_t I = 0; Code == ExitOK && I < Files.size(); ++I) {
+      auto Buf = MemoryBuffer::getFileOrSTDIN(Files[I], /*IsText=*/true);
+      if (!Buf) {
+        errs() << "kaleido: error: cannot read '" << Files[I]
+               << "': " << Buf.getError().message() << '\n';
+        Code = ExitIO;
+        break;
+      }
+      StringRef Name = Files[I] == "-" ? StringRef("<stdin>") : Files[I];
+      if (Error Err = process(**S, (*Buf)->getBuffer(), Name))
+        Code = exitCodeFor(std::move(Err));
+    }
+  }
+  outs().flush();
+  writeStats(**S);
+  return Code;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (cl::Option *LLVMStats = cl::getRegisteredOptions().lookup("stats-json"))
+    LLVMStats->removeArgument();
+  cl::opt<std::string> StatsJSON("stats-json",
+                                 cl::desc("Write compile statistics to <file> "
+                                          "at exit"),
+                                 cl::value_desc("file"), cl::cat(KaleidoCat));
+  StatsJSONOpt = &StatsJSON;
+  cl::HideUnrelatedOptions(KaleidoCat);
+  cl::SetVersionPrinter([](raw_ostream &OS) {
+    OS << "kaleido " KALEIDO_VERSION " (LLVM " LLVM_VERSION_STRING ")\n";
+  });
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "kaleido: Kaleidoscope on a lazy ORC JIT\n",
+                                   &errs()))
+    return ExitUsage;
+  if (OptLevel > 3) {
+    errs() << "kaleido: error: -O" << OptLevel
+           << " is not a level; use -O0, -O1, -O2 or -O3\n";
+    return ExitUsage;
+  }
+  if (EmitOpt != Emit::None && Mode == kaleido::JITMode::Eager) {
+    // Harmless, but say so rather than ignore it.
+    errs() << "kaleido: note: --jit has no effect with --emit\n";
+  }
+
+  // Deep recursion in Kaleidoscope programs wants more stack than the main
+  // thread has, so everything runs on a thread with a large one (only the
+  // pages actually touched are committed).
+  int Code = ExitOK;
+  llvm::thread Worker(std::optional<unsigned>(512u << 20),
+                      [&Code] { Code = runDriver(); });
+  Worker.join();
+  return Code;
+}

@@ -1,0 +1,123 @@
+//===- ParserTest.cpp - Unit tests for the parser -------------------------===//
+
+#include "Parse/Parser.h"
+
+#include "gtest/gtest.h"
+
+using namespace kaleido;
+
+namespace {
+
+struct Parsed {
+  std::vector<std::string> Errors;
+  std::vector<TopLevelItem> Items;
+};
+
+Parsed parse(llvm::StringRef Src, OperatorTable Ops = OperatorTable()) {
+  Parsed P;
+  DiagnosticHandler H = [&](const Diagnostic &D) {
+    P.Errors.push_back(std::to_string(D.Loc.Line) + ":" +
+                       std::to_string(D.Loc.Column) + ": " + D.Message);
+  };
+  DiagnosticEngine Diags("t", Src, H);
+  Parser Parse(Src, Ops, Diags);
+  for (;;) {
+    TopLevelItem Item;
+    auto R = Parse.parseItem(Item);
+    if (R != Parser::Result::Item)
+      return P;
+    P.Items.push_back(std::move(Item));
+  }
+}
+
+std::string dump(const TopLevelItem &I) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  printAST(I, OS);
+  return S;
+}
+
+TEST(ParserTest, PrecedenceClimbing) {
+  auto P = parse("1 + 2 * 3 < 4");
+  ASSERT_TRUE(P.Errors.empty());
+  ASSERT_EQ(P.Items.size(), 1u);
+  auto *B = llvm::dyn_cast<BinaryExpr>(P.Items[0].Function->Body.get());
+  ASSERT_TRUE(B);
+  EXPECT_EQ(B->getOp(), '<');
+  auto *L = llvm::dyn_cast<BinaryExpr>(&B->getLHS());
+  ASSERT_TRUE(L);
+  EXPECT_EQ(L->getOp(), '+');
+}
+
+TEST(ParserTest, AssignmentIsRightAssociative) {
+  auto P = parse("def f(a b) a = b = 3");
+  ASSERT_TRUE(P.Errors.empty());
+  auto *A = llvm::dyn_cast<AssignExpr>(P.Items[0].Function->Body.get());
+  ASSERT_TRUE(A);
+  EXPECT_EQ(A->getName(), "a");
+  EXPECT_TRUE(llvm::isa<AssignExpr>(A->getValue()));
+}
+
+TEST(ParserTest, UserOperatorNeedsPrecedenceInTable) {
+  OperatorTable Ops;
+  Ops.setPrecedence('|', 5);
+  auto P = parse("1 | 2", Ops);
+  ASSERT_TRUE(P.Errors.empty());
+  EXPECT_EQ(llvm::cast<BinaryExpr>(P.Items[0].Function->Body.get())->getOp(),
+            '|');
+}
+
+TEST(ParserTest, UnclosedParenNamesTheOpener) {
+  auto P = parse("(1 + 2");
+  ASSERT_EQ(P.Errors.size(), 1u);
+  EXPECT_EQ(P.Errors[0],
+            "1:7: expected ')' to close '(' at 1:1, found end of input");
+}
+
+TEST(ParserTest, OperatorPrototypes) {
+  auto P = parse("def binary| 5 (a b) a  def unary!(v) v");
+  ASSERT_TRUE(P.Errors.empty());
+  ASSERT_EQ(P.Items.size(), 2u);
+  EXPECT_EQ(P.Items[0].Function->Proto.Name, "binary|");
+  EXPECT_EQ(P.Items[0].Function->Proto.Precedence, 5u);
+  EXPECT_EQ(P.Items[1].Function->Proto.Name, "unary!");
+}
+
+TEST(ParserTest, BadPrecedenceIsAnError) {
+  auto P = parse("def binary| 101 (a b) a");
+  ASSERT_EQ(P.Errors.size(), 1u);
+  EXPECT_NE(P.Errors[0].find("precedence must be a whole number from 1 to "
+                             "100"),
+            std::string::npos);
+}
+
+TEST(ParserTest, DeepNestingIsALimitNotACrash) {
+  std::string Src(100000, '(');
+  auto P = parse(Src);
+  ASSERT_EQ(P.Errors.size(), 1u);
+  EXPECT_NE(P.Errors[0].find("nested more than"), std::string::npos);
+}
+
+TEST(ParserTest, LongSumIsALimitNotACrash) {
+  std::string Src = "1";
+  for (int I = 0; I < 100000; ++I)
+    Src += "+1";
+  auto P = parse(Src);
+  ASSERT_EQ(P.Errors.size(), 1u);
+  EXPECT_NE(P.Errors[0].find("nested more than"), std::string::npos);
+}
+
+TEST(ParserTest, ASTDumpShowsStructure) {
+  auto P = parse("for i = 1, i < 3 in i");
+  ASSERT_EQ(P.Items.size(), 1u);
+  EXPECT_EQ(dump(P.Items[0]), "TopLevelExpr\n"
+                              "  For i @1:1\n"
+                              "    Number 1 @1:9\n"
+                              "    Binary '<' @1:14\n"
+                              "      Variable i @1:12\n"
+                              "      Number 3 @1:16\n"
+                              "    (step 1)\n"
+                              "    Variable i @1:21\n");
+}
+
+} // namespace

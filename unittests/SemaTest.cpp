@@ -1,0 +1,86 @@
+//===- SemaTest.cpp - Unit tests for name and arity checks ----------------===//
+
+#include "Parse/Parser.h"
+#include "Sema/Sema.h"
+
+#include "gtest/gtest.h"
+
+using namespace kaleido;
+
+namespace {
+
+/// Parses and checks the single item in Src; returns the first error or "".
+std::string check(llvm::StringRef Src, const FunctionTable &Functions) {
+  std::string Error;
+  DiagnosticHandler H = [&](const Diagnostic &D) {
+    if (Error.empty())
+      Error = D.Message;
+  };
+  DiagnosticEngine Diags("t", Src, H);
+  OperatorTable Ops;
+  Parser P(Src, Ops, Diags);
+  TopLevelItem Item;
+  if (P.parseItem(Item) != Parser::Result::Item)
+    return "parse error: " + Error;
+  Sema S(Functions, Diags);
+  S.check(Item);
+  return Error;
+}
+
+FunctionTable withFoo() {
+  FunctionTable T;
+  FunctionDecl D;
+  D.Arity = 2;
+  D.BufferName = "lib.ks";
+  D.Loc = {3, 5};
+  T["foo"] = D;
+  return T;
+}
+
+TEST(SemaTest, AcceptsKnownNamesAndSelfRecursion) {
+  EXPECT_EQ(check("def f(x) if x < 1 then foo(x, 1) else f(x - 1)", withFoo()),
+            "");
+}
+
+TEST(SemaTest, UnknownVariable) {
+  EXPECT_EQ(check("def f(x) y", {}), "unknown variable 'y'");
+}
+
+TEST(SemaTest, UnknownFunction) {
+  EXPECT_EQ(check("bar(1)", {}),
+            "unknown function 'bar'; declare it with 'def' or 'extern' first");
+}
+
+TEST(SemaTest, WrongArgumentCount) {
+  EXPECT_EQ(check("foo(1)", withFoo()), "'foo' takes 2 arguments, but 1 was "
+                                        "given");
+}
+
+TEST(SemaTest, UnknownUnaryOperator) {
+  EXPECT_EQ(check("!1", {}),
+            "unknown unary operator '!'; define it with 'def unary!' first");
+}
+
+TEST(SemaTest, RedeclarationWithOtherArity) {
+  EXPECT_EQ(check("def foo(x) x", withFoo()),
+            "'foo' was declared with 2 parameters at lib.ks:3:5; it cannot "
+            "be redeclared with 1");
+}
+
+TEST(SemaTest, VarInitialiserSeesOuterBinding) {
+  EXPECT_EQ(check("def f(a) var a = a + 1, b = a in b", {}), "");
+  EXPECT_EQ(check("def f(x) var a = b, b = 1 in a", {}),
+            "unknown variable 'b'");
+}
+
+TEST(SemaTest, ForVariableIsScopedToTheLoop) {
+  EXPECT_EQ(check("def f(x) (for i = 1, i < x in i) + i", {}),
+            "unknown variable 'i'");
+}
+
+TEST(SemaTest, AssignmentToUnknownVariable) {
+  EXPECT_EQ(check("def f(x) y = 1", {}),
+            "cannot assign to unknown variable 'y'");
+}
+
+} // namespace

@@ -1,0 +1,163 @@
+//===- SessionTest.cpp - The embedding API, as a host uses it -------------===//
+
+#include "kaleido/Session.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+
+using namespace kaleido;
+
+namespace {
+
+/// A session whose output and diagnostics are captured.
+struct Host {
+  std::string Out;
+  std::vector<std::string> Diags;
+  std::vector<double> Results;
+  std::vector<std::string> Compiled;
+  std::unique_ptr<Session> S;
+
+  explicit Host(JITMode Mode = JITMode::Lazy, unsigned Opt = 2) {
+    SessionOptions O;
+    O.Mode = Mode;
+    O.OptLevel = Opt;
+    O.OnOutput = [this](llvm::StringRef B) { Out += B.str(); };
+    O.OnDiagnostic = [this](const Diagnostic &D) {
+      Diags.push_back(D.format());
+    };
+    O.OnResult = [this](double V) { Results.push_back(V); };
+    O.OnCompile = [this](const CompileEvent &E) {
+      Compiled.push_back(E.Name);
+    };
+    S = llvm::cantFail(Session::create(std::move(O)));
+  }
+
+  void run(llvm::StringRef Src) {
+    llvm::Error E = S->run(Src, "test.ks");
+    ASSERT_FALSE(E) << llvm::toString(std::move(E));
+  }
+};
+
+TEST(SessionTest, TwoSessionsAreIndependent) {
+  Host A, B;
+  A.run("def f(x) x + 1;");
+  B.run("def f(x) x * 10;");
+  A.run("f(1);");
+  B.run("f(1);");
+  EXPECT_EQ(A.Results, std::vector<double>{2});
+  EXPECT_EQ(B.Results, std::vector<double>{10});
+  // A name defined in one is unknown in the other.
+  A.run("def onlyA() 1;");
+  llvm::Error E = B.S->run("onlyA();", "b.ks");
+  EXPECT_TRUE(bool(E));
+  llvm::consumeError(std::move(E));
+}
+
+TEST(SessionTest, LookupReturnsAPermanentTypedPointer) {
+  Host H;
+  H.run("def sq(x) x * x;");
+  auto Sq = H.S->lookup<double(double)>("sq");
+  ASSERT_TRUE(bool(Sq)) << llvm::toString(Sq.takeError());
+  EXPECT_EQ((*Sq)(7), 49);
+  // Redefinition keeps the address and changes what it runs.
+  H.run("def sq(x) x * x * x;");
+  auto Again = H.S->lookup<double(double)>("sq");
+  ASSERT_TRUE(bool(Again));
+  EXPECT_EQ(*Again, *Sq);
+  EXPECT_EQ((*Sq)(2), 8);
+}
+
+TEST(SessionTest, LookupChecksArity) {
+  Host H;
+  H.run("def add(a b) a + b;");
+  auto Bad = H.S->lookup<double(double)>("add");
+  EXPECT_FALSE(bool(Bad));
+  llvm::consumeError(Bad.takeError());
+  auto Good = H.S->lookup<double(double, double)>("add");
+  ASSERT_TRUE(bool(Good));
+  EXPECT_EQ((*Good)(2, 3), 5);
+}
+
+TEST(SessionTest, CallRunsUnderTheGuard) {
+  Host H;
+  H.run("extern nothere(x); def g(x) nothere(x) + 1;");
+  auto R = H.S->call("g", {1.0});
+  ASSERT_FALSE(bool(R));
+  llvm::handleAllErrors(R.takeError(), [](const SessionError &E) {
+    EXPECT_EQ(E.getKind(), ErrorKind::Runtime);
+  });
+  ASSERT_EQ(H.Diags.size(), 1u);
+  EXPECT_NE(H.Diags[0].find("call to 'nothere'"), std::string::npos);
+  // The session still works, and defining the missing function fixes g.
+  H.run("def nothere(x) x * 2;");
+  auto R2 = H.S->call("g", {4.0});
+  ASSERT_TRUE(bool(R2));
+  EXPECT_EQ(*R2, 9);
+}
+
+TEST(SessionTest, OutputGoesToTheHost) {
+  Host H;
+  H.run("extern printd(x); extern putchard(c); printd(1.5); putchard(65);");
+  EXPECT_EQ(H.Out, "1.500000\nA");
+}
+
+TEST(SessionTest, OnlyCalledFunctionsAreCompiled) {
+  Host H;
+  H.run("def a() 1; def b() a() + 1; def c() 3;");
+  EXPECT_EQ(H.S->getStats().FunctionsCompiled, 0u);
+  H.run("b();");
+  EXPECT_EQ(H.S->getStats().FunctionsDefined, 3u);
+  EXPECT_EQ(H.S->getStats().FunctionsCompiled, 2u);
+  EXPECT_EQ(H.Compiled,
+            (std::vector<std::string>{"<expr@1:1>", "b", "a"}));
+}
+
+TEST(SessionTest, EagerCompilesEverythingUpFront) {
+  Host H(JITMode::Eager);
+  H.run("def a() 1; def b() a() + 1; def c() 3;");
+  EXPECT_EQ(H.S->getStats().FunctionsCompiled, 3u);
+  H.run("b();");
+  EXPECT_EQ(H.Results, std::vector<double>{2});
+}
+
+TEST(SessionTest, CompileErrorKeepsEarlierDefinitions) {
+  Host H;
+  H.run("def one() 1;");
+  llvm::Error E = H.S->run("def two() 2; def bad() nope; def three() 3;",
+                           "x.ks");
+  ASSERT_TRUE(bool(E));
+  llvm::handleAllErrors(std::move(E), [](const SessionError &SE) {
+    EXPECT_EQ(SE.getKind(), ErrorKind::Compile);
+  });
+  H.run("one() + two();");
+  EXPECT_EQ(H.Results, std::vector<double>{3});
+  llvm::Error Three = H.S->run("three();", "y.ks");
+  EXPECT_TRUE(bool(Three)); // 'three' came after the error: never defined.
+  llvm::consumeError(std::move(Three));
+}
+
+TEST(SessionTest, NeedsMoreInput) {
+  Host H;
+  EXPECT_TRUE(H.S->needsMoreInput("def f(x)"));
+  EXPECT_TRUE(H.S->needsMoreInput("(1 + "));
+  EXPECT_FALSE(H.S->needsMoreInput("1 + 2"));
+  EXPECT_FALSE(H.S->needsMoreInput("1 + )"));
+  EXPECT_FALSE(H.S->needsMoreInput(""));
+}
+
+TEST(SessionTest, EveryOptLevelGivesTheSameBits) {
+  const char *Src = "def f(x) var s = 0 in (for i = 1, i < x in "
+                    "s = s * 0.999 + (i * i * 0.3 + x) * 0.001) + s * 0.1; f(1000);";
+  std::vector<double> Values;
+  for (unsigned O = 0; O <= 3; ++O) {
+    Host H(JITMode::Lazy, O);
+    H.run(Src);
+    ASSERT_EQ(H.Results.size(), 1u);
+    Values.push_back(H.Results[0]);
+  }
+  for (double V : Values)
+    EXPECT_EQ(std::memcmp(&V, &Values[0], sizeof V), 0);
+}
+
+} // namespace
