@@ -7,6 +7,7 @@
 #include "JIT/KaleidoJIT.h"
 
 #include "CodeGen/Optimizer.h"
+#include "JIT/ObjectCompiler.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
@@ -52,9 +53,9 @@ struct KaleidoJIT::FunctionState {
 };
 
 struct KaleidoJIT::Layers {
-  Layers(ExecutionSession &ES, TargetMachine &TM, unsigned OptLevel)
-      : ObjLayer(ES), CompileLayer(ES, ObjLayer,
-                                   std::make_unique<SimpleCompiler>(TM)),
+  Layers(ExecutionSession &ES, TargetMachine &TM,
+         std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel)
+      : ObjLayer(ES), CompileLayer(ES, ObjLayer, std::move(Compiler)),
         OptLayer(ES, CompileLayer), Opt(OptLevel, &TM),
         TSCtx(std::make_unique<LLVMContext>()) {
     OptLayer.setTransform(
@@ -277,7 +278,10 @@ Error KaleidoJIT::init() {
   TM = std::move(*MaybeTM);
   DL = TM->createDataLayout();
 
-  L = std::make_unique<Layers>(*ES, *TM, Opts.OptLevel);
+  auto Compiler = ObjectCompiler::create(*TM);
+  if (!Compiler)
+    return Compiler.takeError();
+  L = std::make_unique<Layers>(*ES, *TM, std::move(*Compiler), Opts.OptLevel);
   const Triple &TT = TM->getTargetTriple();
   auto LCTM = createLocalLazyCallThroughManager(
       TT, *ES, ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler));

@@ -1,0 +1,21 @@
+/* C translation of bench/programs/integrate.ks: the midpoint rule for the
+   integral of 4x^3 - 3x^2 + 2x + 1 over [0, 1] (exactly 2). */
+#include <stdio.h>
+
+static double f(double x) { return ((4 * x - 3) * x + 2) * x + 1; }
+
+static double integrate(double n, double h) {
+  double sum = 0;
+  for (double i = 0; i < n; i = i + 1)
+    sum = sum + f((i + 0.5) * h);
+  return sum * h;
+}
+
+int main(void) {
+  double got = integrate(200000000, 0.000000005);
+  double err = got - 2;
+  int ok = err < 0.000001 && -0.000001 < err;
+  printf("%f\n", got);
+  printf("%f\n", ok ? 1.0 : 0.0);
+  return ok ? 0 : 1;
+}
