@@ -10,8 +10,8 @@ static double loop(double i, double n, double x, double acc) {
 }
 
 int main(void) {
-  double got = loop(0, 100000000, 0.5, 0);
-  double want = WANT;
+  double got = loop(0, 200000000, 0.5, 0);
+  double want = 118515439.21981543;
   printf("%f\n", got);
   printf("%f\n", got == want ? 1.0 : 0.0);
   return got == want ? 0 : 1;
