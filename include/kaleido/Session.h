@@ -146,6 +146,14 @@ public:
     return reinterpret_cast<FnT *>(static_cast<uintptr_t>(*Addr));
   }
 
+  /// Asks the code this session is running to stop at its next safepoint
+  /// (every function entry that makes a call, every loop iteration); the
+  /// running run() or call() then fails with ErrorKind::Interrupted, and the
+  /// session keeps every definition. A request made while no run() or call()
+  /// is in progress is forgotten when the next one starts. Async-signal-safe:
+  /// may be called from a signal handler or another thread.
+  void interrupt();
+
   /// Counters for laziness and compile time.
   SessionStats getStats() const;
 

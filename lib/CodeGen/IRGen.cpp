@@ -16,6 +16,9 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/IR/Module.h"
 
 using namespace kaleido;
@@ -23,10 +26,50 @@ using namespace llvm;
 
 namespace {
 
+/// Whether E calls a function (user operators included).
+bool containsCall(const Expr &E) {
+  switch (E.getKind()) {
+  case Expr::Kind::Number:
+  case Expr::Kind::Variable:
+    return false;
+  case Expr::Kind::Call:
+  case Expr::Kind::Unary:
+    return true;
+  case Expr::Kind::Assign:
+    return containsCall(cast<AssignExpr>(E).getValue());
+  case Expr::Kind::Binary: {
+    auto &B = cast<BinaryExpr>(E);
+    char Op = B.getOp();
+    if (Op != '+' && Op != '-' && Op != '*' && Op != '<')
+      return true;
+    return containsCall(B.getLHS()) || containsCall(B.getRHS());
+  }
+  case Expr::Kind::If: {
+    auto &I = cast<IfExpr>(E);
+    return containsCall(I.getCond()) || containsCall(I.getThen()) ||
+           containsCall(I.getElse());
+  }
+  case Expr::Kind::For: {
+    auto &F = cast<ForExpr>(E);
+    return containsCall(F.getStart()) || containsCall(F.getEnd()) ||
+           (F.getStep() && containsCall(*F.getStep())) ||
+           containsCall(F.getBody());
+  }
+  case Expr::Kind::Var: {
+    auto &V = cast<VarExpr>(E);
+    for (const VarExpr::Binding &B : V.getBindings())
+      if (B.Init && containsCall(*B.Init))
+        return true;
+    return containsCall(V.getBody());
+  }
+  }
+  return true;
+}
+
 class FunctionEmitter {
 public:
-  FunctionEmitter(const FunctionAST &F, Function *Fn)
-      : F(F), Fn(Fn), Ctx(Fn->getContext()), B(Ctx),
+  FunctionEmitter(const FunctionAST &F, Function *Fn, const IRGenOptions &Opts)
+      : F(F), Fn(Fn), Opts(Opts), Ctx(Fn->getContext()), B(Ctx),
         DoubleTy(Type::getDoubleTy(Ctx)) {}
 
   void emit() {
@@ -45,11 +88,56 @@ public:
     Top = BasicBlock::Create(Ctx, "top", Fn);
     B.CreateBr(Top);
     B.SetInsertPoint(Top);
+    // A function that calls nothing cannot recurse: its own loops poll.
+    if (containsCall(*F.Body))
+      emitSafepoint();
     if (Value *V = emitExpr(*F.Body, /*Tail=*/true))
       B.CreateRet(V);
   }
 
 private:
+  /// if (sp < *PollWord) SafepointFunction("name");
+  void emitSafepoint() {
+    if (!Opts.PollWord)
+      return;
+    Module &M = *Fn->getParent();
+    Type *IntPtrTy = M.getDataLayout().getIntPtrType(Ctx);
+    Triple TT(M.getTargetTriple());
+    Value *SP;
+    if (TT.getArch() == Triple::x86_64 || TT.getArch() == Triple::aarch64) {
+      MDNode *Reg = MDNode::get(
+          Ctx, MDString::get(Ctx, TT.getArch() == Triple::x86_64 ? "rsp"
+                                                                 : "sp"));
+      SP = B.CreateIntrinsic(Intrinsic::read_register, {IntPtrTy},
+                             {MetadataAsValue::get(Ctx, Reg)}, nullptr, "sp");
+    } else {
+      SP = B.CreatePtrToInt(
+          B.CreateIntrinsic(Intrinsic::frameaddress,
+                            {PointerType::getUnqual(Ctx)}, {B.getInt32(0)}),
+          IntPtrTy, "sp");
+    }
+    Value *WordAddr = ConstantExpr::getIntToPtr(
+        ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(Opts.PollWord)),
+        PointerType::getUnqual(Ctx));
+    LoadInst *Limit = B.CreateLoad(IntPtrTy, WordAddr, /*isVolatile=*/true,
+                                   "limit");
+    Value *Low = B.CreateICmpULT(SP, Limit, "stacklow");
+    BasicBlock *Poll = BasicBlock::Create(Ctx, "safepoint", Fn);
+    BasicBlock *Cont = BasicBlock::Create(Ctx, "cont", Fn);
+    B.CreateCondBr(Low, Poll, Cont,
+                   MDBuilder(Ctx).createUnlikelyBranchWeights());
+    B.SetInsertPoint(Poll);
+    if (!NameString)
+      NameString = B.CreateGlobalString(F.Proto.Name, "fn.name");
+    FunctionCallee Check = M.getOrInsertFunction(
+        Opts.SafepointFunction,
+        FunctionType::get(Type::getVoidTy(Ctx), {PointerType::getUnqual(Ctx)},
+                          false));
+    B.CreateCall(Check, {NameString});
+    B.CreateBr(Cont);
+    B.SetInsertPoint(Cont);
+  }
+
   AllocaInst *createSlot(StringRef Name) {
     BasicBlock &Entry = Fn->getEntryBlock();
     IRBuilder<> EntryB(&Entry, Entry.begin());
@@ -139,7 +227,7 @@ private:
       // are evaluated before any parameter is overwritten.
       for (size_t I = 0; I < Vals.size(); ++I)
         B.CreateStore(Vals[I], Params[I]);
-      B.CreateBr(Top);
+      B.CreateBr(Top); // Top polls: the body makes a call (this one).
       return nullptr;
     }
 
@@ -201,6 +289,7 @@ private:
     B.CreateBr(CondBB);
 
     B.SetInsertPoint(CondBB);
+    emitSafepoint();
     Value *Continue = isTrue(emitExpr(E.getEnd(), false), "loopcond");
     B.CreateCondBr(Continue, BodyBB, AfterBB);
 
@@ -233,7 +322,9 @@ private:
 
   const FunctionAST &F;
   Function *Fn;
+  const IRGenOptions &Opts;
   LLVMContext &Ctx;
+  Value *NameString = nullptr;
   IRBuilder<> B;
   Type *DoubleTy;
   BasicBlock *Top = nullptr;
@@ -244,7 +335,7 @@ private:
 } // namespace
 
 Function *kaleido::emitFunction(const FunctionAST &F, StringRef BodyName,
-                                Module &M) {
+                                Module &M, const IRGenOptions &Opts) {
   Type *DoubleTy = Type::getDoubleTy(M.getContext());
   Function *Fn = M.getFunction(BodyName);
   if (!Fn) {
@@ -254,6 +345,6 @@ Function *kaleido::emitFunction(const FunctionAST &F, StringRef BodyName,
   }
   assert(Fn->empty() && "function emitted twice into one module");
   Fn->addFnAttr(Attribute::NoUnwind);
-  FunctionEmitter(F, Fn).emit();
+  FunctionEmitter(F, Fn, Opts).emit();
   return Fn;
 }

@@ -27,12 +27,22 @@ class Module;
 
 namespace kaleido {
 
+struct IRGenOptions {
+  /// The address of the session's poll word (see Runtime/Runtime.h). If set,
+  /// safepoints are emitted at the entry of every function that makes a call
+  /// and on every loop back edge: the stack pointer is compared with the word
+  /// and, if below it, SafepointFunction is called with the function's name.
+  /// If null (a static module), no safepoints are emitted.
+  const void *PollWord = nullptr;
+  llvm::StringRef SafepointFunction;
+};
+
 /// Emits the definition of F into M under the name BodyName. If M already
 /// declares BodyName (because something called it), that declaration receives
 /// the body. F must have passed Sema. Self tail calls become jumps to the top
 /// of the function, so they run in constant stack at every optimisation level.
 llvm::Function *emitFunction(const FunctionAST &F, llvm::StringRef BodyName,
-                             llvm::Module &M);
+                             llvm::Module &M, const IRGenOptions &Opts = {});
 
 } // namespace kaleido
 

@@ -6,12 +6,11 @@
 
 #include "Runtime/Runtime.h"
 
-#include "llvm/ADT/StringSet.h"
-
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <pthread.h>
 
 using namespace kaleido;
 using namespace kaleido::rt;
@@ -38,31 +37,91 @@ void ExecutionContext::flush() {
   Buffer.clear();
 }
 
+/// The lowest address JIT'd code may push to on this thread: the stack's
+/// bottom plus room for the compiler (which runs on the same stack when a
+/// deep call reaches a function for the first time) and the runtime.
+static uintptr_t stackLimitOfThisThread() {
+  static thread_local uintptr_t Limit = [] {
+    pthread_attr_t Attr;
+    void *Low = nullptr;
+    size_t Size = 0;
+    if (pthread_getattr_np(pthread_self(), &Attr) == 0) {
+      pthread_attr_getstack(&Attr, &Low, &Size);
+      pthread_attr_destroy(&Attr);
+    }
+    if (!Low)
+      return uintptr_t(0);
+    size_t Margin = std::min<size_t>(1 << 20, Size / 4);
+    return reinterpret_cast<uintptr_t>(Low) + Margin;
+  }();
+  return Limit;
+}
+
 // The guard keeps no C++ object with a destructor alive between sigsetjmp and
 // a possible siglongjmp, and JIT'd frames have nothing to unwind, so jumping
 // over them is safe.
-bool rt::callGuarded(double (*Fn)(), ExecutionContext &Ctx, double &Result) {
+bool rt::callGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
+                     double &Result) {
   Ctx.Prev = Active;
+  Ctx.StackLimit = stackLimitOfThisThread();
+  if (Ctx.Poll) {
+    // Arm the word, then honour an interrupt that came before or meanwhile
+    // (the requester sets the flag before it raises the word).
+    Ctx.SavedPoll = Ctx.Poll->exchange(Ctx.StackLimit);
+    if (Ctx.InterruptRequested && Ctx.InterruptRequested->load())
+      Ctx.Poll->store(UINTPTR_MAX);
+  }
   Active = &Ctx;
+  volatile bool Returned = false;
   if (sigsetjmp(Ctx.Env, /*savesigs=*/1) == 0) {
     Result = Fn();
-    Active = Ctx.Prev;
-    Ctx.flush();
-    return true;
+    Returned = true;
   }
   Active = Ctx.Prev;
+  if (Ctx.Poll)
+    Ctx.Poll->store(Ctx.SavedPoll);
   Ctx.flush();
-  return false;
+  return Returned;
 }
 
-void rt::raise(std::string Message) {
+void rt::raise(Fault Kind, std::string Message) {
   ExecutionContext *Ctx = Active;
   if (!Ctx) {
     std::fprintf(stderr, "kaleido: error: %s\n", Message.c_str());
     std::abort();
   }
+  Ctx->Failure = Kind;
   Ctx->ErrorMessage = std::move(Message);
+  // siglongjmp skips destructors, and the move may have left the old message's
+  // buffer in Message: free it now.
+  std::string().swap(Message);
   siglongjmp(Ctx->Env, 1);
+}
+
+Fault rt::pollSafepoint(llvm::StringRef Function, std::string &Message) {
+  ExecutionContext *Ctx = Active;
+  if (!Ctx)
+    return Fault::None;
+  if (Ctx->InterruptRequested && Ctx->InterruptRequested->load()) {
+    Message = "interrupted";
+    return Fault::Interrupted;
+  }
+  auto SP = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (SP < Ctx->StackLimit) {
+    Message = "stack overflow in '" + Function.str() + "'";
+    return Fault::Error;
+  }
+  return Fault::None;
+}
+
+/// Called by generated code when a safepoint's comparison fails. Returns if
+/// the comparison was stale (the word was raised for an interrupt that has
+/// since been forgotten).
+extern "C" void kaleido_rt_check(const char *Function) {
+  std::string Message;
+  Fault F = pollSafepoint(Function, Message);
+  if (F != Fault::None)
+    raise(F, std::move(Message));
 }
 
 static void emit(llvm::StringRef S) {
@@ -92,18 +151,22 @@ extern "C" double kaleido_rt_printd(double X) {
   return 0;
 }
 
+double rt::putchard(double X) { return kaleido_rt_putchard(X); }
+double rt::printd(double X) { return kaleido_rt_printd(X); }
+
 extern "C" double kaleido_rt_lazy_call_failed() {
   ExecutionContext *Ctx = Active;
   std::string Msg = Ctx && !Ctx->ErrorMessage.empty()
                         ? Ctx->ErrorMessage
                         : std::string("a lazily compiled function failed to "
                                       "compile");
-  raise(std::move(Msg));
+  raise(Fault::Error, std::move(Msg));
 }
 
 std::vector<std::pair<llvm::StringRef, void *>> rt::getRuntimeSymbols() {
   return {{"putchard", reinterpret_cast<void *>(&kaleido_rt_putchard)},
-          {"printd", reinterpret_cast<void *>(&kaleido_rt_printd)}};
+          {"printd", reinterpret_cast<void *>(&kaleido_rt_printd)},
+          {SafepointFunction, reinterpret_cast<void *>(&kaleido_rt_check)}};
 }
 
 void *rt::getLazyCallFailureHandler() {

@@ -1,7 +1,20 @@
 //===- Runtime.h - What JIT'd code calls, and how it fails -------*- C++ -*-===//
 //
-// Part of kaleido. The runtime functions (putchard, printd) and the guard
-// around every call into JIT'd code.
+// Part of kaleido. The runtime functions (putchard, printd), the guard around
+// every call into JIT'd code, and the safepoint check that makes stack
+// overflow and interrupts clean errors.
+//
+// Safepoints. Each session owns a *poll word*: while its code runs, the word
+// holds the lowest stack address JIT'd code may use (the thread's stack
+// bottom plus a margin that leaves room for the compiler and the runtime).
+// Generated code compares the stack pointer with the word at the entry of
+// every function that calls another, and on every loop back edge; if the
+// stack is below it, it calls kaleido_rt_check. To interrupt the code, another
+// thread or a signal handler sets an interrupt flag and raises the word to
+// its maximum, so the next safepoint fails the comparison. kaleido_rt_check
+// then ends the guarded call with "interrupted" or "stack overflow in 'f'".
+// One load, compare and branch per safepoint; no signal handler touches the
+// stack, and no error is raised while the compiler or the C library runs.
 //
 // The one piece of thread-local state in kaleido lives here: a pointer to the
 // ExecutionContext of the innermost guarded call on this thread. JIT'd code
@@ -9,17 +22,19 @@
 // the lazy-call failure handler is called in place of an arbitrary function),
 // so the runtime finds the running session's output and its way back to the
 // host through this pointer. It is set only while a guarded call runs and is
-// restored when it returns, so two sessions (or nested calls) never see each
-// other's context.
+// restored when it returns, so two sessions never see each other's context.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_RUNTIME_RUNTIME_H
 #define KALEIDO_RUNTIME_RUNTIME_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <atomic>
 #include <csetjmp>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -27,40 +42,71 @@
 
 namespace kaleido::rt {
 
+/// The word generated code polls; see the file comment.
+using PollWord = std::atomic<uintptr_t>;
+
+/// Why a guarded call ended early.
+enum class Fault { None, Error, Interrupted };
+
 /// Where the output of one guarded call goes and how it escapes on failure.
 struct ExecutionContext {
   /// Receives output; called when the buffer fills and when the call ends.
   const std::function<void(llvm::StringRef)> *Sink = nullptr;
+  /// The session's poll word and interrupt flag.
+  PollWord *Poll = nullptr;
+  std::atomic<bool> *InterruptRequested = nullptr;
+
   std::string Buffer;
-  /// Set before a runtime error unwinds to the guard.
+  /// Set when a runtime error or interrupt unwinds to the guard.
+  Fault Failure = Fault::None;
   std::string ErrorMessage;
+  /// The lowest stack address JIT'd code may use on this thread.
+  uintptr_t StackLimit = 0;
 
   // Private to the guard.
   sigjmp_buf Env;
   ExecutionContext *Prev = nullptr;
+  uintptr_t SavedPoll = 0;
 
   void write(llvm::StringRef S);
   void flush();
 };
 
-/// Calls Fn() with Ctx active. Returns true and sets Result if Fn returned;
-/// returns false if a runtime error unwound it (Ctx.ErrorMessage says why).
-/// Output still buffered is flushed either way.
-bool callGuarded(double (*Fn)(), ExecutionContext &Ctx, double &Result);
+/// Calls Fn() with Ctx active and the poll word armed. Returns true and sets
+/// Result if Fn returned; returns false if a runtime error or an interrupt
+/// ended it (Ctx.Failure and Ctx.ErrorMessage say why). An interrupt already
+/// requested stops Fn at its first safepoint. Output still buffered is flushed
+/// either way. Fn must not hold C++ objects with destructors across calls into
+/// JIT'd code: a failure jumps over its frames.
+bool callGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
+                 double &Result);
 
 /// The innermost active context on this thread, or null.
 ExecutionContext *activeContext();
 
-/// Ends the innermost guarded call with Message. Without an active context
-/// (JIT'd code called through a raw pointer) prints Message and aborts.
-[[noreturn]] void raise(std::string Message);
+/// Ends the innermost guarded call. Without an active context (JIT'd code
+/// called through a raw pointer) prints Message and aborts.
+[[noreturn]] void raise(Fault Kind, std::string Message);
 
-/// The runtime's symbols as (name, address): putchard and printd.
+/// Whether the active call should stop at this point: interrupted, or the
+/// stack is below its limit. For code that polls itself (the interpreter);
+/// returns the fault and its message without unwinding.
+Fault pollSafepoint(llvm::StringRef Function, std::string &Message);
+
+/// The runtime's symbols as (name, address): putchard, printd and the
+/// safepoint check.
 std::vector<std::pair<llvm::StringRef, void *>> getRuntimeSymbols();
+
+/// The name of the safepoint check function generated code calls.
+inline constexpr const char *SafepointFunction = "kaleido_rt_check";
 
 /// The address to which a failed lazy call is sent: it raises the error the
 /// JIT recorded in the active context.
 void *getLazyCallFailureHandler();
+
+/// Calls putchard/printd as JIT'd code would (for the interpreter).
+double putchard(double X);
+double printd(double X);
 
 /// Whether Name is a function of doubles in the C math library that `extern`
 /// may reach by default.

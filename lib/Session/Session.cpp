@@ -101,11 +101,12 @@ void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
 }
 
 /// The IR generator of a function body: holds the AST until the JIT asks.
-static IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F) {
-  return [F = std::move(F)](LLVMContext &Ctx, StringRef Symbol)
+static IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F,
+                                   IRGenOptions Opts) {
+  return [F = std::move(F), Opts](LLVMContext &Ctx, StringRef Symbol)
              -> Expected<std::unique_ptr<Module>> {
     auto M = std::make_unique<Module>(Symbol, Ctx);
-    emitFunction(*F, Symbol, *M);
+    emitFunction(*F, Symbol, *M, Opts);
     return std::move(M);
   };
 }
@@ -119,7 +120,8 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
   case TopLevelItem::Kind::Definition: {
     record(Item, Diags.getBufferName());
     const PrototypeAST &Proto = Item.Function->Proto;
-    if (Error Err = JIT->define(Proto.Name, makeIRGenerator(Item.Function),
+    if (Error Err = JIT->define(Proto.Name,
+                                makeIRGenerator(Item.Function, irGenOptions()),
                                 Opts.Mode == JITMode::Eager)) {
       Diags.error(Proto.Loc, "internal error: cannot compile '" + Proto.Name +
                                  "': " + toString(std::move(Err)));
@@ -140,11 +142,13 @@ Error Session::Impl::runExpression(const FunctionAST &F,
   orc::ResourceTrackerSP RT;
   PendingJITError.clear();
   // The AST outlives the compile: it is compiled before this returns.
+  IRGenOptions GenOpts = irGenOptions();
   auto Addr = JIT->compileExpression(
       Symbol, F.Proto.Name,
-      [&F](LLVMContext &Ctx, StringRef Sym) -> Expected<std::unique_ptr<Module>> {
+      [&F, GenOpts](LLVMContext &Ctx,
+                    StringRef Sym) -> Expected<std::unique_ptr<Module>> {
         auto M = std::make_unique<Module>(Sym, Ctx);
-        emitFunction(F, Sym, *M);
+        emitFunction(F, Sym, *M, GenOpts);
         return std::move(M);
       },
       RT);
@@ -159,24 +163,42 @@ Error Session::Impl::runExpression(const FunctionAST &F,
     return make_error<SessionError>(ErrorKind::Internal, "compilation failed");
   }
 
-  rt::ExecutionContext Ctx;
-  Ctx.Sink = &Opts.OnOutput;
+  auto *Fn = Addr->toPtr<double (*)()>();
   double Result = 0;
-  bool Returned =
-      rt::callGuarded(Addr->toPtr<double (*)()>(), Ctx, Result);
+  Error Err = runGuarded([Fn] { return Fn(); }, F.Proto.Loc, Diags, Result);
   ++Stats.ExpressionsRun;
-  if (Error Err = RT->remove())
-    consumeError(std::move(Err));
-  if (!Returned) {
-    Diags.error(F.Proto.Loc, Ctx.ErrorMessage);
-    return make_error<SessionError>(ErrorKind::Runtime, "runtime error");
-  }
+  if (Error RemoveErr = RT->remove())
+    consumeError(std::move(RemoveErr));
+  if (Err)
+    return Err;
   if (Opts.OnResult)
     Opts.OnResult(Result);
   return Error::success();
 }
 
+Error Session::Impl::runGuarded(function_ref<double()> Fn, SourceLocation Loc,
+                                DiagnosticEngine &Diags, double &Result) {
+  rt::ExecutionContext Ctx;
+  Ctx.Sink = &Opts.OnOutput;
+  Ctx.Poll = &Poll;
+  Ctx.InterruptRequested = &InterruptRequested;
+  if (rt::callGuarded(Fn, Ctx, Result))
+    return Error::success();
+  if (Ctx.Failure == rt::Fault::Interrupted) {
+    Diags.error(Loc, "interrupted");
+    return make_error<SessionError>(ErrorKind::Interrupted, "interrupted");
+  }
+  Diags.error(Loc, Ctx.ErrorMessage);
+  return make_error<SessionError>(ErrorKind::Runtime, "runtime error");
+}
+
+void Session::interrupt() {
+  P->InterruptRequested.store(true);
+  P->Poll.store(UINTPTR_MAX);
+}
+
 Error Session::run(StringRef Source, StringRef BufferName) {
+  P->InterruptRequested.store(false);
   return P->forEachItem(Source, BufferName,
                         [this](TopLevelItem &Item, DiagnosticEngine &Diags) {
                           return P->runItem(Item, Diags);
@@ -247,6 +269,7 @@ Expected<double> Session::call(StringRef Name, ArrayRef<double> Args) {
   F.Body = std::make_unique<CallExpr>(SourceLocation(), Name.str(),
                                       std::move(ArgExprs));
   double Result = 0;
+  P->InterruptRequested.store(false);
   std::function<void(double)> Saved = std::move(P->Opts.OnResult);
   P->Opts.OnResult = [&Result](double R) { Result = R; };
   DiagnosticEngine Diags("<call>", "", P->Opts.OnDiagnostic);

@@ -10,9 +10,11 @@
 #include "kaleido/Session.h"
 
 #include "AST/AST.h"
+#include "CodeGen/IRGen.h"
 #include "Basic/DiagnosticEngine.h"
 #include "JIT/KaleidoJIT.h"
 #include "Parse/OperatorTable.h"
+#include "Runtime/Runtime.h"
 #include "Sema/Sema.h"
 
 namespace llvm {
@@ -58,6 +60,22 @@ public:
   unsigned NextExpression = 0;
   /// An error the JIT reported while no JIT'd code was running.
   std::string PendingJITError;
+  /// Polled by generated code; see Runtime/Runtime.h. Never moves: generated
+  /// code holds its address.
+  rt::PollWord Poll{0};
+  std::atomic<bool> InterruptRequested{false};
+
+  IRGenOptions irGenOptions() const {
+    IRGenOptions O;
+    O.PollWord = &Poll;
+    O.SafepointFunction = rt::SafepointFunction;
+    return O;
+  }
+
+  /// Runs Fn under the runtime guard; maps a fault to a located diagnostic
+  /// at Loc and a SessionError.
+  llvm::Error runGuarded(llvm::function_ref<double()> Fn, SourceLocation Loc,
+                         DiagnosticEngine &Diags, double &Result);
 };
 
 } // namespace kaleido

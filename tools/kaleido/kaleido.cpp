@@ -26,9 +26,15 @@
 #include "llvm/Support/thread.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
 using namespace llvm;
 
@@ -84,11 +90,60 @@ cl::opt<Emit> EmitOpt(
                           "one LLVM IR module (runs under lli)"),
                clEnumValN(Emit::Asm, "asm", "native assembly")),
     cl::cat(KaleidoCat));
+cl::opt<double> Timeout("timeout",
+                        cl::desc("Stop the program after <seconds> of wall "
+                                 "time (exit code 130)"),
+                        cl::value_desc("seconds"), cl::init(0),
+                        cl::cat(KaleidoCat));
 cl::opt<bool> AllowHostSymbols(
     "allow-host-symbols",
     cl::desc("Let 'extern' reach every symbol of the process (unsafe: a "
              "program can then call abort, system, ...)"),
     cl::cat(KaleidoCat));
+
+/// The session the SIGINT handler interrupts (the driver has exactly one).
+std::atomic<kaleido::Session *> InterruptTarget{nullptr};
+volatile sig_atomic_t GotInterrupt = 0;
+
+extern "C" void onInterrupt(int) {
+  GotInterrupt = 1;
+  if (kaleido::Session *S = InterruptTarget.load())
+    S->interrupt(); // Async-signal-safe by contract.
+}
+
+/// Interrupts the session once the --timeout has passed.
+class Watchdog {
+public:
+  Watchdog(kaleido::Session &S, double Seconds) {
+    if (Seconds <= 0)
+      return;
+    Thread = std::thread([this, &S, Seconds] {
+      std::unique_lock<std::mutex> Lock(M);
+      if (!CV.wait_for(Lock, std::chrono::duration<double>(Seconds),
+                       [this] { return Done; })) {
+        Fired = true;
+        S.interrupt();
+      }
+    });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> Lock(M);
+      Done = true;
+    }
+    CV.notify_all();
+    if (Thread.joinable())
+      Thread.join();
+  }
+  bool fired() const { return Fired; }
+
+private:
+  std::mutex M;
+  std::condition_variable CV;
+  bool Done = false;
+  std::atomic<bool> Fired{false};
+  std::thread Thread;
+};
 
 /// The shortest decimal that reads back as exactly V.
 std::string formatValue(double V) {
@@ -168,6 +223,7 @@ int runREPL(kaleido::Session &S) {
       continue;
     std::string Input = std::move(Pending);
     Pending.clear();
+    GotInterrupt = 0;
     if (Error Err = S.run(Input, "<stdin>"))
       consumeError(std::move(Err)); // Reported; the session keeps going.
     outs().flush();
@@ -220,6 +276,16 @@ int runDriver() {
     return ExitRuntime;
   }
 
+  // Ctrl-C stops the running program at its next safepoint: back to the
+  // prompt in the REPL, exit code 130 in a script.
+  InterruptTarget.store(S->get());
+  struct sigaction SA = {};
+  SA.sa_handler = onInterrupt;
+  sigemptyset(&SA.sa_mask);
+  SA.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &SA, nullptr);
+
+  Watchdog Limit(**S, Timeout);
   int Code = ExitOK;
   if (Interactive) {
     Code = runREPL(**S);
@@ -244,8 +310,14 @@ int runDriver() {
       StringRef Name = Files[I] == "-" ? StringRef("<stdin>") : Files[I];
       if (Error Err = process(**S, (*Buf)->getBuffer(), Name))
         Code = exitCodeFor(std::move(Err));
+      if (GotInterrupt && Code == ExitOK)
+        Code = ExitInterrupted; // Came while no program code was running.
     }
   }
+  if (Limit.fired() && Code == ExitInterrupted)
+    errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
+                      Timeout.getValue());
+  InterruptTarget.store(nullptr);
   outs().flush();
   writeStats(**S);
   return Code;
