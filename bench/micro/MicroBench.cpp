@@ -1,2 +1,420 @@
+//===- MicroBench.cpp - Google Benchmark micro-benchmarks for kaleido -----===//
+//
+// Part of kaleido's benchmark suite (bench/run runs this and keeps the JSON).
+//
+//   FirstCall/N        a small function's first call: stub hit -> IR ->
+//                      optimised -> machine code -> linked -> returned, with
+//                      N other functions defined (N = 10, 10000, 100000).
+//                      Each iteration calls a different, never-called
+//                      function; the per-call samples give median_us/p90_us.
+//   Call/*             steady-state cost of a call, from C++: through the
+//                      stub Session::lookup returns, straight to the body the
+//                      stub jumps to, and to the same function compiled by
+//                      clang, through a pointer.
+//   JITCall/*          the same from JIT'd code: a non-tail recursion of
+//                      depth 1000 calling itself (a direct call) or a twin
+//                      (through a stub).
+//   Lex, Parse         throughput over a generated 2.6 MB program.
+//   IRGen/*/small|mixed  per function: IR generation only; then with the -O2
+//                      pipeline; then with code generation to an object file
+//                      (kaleido's ObjectCompiler, as the JIT does). "small"
+//                      are FirstCall's functions, so FirstCall minus these is
+//                      linking and ORC's bookkeeping; "mixed" are the Parse
+//                      benchmark's (if, for, var, calls).
+//
+// Internal headers (Lex/, Parse/, CodeGen/) are used read-only.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kaleido/Session.h"
+
+#include "CodeGen/IRGen.h"
+#include "CodeGen/Optimizer.h"
+#include "JIT/ObjectCompiler.h"
+#include "Lex/Lexer.h"
+#include "Parse/Parser.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace llvm;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using UnaryFn = double(double);
+
+[[noreturn]] void die(const Twine &Msg) {
+  errs() << "kaleido-microbench: " << Msg << '\n';
+  std::exit(1);
+}
+
+template <typename T> T check(Expected<T> V, const char *What) {
+  if (!V)
+    die(Twine(What) + ": " + toString(V.takeError()));
+  return std::move(*V);
+}
+
+void check(Error E, const char *What) {
+  if (E)
+    die(Twine(What) + ": " + toString(std::move(E)));
+}
+
+std::unique_ptr<kaleido::Session> makeSession(unsigned OptLevel = 2) {
+  kaleido::SessionOptions Opts;
+  Opts.OptLevel = OptLevel;
+  Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
+    errs() << D.format();
+  };
+  Opts.OnOutput = [](StringRef) {};
+  return check(kaleido::Session::create(std::move(Opts)), "Session::create");
+}
+
+/// N one-line definitions nobody calls.
+std::string fillers(unsigned N) {
+  std::string S;
+  S.reserve(N * 24);
+  for (unsigned I = 0; I < N; ++I)
+    S += "def g" + std::to_string(I) + "(x) x + " + std::to_string(I) + ";\n";
+  return S;
+}
+
+/// The small functions FirstCall compiles.
+std::string probeDefinition(unsigned I) {
+  std::string J = std::to_string(I);
+  return "def p" + J + "(x) if x < " + J + " then x * x + " + J +
+         " else x - " + J + ";\n";
+}
+
+double percentile(std::vector<double> V, double P) {
+  std::sort(V.begin(), V.end());
+  size_t I = std::min(V.size() - 1, static_cast<size_t>(P * (V.size() - 1) + 0.5));
+  return V[I];
+}
+
+//===----------------------------------------------------------------------===//
+// First-call latency
+//===----------------------------------------------------------------------===//
+
+constexpr unsigned Probes = 300;
+
+void BM_FirstCall(benchmark::State &State) {
+  unsigned N = State.range(0);
+  auto S = makeSession();
+  std::string Src = fillers(N);
+  // Probes + 2 small functions; 2 are called before timing starts, so one-off
+  // costs (the first compile of a session builds the pass pipeline) are not
+  // charged to the first sample.
+  for (unsigned I = 0; I < Probes + 2; ++I)
+    Src += probeDefinition(I);
+  check(S->run(Src, "<probes>"), "defining the probes");
+  std::vector<UnaryFn *> Fns;
+  for (unsigned I = 0; I < Probes + 2; ++I)
+    Fns.push_back(check(S->lookup<UnaryFn>("p" + std::to_string(I)), "lookup"));
+
+  auto T0 = Clock::now();
+  benchmark::DoNotOptimize(Fns[0](1.0));
+  double FirstInSession =
+      std::chrono::duration<double>(Clock::now() - T0).count();
+  benchmark::DoNotOptimize(Fns[1](1.0));
+
+  std::vector<double> Samples;
+  unsigned Next = 2;
+  for (auto _ : State) {
+    if (Next == Fns.size())
+      die("FirstCall ran out of probes; it must run with Iterations(Probes)");
+    UnaryFn *Fn = Fns[Next++];
+    auto Start = Clock::now();
+    double R = Fn(1.0);
+    auto End = Clock::now();
+    benchmark::DoNotOptimize(R);
+    double Sec = std::chrono::duration<double>(End - Start).count();
+    State.SetIterationTime(Sec);
+    Samples.push_back(Sec);
+  }
+  State.counters["median_us"] = percentile(Samples, 0.5) * 1e6;
+  State.counters["p10_us"] = percentile(Samples, 0.1) * 1e6;
+  State.counters["p90_us"] = percentile(Samples, 0.9) * 1e6;
+  State.counters["first_in_session_us"] = FirstInSession * 1e6;
+  State.counters["functions"] = N;
+}
+BENCHMARK(BM_FirstCall)
+    ->Name("FirstCall")
+    ->Arg(10)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Iterations(Probes)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+//===----------------------------------------------------------------------===//
+// Steady-state call cost
+//===----------------------------------------------------------------------===//
+
+/// The address an x86-64 ORC stub (`jmpq *slot(%rip)`) currently jumps to,
+/// or null if Stub is not such a stub.
+void *stubTarget(void *Stub) {
+#if defined(__x86_64__)
+  const auto *P = static_cast<const uint8_t *>(Stub);
+  if (P[0] != 0xFF || P[1] != 0x25)
+    return nullptr;
+  int32_t Disp;
+  std::memcpy(&Disp, P + 2, sizeof Disp);
+  void *Target;
+  std::memcpy(&Target, P + 6 + Disp, sizeof Target);
+  return Target;
+#else
+  return nullptr;
+#endif
+}
+
+__attribute__((noinline)) double incC(double X) { return X + 1; }
+
+struct CallFixture {
+  std::unique_ptr<kaleido::Session> S;
+  UnaryFn *Stub = nullptr;
+  UnaryFn *Body = nullptr;
+  CallFixture() {
+    S = makeSession();
+    check(S->run("def inc(x) x + 1;", "<call>"), "defining inc");
+    Stub = check(S->lookup<UnaryFn>("inc"), "lookup inc");
+    Stub(0); // compiled now; the stub points at the body from here on
+    Body = reinterpret_cast<UnaryFn *>(stubTarget(reinterpret_cast<void *>(Stub)));
+  }
+};
+
+CallFixture &callFixture() {
+  static CallFixture F;
+  return F;
+}
+
+void runCalls(benchmark::State &State, UnaryFn *Fn) {
+  // Through a volatile so that the compiler cannot see which function it is.
+  UnaryFn *volatile Opaque = Fn;
+  double X = 0;
+  for (auto _ : State) {
+    UnaryFn *F = Opaque;
+    X = F(X);
+    benchmark::DoNotOptimize(X);
+  }
+}
+
+void BM_CallStub(benchmark::State &State) { runCalls(State, callFixture().Stub); }
+void BM_CallBody(benchmark::State &State) {
+  if (!callFixture().Body) {
+    State.SkipWithError("cannot decode the stub on this target");
+    return;
+  }
+  runCalls(State, callFixture().Body);
+}
+void BM_CallC(benchmark::State &State) { runCalls(State, &incC); }
+BENCHMARK(BM_CallStub)->Name("Call/host-via-stub");
+BENCHMARK(BM_CallBody)->Name("Call/host-direct-to-body");
+BENCHMARK(BM_CallC)->Name("Call/host-to-clang-O2");
+
+constexpr double Depth = 1000;
+
+void runJITCalls(benchmark::State &State, const char *Entry) {
+  static std::unique_ptr<kaleido::Session> S = [] {
+    auto S = makeSession();
+    check(S->run("def self(n) if n < 1 then 0 else 1 + self(n - 1);\n"
+                 "extern pong(n);\n"
+                 "def ping(n) if n < 1 then 0 else 1 + pong(n - 1);\n"
+                 "def pong(n) if n < 1 then 0 else 1 + ping(n - 1);\n",
+                 "<jitcalls>"),
+          "defining the recursions");
+    return S;
+  }();
+  UnaryFn *Fn = check(S->lookup<UnaryFn>(Entry), "lookup");
+  if (Fn(Depth) != Depth)
+    die("wrong recursion result");
+  for (auto _ : State)
+    benchmark::DoNotOptimize(Fn(Depth));
+  State.counters["per_call"] = benchmark::Counter(
+      Depth + 1, benchmark::Counter::kIsIterationInvariantRate |
+                     benchmark::Counter::kInvert);
+}
+void BM_JITSelf(benchmark::State &State) { runJITCalls(State, "self"); }
+void BM_JITStub(benchmark::State &State) { runJITCalls(State, "ping"); }
+BENCHMARK(BM_JITSelf)->Name("JITCall/direct-self-call");
+BENCHMARK(BM_JITStub)->Name("JITCall/through-stub");
+
+//===----------------------------------------------------------------------===//
+// Front end and IR generation
+//===----------------------------------------------------------------------===//
+
+/// A program of N varied definitions: calls, if, for, var, comments.
+const std::string &frontEndSource() {
+  static const std::string Src = [] {
+    std::string S;
+    constexpr unsigned N = 20000;
+    for (unsigned I = 0; I < N; ++I) {
+      std::string Id = std::to_string(I);
+      std::string J = std::to_string(I ? I / 2 : 0);
+      std::string K = std::to_string(I ? I - 1 : 0);
+      S += "# function " + Id + "\n";
+      if (I == 0) {
+        S += "def f0(a b) a * b + 0.5;\n";
+        continue;
+      }
+      S += "def f" + Id + "(a b)\n"
+           "  var s = 0, t = a * 0.5 in\n"
+           "    if a < b then\n"
+           "      (for i = 0, i < b in s = s + t * i - f" + J + "(i, s))\n"
+           "    else\n"
+           "      f" + K + "(b, a) + " + Id + ".25;\n";
+    }
+    return S;
+  }();
+  return Src;
+}
+
+void BM_Lex(benchmark::State &State) {
+  const std::string &Src = frontEndSource();
+  size_t Tokens = 0;
+  for (auto _ : State) {
+    kaleido::Lexer L(Src);
+    Tokens = 0;
+    while (!L.next().is(kaleido::TokenKind::Eof))
+      ++Tokens;
+    benchmark::DoNotOptimize(Tokens);
+  }
+  State.SetBytesProcessed(int64_t(State.iterations()) * Src.size());
+  State.counters["tokens"] = Tokens;
+}
+BENCHMARK(BM_Lex)->Name("Lex")->Unit(benchmark::kMillisecond);
+
+std::vector<kaleido::TopLevelItem> parseAll(const std::string &Src) {
+  kaleido::DiagnosticHandler Handler = [](const kaleido::Diagnostic &D) {
+    errs() << D.format();
+  };
+  kaleido::DiagnosticEngine Diags("<bench>", Src, Handler);
+  kaleido::OperatorTable Ops;
+  kaleido::Parser P(Src, Ops, Diags);
+  std::vector<kaleido::TopLevelItem> Items;
+  for (;;) {
+    kaleido::TopLevelItem Item;
+    switch (P.parseItem(Item)) {
+    case kaleido::Parser::Result::End:
+      return Items;
+    case kaleido::Parser::Result::Error:
+      die("the front-end benchmark's source does not parse");
+    case kaleido::Parser::Result::Item:
+      Items.push_back(std::move(Item));
+    }
+  }
+}
+
+void BM_Parse(benchmark::State &State) {
+  const std::string &Src = frontEndSource();
+  size_t Items = 0;
+  for (auto _ : State) {
+    auto Parsed = parseAll(Src);
+    Items = Parsed.size();
+    benchmark::DoNotOptimize(Parsed.data());
+  }
+  State.SetBytesProcessed(int64_t(State.iterations()) * Src.size());
+  State.counters["items"] = Items;
+}
+BENCHMARK(BM_Parse)->Name("Parse")->Unit(benchmark::kMillisecond);
+
+const std::string &smallSource() {
+  static const std::string Src = [] {
+    std::string S;
+    for (unsigned I = 0; I < 1000; ++I)
+      S += probeDefinition(I);
+    return S;
+  }();
+  return Src;
+}
+
+struct IRGenFixture {
+  std::vector<kaleido::TopLevelItem> Small, Mixed;
+  std::unique_ptr<TargetMachine> TM;
+  IRGenFixture() {
+    Small = parseAll(smallSource());
+    Mixed = parseAll(frontEndSource());
+    InitializeNativeTarget();
+    InitializeNativeTargetAsmPrinter();
+    auto JTMB = check(orc::JITTargetMachineBuilder::detectHost(), "host");
+    JTMB.setCodeGenOptLevel(CodeGenOptLevel::Default);
+    TM = check(JTMB.createTargetMachine(), "target machine");
+  }
+};
+
+IRGenFixture &irgenFixture() {
+  static IRGenFixture F;
+  return F;
+}
+
+enum class Stage { IRGen, Optimize, Codegen };
+
+void runIRGen(benchmark::State &State, Stage Upto) {
+  IRGenFixture &F = irgenFixture();
+  const auto &Items = State.range(0) == 0 ? F.Small : F.Mixed;
+  LLVMContext Ctx;
+  std::unique_ptr<kaleido::Optimizer> Opt;
+  if (Upto != Stage::IRGen)
+    Opt = std::make_unique<kaleido::Optimizer>(2, F.TM.get());
+  std::unique_ptr<kaleido::ObjectCompiler> Codegen;
+  if (Upto == Stage::Codegen)
+    Codegen = check(kaleido::ObjectCompiler::create(*F.TM), "ObjectCompiler");
+  const DataLayout DL = F.TM->createDataLayout();
+  size_t I = 0;
+  for (auto _ : State) {
+    const kaleido::FunctionAST &Fn = *Items[I].Function;
+    I = (I + 1) % Items.size();
+    Module M(Fn.Proto.Name, Ctx);
+    M.setDataLayout(DL);
+    M.setTargetTriple(F.TM->getTargetTriple());
+    benchmark::DoNotOptimize(kaleido::emitFunction(Fn, Fn.Proto.Name + "$1", M));
+    if (Opt)
+      Opt->run(M);
+    if (Codegen)
+      benchmark::DoNotOptimize(check((*Codegen)(M), "codegen")->getBufferStart());
+  }
+  State.SetItemsProcessed(State.iterations());
+}
+void BM_IRGen(benchmark::State &State) { runIRGen(State, Stage::IRGen); }
+void BM_IRGenOpt(benchmark::State &State) { runIRGen(State, Stage::Optimize); }
+void BM_IRGenOptCodegen(benchmark::State &State) {
+  runIRGen(State, Stage::Codegen);
+}
+BENCHMARK(BM_IRGen)
+    ->Name("IRGen/irgen")
+    ->ArgName("mixed")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_IRGenOpt)
+    ->Name("IRGen/irgen+O2")
+    ->ArgName("mixed")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_IRGenOptCodegen)
+    ->Name("IRGen/irgen+O2+codegen")
+    ->ArgName("mixed")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond);
+
+} // namespace
+
 BENCHMARK_MAIN();
