@@ -1,10 +1,13 @@
 # kaleido: two commands do all set-up on a fresh Debian 12 machine.
 #   make run    install missing packages, build, draw the Mandelbrot set
 #   make test   install missing packages, build, run the whole test suite
+#   make fuzz   build the libFuzzer targets in build-fuzz/, run each for 60 s
 # Options: SANITIZE=address,undefined builds everything with sanitizers (in
-# build-sanitize/); JOBS=N sets build parallelism (default 2).
+# build-sanitize/); JOBS=N sets build parallelism (default 2); FUZZ_SECONDS=N
+# sets how long `make fuzz` runs each target.
 
 JOBS     ?= 2
+FUZZ_SECONDS ?= 60
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD    ?= build
@@ -13,7 +16,7 @@ BUILD    ?= build-sanitize
 endif
 LLVM_DIR := /usr/lib/llvm-22/lib/cmake/llvm
 
-.PHONY: all deps configure build run test check-lit check-unit bench clean
+.PHONY: all deps configure build run test check-lit check-unit bench fuzz clean
 
 all: build
 
@@ -41,5 +44,8 @@ bench: build
 	KALEIDO_BENCH_DEPS=1 scripts/install-deps
 	bench/run
 
+fuzz: deps
+	JOBS=$(JOBS) scripts/fuzz-smoke $(FUZZ_SECONDS)
+
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz

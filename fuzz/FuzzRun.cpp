@@ -1,0 +1,246 @@
+//===- FuzzRun.cpp - libFuzzer target: a whole Session, running -----------===//
+//
+// Part of kaleido. Creates a kaleido::Session per input, with output and
+// diagnostics captured in strings, and runs the input through it: parsing,
+// checking, the lazy JIT, the optimiser, machine code, the runtime and its
+// guard. The optimisation level, the JIT mode and whether to run or only emit
+// (Session::emit, --emit=llvm or --emit=asm, for one input in four) are taken
+// from the input's size, so every seed is still plain source and one corpus
+// covers -O0 to -O3, lazy and eager, running and emitting.
+//
+// The bound. Running arbitrary programs can hang, and the session has no
+// interrupt yet, so the target runs only what it can prove finishes quickly.
+// Without `for` and without recursion a Kaleidoscope program is a finite tree
+// of calls: every expression node runs at most once per call of the function
+// it is in. Before running, the target reads the input with the library's own
+// parser and Sema (recording items as the session does, so it sees exactly the
+// items the session will) and, for each top-level expression, computes
+//
+//   cost(expr)  = number of AST nodes in it + sum of cost(callee) over its
+//                 call sites (calls, user operators), both arms of every `if`
+//   cost(f)     = 1 + cost(body of f as defined when the expression runs)
+//   cost(f)     = 1 for an extern without a body (runtime or libm)
+//
+// which is an upper bound on the nodes it evaluates. A `for` anywhere in the
+// reachable code, or a call that reaches a function already being costed
+// (recursion, direct or through redefinitions), makes the cost infinite. The
+// session then runs the input only up to the first expression whose cost
+// exceeds Budget; definitions are never a problem (at worst they compile). An
+// input whose first expression is already over budget is compiled instead of
+// run (Session::emit, --emit=llvm or --emit=asm). The bound is deliberately
+// static: it rejects terminating programs such as fib(10), and needs no help
+// from the session, whose time limits will come later.
+//
+// If the whole input ran without error it is run a second time in the same
+// session, so that every definition is replaced once (the JIT's redefinition
+// path), after the same check against the definitions then current.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzSupport.h"
+
+#include "Basic/DiagnosticEngine.h"
+#include "Parse/Parser.h"
+
+#include "kaleido/Session.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+using namespace kaleido;
+using llvm::cast;
+using llvm::StringRef;
+
+namespace {
+
+/// The most AST nodes one top-level expression may evaluate.
+constexpr uint64_t Budget = 250000;
+/// Stands for "more than Budget"; sums saturate at it.
+constexpr uint64_t Over = Budget + 1;
+/// Output kept per input; the rest is dropped (printd can write 300 bytes).
+constexpr size_t OutputCap = 1 << 20;
+
+uint64_t add(uint64_t A, uint64_t B) { return std::min(A + B, Over); }
+
+/// Upper bounds on the work of expressions, given the definitions current
+/// when they run. Valid for one set of definitions only.
+class CostModel {
+public:
+  explicit CostModel(const FunctionTable &Functions) : Functions(Functions) {}
+
+  uint64_t expr(const Expr &E) {
+    switch (E.getKind()) {
+    case Expr::Kind::Number:
+    case Expr::Kind::Variable:
+      return 1;
+    case Expr::Kind::Assign:
+      return add(1, expr(cast<AssignExpr>(E).getValue()));
+    case Expr::Kind::Unary: {
+      auto &U = cast<UnaryExpr>(E);
+      return add(add(1, expr(U.getOperand())),
+                 call(operatorFunctionName(false, U.getOp())));
+    }
+    case Expr::Kind::Binary: {
+      auto &B = cast<BinaryExpr>(E);
+      uint64_t C = add(1, add(expr(B.getLHS()), expr(B.getRHS())));
+      switch (B.getOp()) {
+      case '<':
+      case '+':
+      case '-':
+      case '*':
+        return C;
+      default:
+        return add(C, call(operatorFunctionName(true, B.getOp())));
+      }
+    }
+    case Expr::Kind::Call: {
+      auto &C = cast<CallExpr>(E);
+      uint64_t Sum = 1;
+      for (const ExprPtr &A : C.getArgs())
+        Sum = add(Sum, expr(*A));
+      return add(Sum, call(C.getCallee()));
+    }
+    case Expr::Kind::If: {
+      auto &I = cast<IfExpr>(E);
+      return add(add(1, expr(I.getCond())),
+                 add(expr(I.getThen()), expr(I.getElse())));
+    }
+    case Expr::Kind::For:
+      return Over;
+    case Expr::Kind::Var: {
+      auto &V = cast<VarExpr>(E);
+      uint64_t Sum = 1;
+      for (const VarExpr::Binding &B : V.getBindings())
+        if (B.Init)
+          Sum = add(Sum, expr(*B.Init));
+      return add(Sum, expr(V.getBody()));
+    }
+    }
+    return Over;
+  }
+
+private:
+  uint64_t call(const std::string &Name) {
+    auto It = Functions.find(Name);
+    if (It == Functions.end() || !It->second.Body)
+      return 1; // The runtime or libm; or Sema has rejected the call.
+    if (auto M = Memo.find(Name); M != Memo.end())
+      return M->second;
+    if (!Active.insert(Name).second)
+      return Over; // Recursion.
+    uint64_t C = add(1, expr(*It->second.Body->Body));
+    Active.erase(Name);
+    Memo[Name] = C;
+    return C;
+  }
+
+  const FunctionTable &Functions;
+  llvm::StringMap<uint64_t> Memo;
+  llvm::StringSet<> Active;
+};
+
+/// The byte offset of Loc in Source (the lexer counts every byte as a column).
+size_t offsetOf(StringRef Source, SourceLocation Loc) {
+  size_t Offset = 0;
+  for (unsigned Line = 1; Line < Loc.Line; ++Line)
+    Offset = Source.find('\n', Offset) + 1;
+  return Offset + Loc.Column - 1;
+}
+
+struct Analysis {
+  /// The session may run Source.take_front(SafeLength).
+  size_t SafeLength = 0;
+  /// Every item was accepted: the session will have recorded the same
+  /// definitions as Functions and Ops if running all of Source succeeds.
+  bool Complete = false;
+};
+
+/// Reads Source as Session::run would, with the definitions already in
+/// Functions and Ops, and finds how much of it is safe to run.
+Analysis analyze(StringRef Source, FunctionTable &Functions,
+                 OperatorTable &Ops) {
+  DiagnosticHandler Quiet;
+  DiagnosticEngine Diags("<fuzz>", Source, Quiet);
+  Parser P(Source, Ops, Diags);
+  for (;;) {
+    TopLevelItem Item;
+    switch (P.parseItem(Item)) {
+    case Parser::Result::End:
+      return {Source.size(), true};
+    case Parser::Result::Error:
+      return {Source.size(), false}; // The session stops here too.
+    case Parser::Result::Item:
+      break;
+    }
+    Sema S(Functions, Diags);
+    if (!S.check(Item))
+      return {Source.size(), false};
+    if (Item.K != TopLevelItem::Kind::Expression) {
+      fuzz::record(Functions, Ops, Item, Diags.getBufferName());
+      continue;
+    }
+    if (CostModel(Functions).expr(*Item.Function->Body) > Budget)
+      return {offsetOf(Source, Item.Function->Proto.Loc), false};
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  StringRef Source = fuzz::asSource(Data, Size);
+  FunctionTable Functions;
+  OperatorTable Ops;
+  Analysis First = analyze(Source, Functions, Ops);
+
+  std::string Output, Diagnostics;
+  size_t Results = 0, Compiles = 0;
+  SessionOptions Opts;
+  Opts.OptLevel = Size % 4;
+  Opts.Mode = (Size / 4) % 2 ? JITMode::Eager : JITMode::Lazy;
+  Opts.OnOutput = [&Output](StringRef Bytes) {
+    StringRef Kept = Bytes.take_front(OutputCap - Output.size());
+    Output.append(Kept.data(), Kept.size());
+  };
+  Opts.OnDiagnostic = [&Diagnostics](const Diagnostic &D) {
+    if (Diagnostics.size() < OutputCap)
+      Diagnostics += D.format();
+  };
+  Opts.OnResult = [&Results](double) { ++Results; };
+  Opts.OnCompile = [&Compiles](const CompileEvent &) { ++Compiles; };
+  auto S = Session::create(std::move(Opts));
+  if (!S) {
+    llvm::errs() << "fuzz-run: cannot create a session: "
+                 << llvm::toString(S.takeError()) << "\n";
+    std::abort();
+  }
+  Session &Sess = **S;
+
+  if ((Size / 8) % 4 == 0 || First.SafeLength == 0) {
+    // Emit, or nothing can be run: compile it all instead.
+    llvm::raw_null_ostream Null;
+    EmitKind Kind = (Size / 32) % 2 ? EmitKind::Asm : EmitKind::LLVM;
+    llvm::consumeError(Sess.emit(Source, "<fuzz>", Kind, Null));
+    return 0;
+  }
+
+  llvm::Error Err = Sess.run(Source.take_front(First.SafeLength), "<fuzz>");
+  bool Succeeded = !Err;
+  llvm::consumeError(std::move(Err));
+  if (Succeeded && First.SafeLength == Source.size()) {
+    // The analysis must have seen what the session saw.
+    if (!First.Complete)
+      __builtin_trap();
+    Analysis Second = analyze(Source, Functions, Ops);
+    if (Second.SafeLength)
+      llvm::consumeError(
+          Sess.run(Source.take_front(Second.SafeLength), "<fuzz>"));
+  }
+  (void)Sess.needsMoreInput(Source);
+  (void)Sess.getStats();
+  return 0;
+}
