@@ -41,6 +41,14 @@ Error Session::Impl::emitTokens(StringRef Source, raw_ostream &OS) {
   }
 }
 
+/// The argument of a runtime function. `extern putchard()` may declare it
+/// with no parameter at all; it then prints 0.
+static Value *runtimeArgument(Function *F) {
+  if (F->arg_empty())
+    return ConstantFP::get(Type::getDoubleTy(F->getContext()), 0.0);
+  return F->getArg(0);
+}
+
 /// Defines putchard/printd in M with C's putchar/printf, if M declares them
 /// without a body.
 static void defineRuntime(Module &M) {
@@ -51,7 +59,7 @@ static void defineRuntime(Module &M) {
     IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
     FunctionCallee Putchar =
         M.getOrInsertFunction("putchar", FunctionType::get(I32, {I32}, false));
-    Value *Byte = B.CreateFPToSI(F->getArg(0), Type::getInt64Ty(Ctx));
+    Value *Byte = B.CreateFPToSI(runtimeArgument(F), Type::getInt64Ty(Ctx));
     B.CreateCall(Putchar, {B.CreateAnd(B.CreateTrunc(Byte, I32), 0xff)});
     B.CreateRet(ConstantFP::get(DoubleTy, 0.0));
   }
@@ -61,7 +69,7 @@ static void defineRuntime(Module &M) {
         "printf",
         FunctionType::get(I32, {PointerType::getUnqual(Ctx)}, true));
     B.CreateCall(Printf, {B.CreateGlobalString("%f\n", "printd.fmt"),
-                          F->getArg(0)});
+                          runtimeArgument(F)});
     B.CreateRet(ConstantFP::get(DoubleTy, 0.0));
   }
 }
