@@ -43,6 +43,9 @@ enum class JITMode {
   /// Every definition is compiled as soon as it is read. Calls still go through
   /// the same stubs, so redefinition behaves exactly as in Lazy mode.
   Eager,
+  /// Nothing is compiled: a tree-walking interpreter evaluates the AST. The
+  /// language's reference semantics; lookup() is unavailable.
+  Interp,
 };
 
 /// What Session::emit prints instead of running the program.

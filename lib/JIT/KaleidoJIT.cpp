@@ -28,7 +28,6 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
-#include <dlfcn.h>
 #include <mutex>
 
 using namespace kaleido;
@@ -194,8 +193,7 @@ private:
   KaleidoJIT &J;
 };
 
-/// Resolves what `extern` may reach: the runtime, allowed host symbols, and a
-/// few libcalls LLVM may emit on its own.
+/// Resolves what `extern` may reach, through JITOptions::ResolveHostSymbol.
 class KaleidoJIT::HostGenerator : public DefinitionGenerator {
 public:
   explicit HostGenerator(KaleidoJIT &J) : J(J) {}
@@ -204,23 +202,9 @@ public:
                       JITDylibLookupFlags,
                       const SymbolLookupSet &Symbols) override {
     SymbolMap New;
-    for (const auto &[Sym, Flags] : Symbols) {
-      StringRef Name = *Sym;
-      void *Addr = nullptr;
-      for (const auto &[RtName, RtAddr] : J.Opts.RuntimeSymbols)
-        if (RtName == Name)
-          Addr = RtAddr;
-      bool Allowed = J.Opts.AllowHostSymbols || Name == "memcpy" ||
-                     Name == "memmove" || Name == "memset" ||
-                     (J.Opts.IsAllowedHostSymbol &&
-                      J.Opts.IsAllowedHostSymbol(Name));
-      if (!Addr && Allowed) {
-        std::string Z = Name.str();
-        Addr = ::dlsym(RTLD_DEFAULT, Z.c_str());
-      }
-      if (Addr)
+    for (const auto &[Sym, Flags] : Symbols)
+      if (void *Addr = J.Opts.ResolveHostSymbol(*Sym))
         New[Sym] = {ExecutorAddr::fromPtr(Addr), FunctionFlags};
-    }
     if (New.empty())
       return Error::success();
     return JD.define(absoluteSymbols(std::move(New)));

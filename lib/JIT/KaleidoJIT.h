@@ -73,10 +73,9 @@ using IRGenerator = llvm::unique_function<
 struct JITOptions {
   unsigned OptLevel = 2;
   bool AllowHostSymbols = false;
-  /// Symbols the runtime provides (name, address).
-  std::vector<std::pair<llvm::StringRef, void *>> RuntimeSymbols;
-  /// Decides which other host symbols `extern` may reach (by default none).
-  std::function<bool(llvm::StringRef)> IsAllowedHostSymbol;
+  /// Resolves a name in <host>: what an extern without a definition reaches
+  /// (and the runtime functions generated code calls). Null if none.
+  std::function<void *(llvm::StringRef)> ResolveHostSymbol;
   /// Where a failed lazy call lands; see LazyCallThroughManager.
   void *LazyCallFailureHandler = nullptr;
   /// Told every error the JIT cannot return to a caller (a lazy call that

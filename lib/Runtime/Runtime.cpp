@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <pthread.h>
 
 using namespace kaleido;
@@ -142,10 +143,14 @@ extern "C" double kaleido_rt_putchard(double X) {
   return 0;
 }
 
-/// printd(x): writes x as printf's "%f" and a newline. Returns 0.
+/// printd(x): writes x as printf's "%f" and a newline. Returns 0. Every NaN
+/// prints as "nan": the sign and payload of a NaN are not specified (LLVM may
+/// fold an operation to a NaN other than the one the hardware makes), and
+/// every optimisation level must print the same.
 extern "C" double kaleido_rt_printd(double X) {
   char Buf[400];
-  int N = std::snprintf(Buf, sizeof Buf, "%f\n", X);
+  int N = std::isnan(X) ? std::snprintf(Buf, sizeof Buf, "nan\n")
+                        : std::snprintf(Buf, sizeof Buf, "%f\n", X);
   if (N > 0)
     emit(llvm::StringRef(Buf, std::min<size_t>(N, sizeof Buf - 1)));
   return 0;
@@ -186,4 +191,14 @@ bool rt::isMathFunction(llvm::StringRef Name) {
     if (Name == N)
       return true;
   return false;
+}
+
+void *rt::resolveHostSymbol(llvm::StringRef Name, bool AllowAll) {
+  for (const auto &[RtName, Addr] : getRuntimeSymbols())
+    if (RtName == Name)
+      return Addr;
+  if (!AllowAll && !isMathFunction(Name))
+    return nullptr;
+  std::string Z = Name.str();
+  return ::dlsym(RTLD_DEFAULT, Z.c_str());
 }

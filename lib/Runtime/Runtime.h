@@ -112,6 +112,11 @@ double printd(double X);
 /// may reach by default.
 bool isMathFunction(llvm::StringRef Name);
 
+/// What an `extern` without a definition named Name reaches: a runtime
+/// function, a C math function, or (only if AllowAll) any symbol of the
+/// process. Null if none.
+void *resolveHostSymbol(llvm::StringRef Name, bool AllowAll);
+
 } // namespace kaleido::rt
 
 #endif // KALEIDO_RUNTIME_RUNTIME_H

@@ -10,6 +10,7 @@
 #include "Session/SessionImpl.h"
 
 #include "CodeGen/IRGen.h"
+#include "Interp/Interpreter.h"
 #include "Parse/Parser.h"
 #include "Runtime/Runtime.h"
 
@@ -29,8 +30,9 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
   JITOptions JO;
   JO.OptLevel = I->Opts.OptLevel;
   JO.AllowHostSymbols = I->Opts.AllowHostSymbols;
-  JO.RuntimeSymbols = rt::getRuntimeSymbols();
-  JO.IsAllowedHostSymbol = rt::isMathFunction;
+  JO.ResolveHostSymbol = [AllowAll = JO.AllowHostSymbols](StringRef Name) {
+    return rt::resolveHostSymbol(Name, AllowAll);
+  };
   JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
   JO.OnError = [Raw](std::string Msg) {
     // Inside JIT'd code the message goes with the runtime error that follows;
@@ -112,6 +114,13 @@ static IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F,
 }
 
 Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
+  if (Opts.Mode == JITMode::Interp) {
+    if (Item.K != TopLevelItem::Kind::Expression) {
+      record(Item, Diags.getBufferName());
+      return Error::success();
+    }
+    return interpretExpression(*Item.Function, Diags);
+  }
   switch (Item.K) {
   case TopLevelItem::Kind::Extern:
     record(Item, Diags.getBufferName());
@@ -171,6 +180,36 @@ Error Session::Impl::runExpression(const FunctionAST &F,
     consumeError(std::move(RemoveErr));
   if (Err)
     return Err;
+  if (Opts.OnResult)
+    Opts.OnResult(Result);
+  return Error::success();
+}
+
+Error Session::Impl::interpretExpression(const FunctionAST &F,
+                                         DiagnosticEngine &Diags) {
+  Interpreter Interp(Functions, [AllowAll = Opts.AllowHostSymbols](
+                                    StringRef Name) {
+    return rt::resolveHostSymbol(Name, AllowAll);
+  });
+  Interpreter::Status St = Interpreter::Status::OK;
+  std::string Msg;
+  double Result = 0;
+  // The interpreter reports failures by return value; the guard only provides
+  // the output, the poll word and the stack limit.
+  Error Err = runGuarded([&] { return St = Interp.evaluate(F, Result, Msg),
+                                Result; },
+                         F.Proto.Loc, Diags, Result);
+  ++Stats.ExpressionsRun;
+  if (Err)
+    return Err;
+  if (St == Interpreter::Status::Interrupted) {
+    Diags.error(F.Proto.Loc, Msg);
+    return make_error<SessionError>(ErrorKind::Interrupted, "interrupted");
+  }
+  if (St == Interpreter::Status::Error) {
+    Diags.error(F.Proto.Loc, Msg);
+    return make_error<SessionError>(ErrorKind::Runtime, "runtime error");
+  }
   if (Opts.OnResult)
     Opts.OnResult(Result);
   return Error::success();
@@ -273,7 +312,9 @@ Expected<double> Session::call(StringRef Name, ArrayRef<double> Args) {
   std::function<void(double)> Saved = std::move(P->Opts.OnResult);
   P->Opts.OnResult = [&Result](double R) { Result = R; };
   DiagnosticEngine Diags("<call>", "", P->Opts.OnDiagnostic);
-  Error Err = P->runExpression(F, Diags);
+  Error Err = P->Opts.Mode == JITMode::Interp
+                  ? P->interpretExpression(F, Diags)
+                  : P->runExpression(F, Diags);
   P->Opts.OnResult = std::move(Saved);
   if (Err)
     return std::move(Err);
@@ -291,6 +332,10 @@ Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
         formatv("'{0}' takes {1} arguments, but the requested type takes {2}",
                 Name, It->second.Arity, Arity)
             .str());
+  if (P->Opts.Mode == JITMode::Interp)
+    return make_error<SessionError>(
+        ErrorKind::Compile,
+        "lookup() needs machine code; this session interprets (use call())");
   auto Addr = P->JIT->lookupStub(Name);
   if (!Addr)
     return Addr.takeError();

@@ -43,6 +43,8 @@ public:
 
   llvm::Error runItem(TopLevelItem &Item, DiagnosticEngine &Diags);
   llvm::Error runExpression(const FunctionAST &F, DiagnosticEngine &Diags);
+  llvm::Error interpretExpression(const FunctionAST &F,
+                                  DiagnosticEngine &Diags);
 
   llvm::Error emitTokens(llvm::StringRef Source, llvm::raw_ostream &OS);
   llvm::Error emitModule(llvm::StringRef Source, llvm::StringRef BufferName,

@@ -64,7 +64,9 @@ cl::opt<kaleido::JITMode> Mode(
     cl::values(clEnumValN(kaleido::JITMode::Lazy, "lazy",
                           "on first call (default)"),
                clEnumValN(kaleido::JITMode::Eager, "eager",
-                          "as soon as they are defined")),
+                          "as soon as they are defined"),
+               clEnumValN(kaleido::JITMode::Interp, "interp",
+                          "never: interpret the syntax tree")),
     cl::cat(KaleidoCat));
 cl::opt<bool> PrintResults("print-results",
                            cl::desc("Print the value of each top-level "
@@ -148,7 +150,7 @@ private:
 /// The shortest decimal that reads back as exactly V.
 std::string formatValue(double V) {
   if (std::isnan(V))
-    return std::signbit(V) ? "-nan" : "nan";
+    return "nan"; // Sign and payload are unspecified; see printd.
   if (std::isinf(V))
     return V < 0 ? "-inf" : "inf";
   char Buf[64];
