@@ -68,6 +68,28 @@ TEST(SessionTest, LookupReturnsAPermanentTypedPointer) {
   EXPECT_EQ((*Sq)(2), 8);
 }
 
+TEST(SessionTest, RedefinitionFreesTheOldBody) {
+  Host H;
+  H.run("def f(x) x + 1; f(1);");
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 0u);
+  H.run("def f(x) x + 2; f(1);");
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 1u);
+  // A body that was never compiled has no code to free.
+  H.run("def f(x) x + 3; def f(x) x + 4; f(1);");
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 2u);
+  EXPECT_EQ(H.Results, (std::vector<double>{2, 3, 5}));
+}
+
+TEST(SessionTest, ManyRedefinitionsKeepWorking) {
+  Host H;
+  H.run("def g(x) 0; def caller(x) g(x) + 1;");
+  for (int I = 1; I <= 200; ++I)
+    H.run(llvm::StringRef("def g(x) x * " + std::to_string(I) + "; caller(2);"));
+  ASSERT_EQ(H.Results.size(), 200u);
+  EXPECT_EQ(H.Results.back(), 401);
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 199u);
+}
+
 TEST(SessionTest, LookupChecksArity) {
   Host H;
   H.run("def add(a b) a + b;");

@@ -73,6 +73,8 @@ struct SessionStats {
   uint64_t FunctionsCompiled = 0;
   /// Top-level expressions compiled and run.
   uint64_t ExpressionsRun = 0;
+  /// Replaced function bodies whose machine code has been freed.
+  uint64_t BodiesFreed = 0;
   /// Wall time spent generating, optimising, compiling and linking code,
   /// top-level expressions included.
   double CompileSeconds = 0;

@@ -334,6 +334,7 @@ Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, bool Eager) {
     ResourceTrackerSP Old = std::move(F.BodyRT);
     if (Error Err = Old->remove())
       return Err;
+    ++BodiesFreed;
   }
   if (!Eager)
     return Error::success();

@@ -113,6 +113,9 @@ public:
   compileExpression(llvm::StringRef Symbol, llvm::StringRef DisplayName,
                     IRGenerator Gen, llvm::orc::ResourceTrackerSP &RT);
 
+  /// How many replaced bodies have had their machine code freed.
+  uint64_t getBodiesFreed() const { return BodiesFreed; }
+
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
 
@@ -139,6 +142,7 @@ private:
   llvm::orc::JITDylib *Bodies = nullptr;
   llvm::orc::JITDylib *Host = nullptr;
   llvm::StringMap<FunctionState> Functions;
+  uint64_t BodiesFreed = 0;
 };
 
 } // namespace kaleido

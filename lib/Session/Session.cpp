@@ -342,4 +342,8 @@ Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
   return Addr->getValue();
 }
 
-SessionStats Session::getStats() const { return P->Stats; }
+SessionStats Session::getStats() const {
+  SessionStats S = P->Stats;
+  S.BodiesFreed = P->JIT->getBodiesFreed();
+  return S;
+}

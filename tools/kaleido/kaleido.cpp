@@ -240,6 +240,7 @@ void writeStats(const kaleido::Session &S) {
   json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
                  {"functions_compiled", int64_t(St.FunctionsCompiled)},
                  {"expressions_run", int64_t(St.ExpressionsRun)},
+                 {"bodies_freed", int64_t(St.BodiesFreed)},
                  {"compile_seconds", St.CompileSeconds}};
   std::error_code EC;
   raw_fd_ostream OS(StatsJSON, EC);
