@@ -28,5 +28,5 @@ local function run(n)
   return acc
 end
 
-local got, want = run(100000000), 1171964587.1473949
+local got, want = run(50000000), 205297931.10557231
 io.write(string.format("%f\n%f\n", got, got == want and 1 or 0))
