@@ -16,6 +16,8 @@
 #include "llvm/ExecutionEngine/Orc/IndirectionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LazyReexports.h"
+#include "llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h"
+#include "llvm/ExecutionEngine/Orc/MemoryMapper.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
@@ -237,7 +239,16 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
 }
 
 Error KaleidoJIT::init() {
-  auto EPC = SelfExecutorProcessControl::Create();
+  // Code is carved out of 64 MiB reservations instead of one mmap per
+  // object: a first call then costs no mmap, only the mprotect that makes
+  // its pages read+execute.
+  auto MemMgr =
+      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
+          64 << 20);
+  if (!MemMgr)
+    return MemMgr.takeError();
+  auto EPC = SelfExecutorProcessControl::Create(nullptr, nullptr,
+                                                std::move(*MemMgr));
   if (!EPC)
     return EPC.takeError();
   ES = std::make_unique<ExecutionSession>(std::move(*EPC));
