@@ -20,6 +20,30 @@ static std::string where(const FunctionDecl &D) {
       .str();
 }
 
+FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
+                                         OperatorTable &Ops,
+                                         const TopLevelItem &Item,
+                                         llvm::StringRef BufferName) {
+  const PrototypeAST &Proto = Item.K == TopLevelItem::Kind::Extern
+                                  ? Item.Proto
+                                  : Item.Function->Proto;
+  auto [It, Inserted] = Functions.try_emplace(Proto.Name);
+  FunctionDecl &D = It->second;
+  if (Inserted) {
+    D.Arity = Proto.Params.size();
+    D.K = Proto.K;
+    D.Loc = Proto.Loc;
+    D.BufferName = BufferName.str();
+  }
+  if (Item.K == TopLevelItem::Kind::Definition) {
+    D.Body = Item.Function;
+    ++D.Version;
+    if (Proto.K == PrototypeAST::Kind::Binary)
+      Ops.setPrecedence(Proto.getOperator(), Proto.Precedence);
+  }
+  return D;
+}
+
 bool Sema::check(const TopLevelItem &Item) {
   Scope.clear();
   Current = nullptr;

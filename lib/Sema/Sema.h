@@ -11,6 +11,7 @@
 
 #include "AST/AST.h"
 #include "Basic/DiagnosticEngine.h"
+#include "Parse/OperatorTable.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -30,6 +31,14 @@ struct FunctionDecl {
 };
 
 using FunctionTable = llvm::StringMap<FunctionDecl>;
+
+/// Records a checked `extern` or `def` in the tables: the first declaration
+/// of a name fixes its arity and location; a definition replaces the body
+/// and, for a binary operator, sets the precedence the following items are
+/// parsed with. Returns the name's entry.
+FunctionDecl &recordDeclaration(FunctionTable &Functions, OperatorTable &Ops,
+                                const TopLevelItem &Item,
+                                llvm::StringRef BufferName);
 
 class Sema {
 public:

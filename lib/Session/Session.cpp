@@ -82,24 +82,9 @@ Error Session::Impl::forEachItem(
 }
 
 void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
-  const PrototypeAST &Proto = Item.K == TopLevelItem::Kind::Extern
-                                  ? Item.Proto
-                                  : Item.Function->Proto;
-  auto [It, Inserted] = Functions.try_emplace(Proto.Name);
-  FunctionDecl &D = It->second;
-  if (Inserted) {
-    D.Arity = Proto.Params.size();
-    D.K = Proto.K;
-    D.Loc = Proto.Loc;
-    D.BufferName = BufferName.str();
-  }
-  if (Item.K == TopLevelItem::Kind::Definition) {
-    D.Body = Item.Function;
-    ++D.Version;
+  recordDeclaration(Functions, Ops, Item, BufferName);
+  if (Item.K == TopLevelItem::Kind::Definition)
     ++Stats.FunctionsDefined;
-    if (Proto.K == PrototypeAST::Kind::Binary)
-      Ops.setPrecedence(Proto.getOperator(), Proto.Precedence);
-  }
 }
 
 /// The IR generator of a function body: holds the AST until the JIT asks.
