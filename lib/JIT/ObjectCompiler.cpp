@@ -16,22 +16,26 @@ using namespace kaleido;
 using namespace llvm;
 
 ObjectCompiler::ObjectCompiler(TargetMachine &TM)
-    : IRCompiler(orc::irManglingOptionsFromTargetOptions(TM.Options)) {}
+    : IRCompiler(orc::irManglingOptionsFromTargetOptions(TM.Options)),
+      TM(TM) {}
 
 Expected<std::unique_ptr<ObjectCompiler>>
 ObjectCompiler::create(TargetMachine &TM) {
-  std::unique_ptr<ObjectCompiler> C(new ObjectCompiler(TM));
-  MCContext *Ctx = nullptr;
-  if (TM.addPassesToEmitMC(C->CodeGen, Ctx, C->ObjectStream))
-    return make_error<StringError>("the target cannot emit object code",
-                                   inconvertibleErrorCode());
-  return std::move(C);
+  return std::unique_ptr<ObjectCompiler>(new ObjectCompiler(TM));
 }
 
 Expected<std::unique_ptr<MemoryBuffer>>
 ObjectCompiler::operator()(Module &M) {
+  if (!CodeGen) {
+    auto PM = std::make_unique<legacy::PassManager>();
+    MCContext *Ctx = nullptr;
+    if (TM.addPassesToEmitMC(*PM, Ctx, ObjectStream))
+      return make_error<StringError>("the target cannot emit object code",
+                                     inconvertibleErrorCode());
+    CodeGen = std::move(PM);
+  }
   Object.clear();
-  CodeGen.run(M);
+  CodeGen->run(M);
   return std::make_unique<SmallVectorMemoryBuffer>(
       std::move(Object), M.getModuleIdentifier() + "-object",
       /*RequiresNullTerminator=*/false);

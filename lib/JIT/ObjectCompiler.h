@@ -28,7 +28,8 @@ namespace kaleido {
 
 class ObjectCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
 public:
-  /// Fails if TM cannot emit object code.
+  /// The pipeline is built on the first compile, so a session that never
+  /// compiles (an interpreted or directly evaluated run) never pays for it.
   static llvm::Expected<std::unique_ptr<ObjectCompiler>>
   create(llvm::TargetMachine &TM);
 
@@ -38,9 +39,10 @@ public:
 private:
   explicit ObjectCompiler(llvm::TargetMachine &TM);
 
+  llvm::TargetMachine &TM;
   llvm::SmallVector<char, 0> Object;
   llvm::raw_svector_ostream ObjectStream{Object};
-  llvm::legacy::PassManager CodeGen;
+  std::unique_ptr<llvm::legacy::PassManager> CodeGen;
 };
 
 } // namespace kaleido

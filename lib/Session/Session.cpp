@@ -13,6 +13,7 @@
 #include "Interp/Interpreter.h"
 #include "Parse/Parser.h"
 #include "Runtime/Runtime.h"
+#include "Session/DirectEvaluator.h"
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -132,6 +133,23 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
 
 Error Session::Impl::runExpression(const FunctionAST &F,
                                    DiagnosticEngine &Diags) {
+  if (DirectEvaluator::canEvaluate(*F.Body)) {
+    PendingJITError.clear();
+    auto D = DirectEvaluator::prepare(*F.Body, *JIT);
+    if (!D) {
+      Diags.error(F.Proto.Loc, "internal error: " + toString(D.takeError()));
+      return make_error<SessionError>(ErrorKind::Internal, "internal error");
+    }
+    double Result = 0;
+    Error Err = runGuarded([&D] { return D->evaluate(); }, F.Proto.Loc, Diags,
+                           Result);
+    ++Stats.ExpressionsRun;
+    if (Err)
+      return Err;
+    if (Opts.OnResult)
+      Opts.OnResult(Result);
+    return Error::success();
+  }
   std::string Symbol = formatv("__expr${0}", ++NextExpression).str();
   orc::ResourceTrackerSP RT;
   PendingJITError.clear();
