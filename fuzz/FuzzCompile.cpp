@@ -9,10 +9,11 @@
 //
 // IR is emitted in the two shapes the library produces:
 //   * one module per body, named as the JIT names them ("f$2", "__expr$1"),
-//     calls to other functions going to declarations (lib/JIT);
-//   * one module for the whole input with plain names, as --emit=llvm does
-//     (lib/Session/Emit.cpp), up to the first redefinition, which that mode
-//     rejects.
+//     calls to other functions going to declarations, with safepoints
+//     (lib/Session, lib/JIT);
+//   * one module for the whole input with plain names and no safepoints, as
+//     --emit=llvm does (lib/Session/Emit.cpp), up to the first redefinition,
+//     which that mode rejects.
 // Like the session, the target stops at the first item that fails.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +23,8 @@
 #include "Basic/DiagnosticEngine.h"
 #include "CodeGen/IRGen.h"
 #include "Parse/Parser.h"
+#include "Runtime/Runtime.h"
+#include "Sema/Sema.h"
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -44,6 +47,9 @@ static void verifyOrDie(llvm::Module &M, llvm::StringRef What) {
   std::abort();
 }
 
+/// Stands for a session's poll word: generated code is never run here.
+static const uintptr_t PollWord = 0;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   llvm::StringRef Source = fuzz::asSource(Data, Size);
   DiagnosticHandler Quiet;
@@ -51,6 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   OperatorTable Ops;
   FunctionTable Functions;
   Parser P(Source, Ops, Diags);
+
+  IRGenOptions JITOpts;
+  JITOpts.PollWord = &PollWord;
+  JITOpts.SafepointFunction = rt::SafepointFunction;
 
   llvm::LLVMContext Ctx;
   llvm::Module Whole("<fuzz>", Ctx);
@@ -66,16 +76,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     if (!S.check(Item))
       break;
     if (Item.K == TopLevelItem::Kind::Extern) {
-      fuzz::record(Functions, Ops, Item, Diags.getBufferName());
+      recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
       continue;
     }
 
     const FunctionAST &F = *Item.Function;
     std::string Symbol;
     if (Item.K == TopLevelItem::Kind::Definition) {
-      fuzz::record(Functions, Ops, Item, Diags.getBufferName());
-      Symbol = F.Proto.Name + "$" +
-               std::to_string(Functions[F.Proto.Name].Version);
+      FunctionDecl &D =
+          recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
+      Symbol = F.Proto.Name + "$" + std::to_string(D.Version);
     } else {
       Symbol = "__expr$" + std::to_string(++NextExpression);
     }
@@ -83,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     // The JIT's view: one small module per body.
     {
       llvm::Module M(Symbol, Ctx);
-      emitFunction(F, Symbol, M);
+      emitFunction(F, Symbol, M, JITOpts);
       verifyOrDie(M, Symbol);
     }
 

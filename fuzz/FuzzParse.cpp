@@ -17,6 +17,7 @@
 #include "Basic/DiagnosticEngine.h"
 #include "Lex/Lexer.h"
 #include "Parse/Parser.h"
+#include "Sema/Sema.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -64,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       continue;
     printAST(Item, Null);
     if (Item.K != TopLevelItem::Kind::Expression)
-      fuzz::record(Functions, Ops, Item, Diags.getBufferName());
+      recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
   }
   return 0;
 }

@@ -3,13 +3,21 @@
 // Part of kaleido. Creates a kaleido::Session per input, with output and
 // diagnostics captured in strings, and runs the input through it: parsing,
 // checking, the lazy JIT, the optimiser, machine code, the runtime and its
-// guard. The optimisation level, the JIT mode and whether to run or only emit
-// (Session::emit, --emit=llvm or --emit=asm, for one input in four) are taken
-// from the input's size, so every seed is still plain source and one corpus
-// covers -O0 to -O3, lazy and eager, running and emitting.
+// guard, or the reference interpreter. The optimisation level, the mode (lazy,
+// eager, interp) and whether to run or only emit (Session::emit, --emit=llvm
+// or --emit=asm, for one input in four) are taken from the input's size, so
+// every seed is still plain source and one corpus covers them all.
 //
-// The bound. Running arbitrary programs can hang, and the session has no
-// interrupt yet, so the target runs only what it can prove finishes quickly.
+// The oracle, besides the sanitizers: every run is repeated in a second
+// session with the interpreter (or, if the first was the interpreter, the
+// lazy JIT), and both must print the same bytes, produce the same values
+// (bit for bit; any NaN equals any NaN) and fail or succeed alike. The
+// comparison is skipped when the program calls a host function with a number
+// of arguments other than its own (`extern atan2(x)`): the JIT then passes
+// whatever the registers hold.
+//
+// The bound. Running arbitrary programs can hang, so the target runs only what
+// it can prove finishes quickly.
 // Without `for` and without recursion a Kaleidoscope program is a finite tree
 // of calls: every expression node runs at most once per call of the function
 // it is in. Before running, the target reads the input with the library's own
@@ -28,8 +36,8 @@
 // exceeds Budget; definitions are never a problem (at worst they compile). An
 // input whose first expression is already over budget is compiled instead of
 // run (Session::emit, --emit=llvm or --emit=asm). The bound is deliberately
-// static: it rejects terminating programs such as fib(10), and needs no help
-// from the session, whose time limits will come later.
+// static: it rejects terminating programs such as fib(10), but it needs no
+// watchdog calling Session::interrupt(), so every result is reproducible.
 //
 // If the whole input ran without error it is run a second time in the same
 // session, so that every definition is replaced once (the JIT's redefinition
@@ -41,16 +49,22 @@
 
 #include "Basic/DiagnosticEngine.h"
 #include "Parse/Parser.h"
+#include "Sema/Sema.h"
 
 #include "kaleido/Session.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 using namespace kaleido;
 using llvm::cast;
@@ -67,11 +81,33 @@ constexpr size_t OutputCap = 1 << 20;
 
 uint64_t add(uint64_t A, uint64_t B) { return std::min(A + B, Over); }
 
+/// The number of parameters of what an extern without a body reaches, or -1 if
+/// unknown. Keep in step with rt::getRuntimeSymbols and rt::isMathFunction.
+int hostArity(StringRef Name) {
+  static const char *const Binary[] = {"atan2", "pow",      "hypot",
+                                       "fmod",  "fmin",     "fmax",
+                                       "fdim",  "copysign", "remainder"};
+  static const char *const Unary[] = {
+      "putchard", "printd", "sin",   "cos",   "tan",   "asin",      "acos",
+      "atan",     "sinh",   "cosh",  "tanh",  "asinh", "acosh",     "atanh",
+      "exp",      "exp2",   "expm1", "log",   "log2",  "log10",     "log1p",
+      "sqrt",     "cbrt",   "fabs",  "floor", "ceil",  "round",     "trunc",
+      "rint",     "erf",    "erfc",  "tgamma", "lgamma", "nearbyint"};
+  for (const char *N : Binary)
+    if (Name == N)
+      return 2;
+  for (const char *N : Unary)
+    if (Name == N)
+      return 1;
+  return -1;
+}
+
 /// Upper bounds on the work of expressions, given the definitions current
 /// when they run. Valid for one set of definitions only.
 class CostModel {
 public:
-  explicit CostModel(const FunctionTable &Functions) : Functions(Functions) {}
+  CostModel(const FunctionTable &Functions, bool &HostCallsWellTyped)
+      : Functions(Functions), HostCallsWellTyped(HostCallsWellTyped) {}
 
   uint64_t expr(const Expr &E) {
     switch (E.getKind()) {
@@ -127,8 +163,13 @@ public:
 private:
   uint64_t call(const std::string &Name) {
     auto It = Functions.find(Name);
-    if (It == Functions.end() || !It->second.Body)
-      return 1; // The runtime or libm; or Sema has rejected the call.
+    if (It == Functions.end() || !It->second.Body) {
+      // The runtime or libm; or Sema has rejected the call.
+      if (It == Functions.end() ||
+          hostArity(Name) != static_cast<int>(It->second.Arity))
+        HostCallsWellTyped = false;
+      return 1;
+    }
     if (auto M = Memo.find(Name); M != Memo.end())
       return M->second;
     if (!Active.insert(Name).second)
@@ -140,6 +181,7 @@ private:
   }
 
   const FunctionTable &Functions;
+  bool &HostCallsWellTyped;
   llvm::StringMap<uint64_t> Memo;
   llvm::StringSet<> Active;
 };
@@ -158,6 +200,9 @@ struct Analysis {
   /// Every item was accepted: the session will have recorded the same
   /// definitions as Functions and Ops if running all of Source succeeds.
   bool Complete = false;
+  /// No expression in the safe part calls a host function with the wrong
+  /// number of arguments, so every mode must compute the same.
+  bool Deterministic = true;
 };
 
 /// Reads Source as Session::run would, with the definitions already in
@@ -167,80 +212,157 @@ Analysis analyze(StringRef Source, FunctionTable &Functions,
   DiagnosticHandler Quiet;
   DiagnosticEngine Diags("<fuzz>", Source, Quiet);
   Parser P(Source, Ops, Diags);
+  Analysis A;
+  A.SafeLength = Source.size();
   for (;;) {
     TopLevelItem Item;
     switch (P.parseItem(Item)) {
     case Parser::Result::End:
-      return {Source.size(), true};
+      A.Complete = true;
+      return A;
     case Parser::Result::Error:
-      return {Source.size(), false}; // The session stops here too.
+      return A; // The session stops here too.
     case Parser::Result::Item:
       break;
     }
     Sema S(Functions, Diags);
     if (!S.check(Item))
-      return {Source.size(), false};
+      return A;
     if (Item.K != TopLevelItem::Kind::Expression) {
-      fuzz::record(Functions, Ops, Item, Diags.getBufferName());
+      recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
       continue;
     }
-    if (CostModel(Functions).expr(*Item.Function->Body) > Budget)
-      return {offsetOf(Source, Item.Function->Proto.Loc), false};
+    bool WellTyped = true;
+    if (CostModel(Functions, WellTyped).expr(*Item.Function->Body) > Budget) {
+      A.SafeLength = offsetOf(Source, Item.Function->Proto.Loc);
+      return A;
+    }
+    A.Deterministic &= WellTyped;
   }
 }
 
-} // namespace
+/// What one session did with the input.
+struct Outcome {
+  std::string Output;
+  std::vector<double> Results;
+  /// One entry per run: whether it succeeded.
+  std::vector<bool> Succeeded;
+};
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
-  StringRef Source = fuzz::asSource(Data, Size);
-  FunctionTable Functions;
-  OperatorTable Ops;
-  Analysis First = analyze(Source, Functions, Ops);
+bool sameValue(double A, double B) {
+  if (std::isnan(A) || std::isnan(B))
+    return std::isnan(A) && std::isnan(B);
+  return std::memcmp(&A, &B, sizeof A) == 0;
+}
 
-  std::string Output, Diagnostics;
-  size_t Results = 0, Compiles = 0;
+bool operator==(const Outcome &A, const Outcome &B) {
+  return A.Output == B.Output && A.Succeeded == B.Succeeded &&
+         std::equal(A.Results.begin(), A.Results.end(), B.Results.begin(),
+                    B.Results.end(), sameValue);
+}
+
+void print(llvm::raw_ostream &OS, const char *Name, const Outcome &O) {
+  OS << Name << ": runs";
+  for (bool S : O.Succeeded)
+    OS << (S ? " ok" : " failed");
+  OS << "; values";
+  for (double V : O.Results)
+    OS << ' ' << llvm::format("%a", V);
+  OS << "; output (" << O.Output.size() << " bytes):\n";
+  OS.write_escaped(StringRef(O.Output).take_front(2000)) << "\n";
+}
+
+std::unique_ptr<Session> makeSession(unsigned OptLevel, JITMode Mode,
+                                     Outcome &Out, std::string &Diagnostics) {
   SessionOptions Opts;
-  Opts.OptLevel = Size % 4;
-  Opts.Mode = (Size / 4) % 2 ? JITMode::Eager : JITMode::Lazy;
-  Opts.OnOutput = [&Output](StringRef Bytes) {
-    StringRef Kept = Bytes.take_front(OutputCap - Output.size());
-    Output.append(Kept.data(), Kept.size());
+  Opts.OptLevel = OptLevel;
+  Opts.Mode = Mode;
+  Opts.OnOutput = [&Out](StringRef Bytes) {
+    StringRef Kept = Bytes.take_front(OutputCap - Out.Output.size());
+    Out.Output.append(Kept.data(), Kept.size());
   };
   Opts.OnDiagnostic = [&Diagnostics](const Diagnostic &D) {
     if (Diagnostics.size() < OutputCap)
       Diagnostics += D.format();
   };
-  Opts.OnResult = [&Results](double) { ++Results; };
-  Opts.OnCompile = [&Compiles](const CompileEvent &) { ++Compiles; };
+  Opts.OnResult = [&Out](double V) { Out.Results.push_back(V); };
+  Opts.OnCompile = [](const CompileEvent &E) { (void)E.Name.size(); };
   auto S = Session::create(std::move(Opts));
   if (!S) {
     llvm::errs() << "fuzz-run: cannot create a session: "
                  << llvm::toString(S.takeError()) << "\n";
     std::abort();
   }
-  Session &Sess = **S;
+  return std::move(*S);
+}
 
-  if ((Size / 8) % 4 == 0 || First.SafeLength == 0) {
-    // Emit, or nothing can be run: compile it all instead.
-    llvm::raw_null_ostream Null;
-    EmitKind Kind = (Size / 32) % 2 ? EmitKind::Asm : EmitKind::LLVM;
-    llvm::consumeError(Sess.emit(Source, "<fuzz>", Kind, Null));
-    return 0;
-  }
-
-  llvm::Error Err = Sess.run(Source.take_front(First.SafeLength), "<fuzz>");
-  bool Succeeded = !Err;
+/// Runs Source as analysed by First (and, if it all ran, once more) in a new
+/// session; Functions and Ops are the analysis's tables after First.
+Outcome runAll(StringRef Source, unsigned OptLevel, JITMode Mode,
+               const Analysis &First, FunctionTable &Functions,
+               OperatorTable &Ops, bool &Deterministic) {
+  Outcome Out;
+  std::string Diagnostics;
+  std::unique_ptr<Session> S = makeSession(OptLevel, Mode, Out, Diagnostics);
+  llvm::Error Err = S->run(Source.take_front(First.SafeLength), "<fuzz>");
+  Out.Succeeded.push_back(!Err);
   llvm::consumeError(std::move(Err));
-  if (Succeeded && First.SafeLength == Source.size()) {
+  if (Out.Succeeded.back() && First.SafeLength == Source.size()) {
     // The analysis must have seen what the session saw.
     if (!First.Complete)
       __builtin_trap();
     Analysis Second = analyze(Source, Functions, Ops);
-    if (Second.SafeLength)
-      llvm::consumeError(
-          Sess.run(Source.take_front(Second.SafeLength), "<fuzz>"));
+    Deterministic &= Second.Deterministic;
+    if (Second.SafeLength) {
+      llvm::Error Err2 =
+          S->run(Source.take_front(Second.SafeLength), "<fuzz>");
+      Out.Succeeded.push_back(!Err2);
+      llvm::consumeError(std::move(Err2));
+    }
   }
-  (void)Sess.needsMoreInput(Source);
-  (void)Sess.getStats();
+  (void)S->needsMoreInput(Source);
+  (void)S->getStats();
+  return Out;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  StringRef Source = fuzz::asSource(Data, Size);
+  static const JITMode Modes[] = {JITMode::Lazy, JITMode::Eager,
+                                  JITMode::Interp};
+  unsigned OptLevel = Size % 4;
+  JITMode Mode = Modes[(Size / 4) % 3];
+
+  FunctionTable Functions;
+  OperatorTable Ops;
+  Analysis First = analyze(Source, Functions, Ops);
+
+  if ((Size / 12) % 4 == 0 || First.SafeLength == 0) {
+    // Emit, or nothing can be run: compile it all instead.
+    Outcome Out;
+    std::string Diagnostics;
+    std::unique_ptr<Session> S = makeSession(OptLevel, Mode, Out, Diagnostics);
+    llvm::raw_null_ostream Null;
+    EmitKind Kind = (Size / 48) % 2 ? EmitKind::Asm : EmitKind::LLVM;
+    llvm::consumeError(S->emit(Source, "<fuzz>", Kind, Null));
+    return 0;
+  }
+
+  // Each run needs its own copy of the tables after the first analysis.
+  FunctionTable Functions2 = Functions;
+  OperatorTable Ops2 = Ops;
+  bool Deterministic = First.Deterministic;
+  Outcome A = runAll(Source, OptLevel, Mode, First, Functions, Ops,
+                     Deterministic);
+  JITMode Other = Mode == JITMode::Interp ? JITMode::Lazy : JITMode::Interp;
+  bool Unused = true;
+  Outcome B = runAll(Source, OptLevel, Other, First, Functions2, Ops2, Unused);
+  if (Deterministic && !(A == B)) {
+    llvm::errs() << "fuzz-run: the modes disagree (-O" << OptLevel << ")\n";
+    print(llvm::errs(), Mode == JITMode::Interp ? "interp" : "jit", A);
+    print(llvm::errs(), Other == JITMode::Interp ? "interp" : "lazy jit", B);
+    std::abort();
+  }
   return 0;
 }
