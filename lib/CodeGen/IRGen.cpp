@@ -151,8 +151,19 @@ private:
     llvm_unreachable("Sema lets no unknown variable through");
   }
 
-  Value *isTrue(Value *V, const Twine &Name) {
-    return B.CreateFCmpONE(V, ConstantFP::get(DoubleTy, 0.0), Name);
+  /// Emits E as a branch condition: true when its value is ordered and not
+  /// 0.0. A built-in `a < b` is used as the comparison itself: its value is
+  /// 1.0 exactly when `fcmp ult` holds, so testing it against 0.0 adds
+  /// nothing but two instructions the -O0 instruction selector cannot do
+  /// quickly.
+  Value *emitCondition(const Expr &E, const Twine &Name) {
+    if (auto *Cmp = dyn_cast<BinaryExpr>(&E); Cmp && Cmp->getOp() == '<') {
+      Value *L = emitExpr(Cmp->getLHS(), false);
+      Value *R = emitExpr(Cmp->getRHS(), false);
+      return B.CreateFCmpULT(L, R, Name);
+    }
+    return B.CreateFCmpONE(emitExpr(E, false), ConstantFP::get(DoubleTy, 0.0),
+                           Name);
   }
 
   /// Emits E. Returns its value, or null if control does not continue past it
@@ -211,7 +222,11 @@ private:
     case '*':
       return B.CreateFMul(L, R, "mul");
     default:
-      return B.CreateUIToFP(B.CreateFCmpULT(L, R, "cmp"), DoubleTy, "lt");
+      // 1.0 or 0.0 (a select rather than uitofp: FastISel, the -O0 and
+      // baseline instruction selector, does not handle uitofp of an i1).
+      return B.CreateSelect(B.CreateFCmpULT(L, R, "cmp"),
+                            ConstantFP::get(DoubleTy, 1.0),
+                            ConstantFP::get(DoubleTy, 0.0), "lt");
     }
   }
 
@@ -247,7 +262,7 @@ private:
   }
 
   Value *emitIf(const IfExpr &E, bool Tail) {
-    Value *Cond = isTrue(emitExpr(E.getCond(), false), "ifcond");
+    Value *Cond = emitCondition(E.getCond(), "ifcond");
     BasicBlock *ThenBB = BasicBlock::Create(Ctx, "then", Fn);
     BasicBlock *ElseBB = BasicBlock::Create(Ctx, "else", Fn);
     BasicBlock *MergeBB = BasicBlock::Create(Ctx, "ifcont");
@@ -289,7 +304,7 @@ private:
     B.CreateBr(CondBB);
 
     B.SetInsertPoint(CondBB);
-    Value *Continue = isTrue(emitExpr(E.getEnd(), false), "loopcond");
+    Value *Continue = emitCondition(E.getEnd(), "loopcond");
     B.CreateCondBr(Continue, BodyBB, AfterBB);
 
     B.SetInsertPoint(BodyBB);
