@@ -16,12 +16,16 @@ struct Host {
   std::vector<std::string> Diags;
   std::vector<double> Results;
   std::vector<std::string> Compiled;
+  /// The level of each compile: "0", "2", ... or "up" for a tier-up.
+  std::vector<std::string> Levels;
   std::unique_ptr<Session> S;
 
-  explicit Host(JITMode Mode = JITMode::Lazy, unsigned Opt = 2) {
+  explicit Host(JITMode Mode = JITMode::Lazy, unsigned Opt = 2,
+                unsigned TierUpCalls = 1000) {
     SessionOptions O;
     O.Mode = Mode;
     O.OptLevel = Opt;
+    O.TierUpCalls = TierUpCalls;
     O.OnOutput = [this](llvm::StringRef B) { Out += B.str(); };
     O.OnDiagnostic = [this](const Diagnostic &D) {
       Diags.push_back(D.format());
@@ -29,6 +33,7 @@ struct Host {
     O.OnResult = [this](double V) { Results.push_back(V); };
     O.OnCompile = [this](const CompileEvent &E) {
       Compiled.push_back(E.Name);
+      Levels.push_back(E.TierUp ? "up" : std::to_string(E.OptLevel));
     };
     S = llvm::cantFail(Session::create(std::move(O)));
   }
@@ -78,6 +83,56 @@ TEST(SessionTest, RedefinitionFreesTheOldBody) {
   H.run("def f(x) x + 3; def f(x) x + 4; f(1);");
   EXPECT_EQ(H.S->getStats().BodiesFreed, 2u);
   EXPECT_EQ(H.Results, (std::vector<double>{2, 3, 5}));
+}
+
+TEST(SessionTest, TierUpKeepsTheAddressAndFreesBaselineCodeAtTopLevel) {
+  Host H(JITMode::Lazy, 2, /*TierUpCalls=*/2);
+  H.run("def f(x) x * 3 + 1;");
+  auto F = H.S->lookup<double(double)>("f");
+  ASSERT_TRUE(bool(F)) << llvm::toString(F.takeError());
+  // Called from the host, outside any top-level expression: the first call
+  // compiles baseline code, the second recompiles f at -O2 while the
+  // baseline code is running.
+  EXPECT_EQ((*F)(1), 4);
+  EXPECT_EQ((*F)(2), 7);
+  EXPECT_EQ(H.Compiled, (std::vector<std::string>{"f", "f"}));
+  EXPECT_EQ(H.Levels, (std::vector<std::string>{"0", "up"}));
+  EXPECT_EQ(H.S->getStats().TierUps, 1u);
+  EXPECT_EQ(H.S->getStats().FunctionsCompiled, 1u);
+  // The baseline code could still have frames on the stack: it is freed the
+  // next time the session is at top level, not before.
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 0u);
+  EXPECT_EQ((*F)(3), 10);
+  H.run("f(4);");
+  EXPECT_EQ(H.Results, std::vector<double>{13});
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 1u);
+  // Redefinition after a tier-up starts over in the baseline tier.
+  H.run("def f(x) x - 1; f(5); f(6);");
+  EXPECT_EQ(H.Results, (std::vector<double>{13, 4, 5}));
+  EXPECT_EQ(H.Levels, (std::vector<std::string>{"0", "up", "0", "up"}));
+  EXPECT_EQ(H.S->getStats().BodiesFreed, 3u);
+  EXPECT_EQ((*F)(10), 9);
+}
+
+TEST(SessionTest, LoopsAndSelfCallsSkipTheBaselineTier) {
+  Host H(JITMode::Lazy, 2, /*TierUpCalls=*/1000);
+  H.run("def loop(n) var s = 0 in (for i = 0, i < n in s = s + i) + s;"
+        "def down(n) if n < 1 then 0 else down(n - 1);"
+        "def plain(n) n + 1;"
+        "loop(4); down(3); plain(1);");
+  EXPECT_EQ(H.Results, (std::vector<double>{6, 0, 2}));
+  EXPECT_EQ(H.Compiled, (std::vector<std::string>{"loop", "down", "plain"}));
+  EXPECT_EQ(H.Levels, (std::vector<std::string>{"2", "2", "0"}));
+}
+
+TEST(SessionTest, TieringOffCompilesAtTheLevelOnce) {
+  Host H(JITMode::Lazy, 2, /*TierUpCalls=*/0);
+  H.run("def f(x) x + 1; f(1); f(2); f(3);");
+  EXPECT_EQ(H.Levels, std::vector<std::string>{"2"});
+  Host O0(JITMode::Lazy, 0, /*TierUpCalls=*/1);
+  O0.run("def f(x) x + 1; f(1); f(2); f(3);");
+  EXPECT_EQ(O0.Levels, std::vector<std::string>{"0"});
+  EXPECT_EQ(O0.S->getStats().TierUps, 0u);
 }
 
 TEST(SessionTest, ManyRedefinitionsKeepWorking) {

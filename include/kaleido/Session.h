@@ -60,7 +60,12 @@ enum class EmitKind {
 struct CompileEvent {
   /// The Kaleidoscope name; top-level expressions are "<expr@LINE:COL>".
   std::string Name;
+  /// The level the code was compiled at; 0 for the baseline tier (see
+  /// SessionOptions::TierUpCalls).
   unsigned OptLevel = 0;
+  /// True if this compile replaced a function's baseline code after
+  /// SessionOptions::TierUpCalls calls.
+  bool TierUp = false;
   /// Wall time from IR generation to linked machine code.
   double Seconds = 0;
 };
@@ -69,11 +74,16 @@ struct CompileEvent {
 struct SessionStats {
   /// Named functions that received a body (a redefinition counts again).
   uint64_t FunctionsDefined = 0;
-  /// Named function bodies compiled to machine code.
+  /// Named function bodies compiled to machine code (the first time; a
+  /// recompile in the optimised tier counts in TierUps).
   uint64_t FunctionsCompiled = 0;
+  /// Functions recompiled at the session's level after running baseline
+  /// code for SessionOptions::TierUpCalls calls.
+  uint64_t TierUps = 0;
   /// Top-level expressions compiled and run.
   uint64_t ExpressionsRun = 0;
-  /// Replaced function bodies whose machine code has been freed.
+  /// Replaced function bodies (redefined, or baseline code that tiered up)
+  /// whose machine code has been freed.
   uint64_t BodiesFreed = 0;
   /// Wall time spent generating, optimising, compiling and linking code,
   /// top-level expressions included.
@@ -84,6 +94,15 @@ struct SessionOptions {
   /// Optimisation level, 0 to 3. Every level gives bit-identical results.
   unsigned OptLevel = 2;
   JITMode Mode = JITMode::Lazy;
+  /// Tiered compilation (Lazy mode, OptLevel above 0). A function whose every
+  /// call runs a bounded number of operations (no `for`, no call to itself)
+  /// is first compiled by a quick baseline code generator (no IR passes,
+  /// -O0 code generation: about a third of the compile time); after this
+  /// many calls it is recompiled at OptLevel and the stub switches to the new
+  /// code. Functions with loops or self calls, and top-level expressions with
+  /// loops, are compiled at OptLevel straight away. 0 turns the baseline tier
+  /// off. Results are bit-identical either way.
+  unsigned TierUpCalls = 1000;
   /// If false (the default) `extern` reaches only the runtime (putchard,
   /// printd) and the C math library. If true it reaches every symbol of the
   /// process, which lets a program call anything (abort, system, ...): unsafe.
@@ -98,6 +117,9 @@ struct SessionOptions {
   std::function<void(double)> OnResult;
   /// Called each time a function is compiled (for tracing laziness).
   std::function<void(const CompileEvent &)> OnCompile;
+  // The callbacks above run inside the session's calls (OnOutput and
+  // OnCompile while program code runs); they must not call back into the
+  // session.
 };
 
 class Session {

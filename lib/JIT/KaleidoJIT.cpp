@@ -22,7 +22,9 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -31,6 +33,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 using namespace kaleido;
 using namespace llvm;
@@ -39,18 +42,44 @@ using namespace llvm::orc;
 static const JITSymbolFlags FunctionFlags =
     JITSymbolFlags::Exported | JITSymbolFlags::Callable;
 
+/// What baseline code calls when its counter runs out. Kaleidoscope names
+/// cannot contain '_', so no program can declare it.
+static constexpr const char *TierUpFunction = "kaleido_jit_tier_up";
+
 /// The state of one declared name.
 struct KaleidoJIT::FunctionState {
   /// 0 while the name is only an extern; counts definitions after that.
   unsigned Version = 0;
   /// "name$Version" once defined.
   std::string BodySymbol;
-  /// The current body's IR generator, until the body is first looked up.
-  IRGenerator PendingGen;
-  /// The current body's code, once it has been handed to the JIT.
+  /// The current body's IR generator, while it may still be compiled: until
+  /// its first compile, and while it runs baseline code (it is compiled again
+  /// when it tiers up).
+  std::shared_ptr<IRGenerator> Gen;
+  /// Whether the current body has been handed to the JIT (its BodyUnit is
+  /// defined in <bodies>).
+  bool BodyDefined = false;
+  /// Whether the current body starts in the baseline tier.
+  bool StartsBaseline = false;
+  /// The code of the current body, once it has been handed to the JIT.
   ResourceTrackerSP BodyRT;
-  /// Whether the stub exists (it is made when first referenced).
+  /// The call counter of the current body's baseline code, if it has any.
+  std::unique_ptr<TierUpSite> Site;
+  /// The stub, made when the name is first referenced; its address never
+  /// changes.
   bool HasStub = false;
+  ExecutorAddr StubAddr;
+};
+
+/// What a function's baseline code counts down and hands to tierUpEntry:
+/// baseline code holds its address, so it lives as long as that code.
+struct KaleidoJIT::TierUpSite {
+  KaleidoJIT *J;
+  std::string Name;
+  unsigned Version;
+  /// Decremented on every call; the call that brings it to 0 asks for the
+  /// optimised tier. It then goes on below 0, harmlessly.
+  int32_t Countdown;
 };
 
 struct KaleidoJIT::Layers {
@@ -63,12 +92,8 @@ struct KaleidoJIT::Layers {
         [this](ThreadSafeModule TSM,
                MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
           Error Err = TSM.withModuleDo([this](Module &M) -> Error {
-            std::string Msg;
-            raw_string_ostream OS(Msg);
-            if (verifyModule(M, &OS))
-              return make_error<StringError>(
-                  "internal error: invalid IR generated: " + Msg,
-                  inconvertibleErrorCode());
+            if (Error Err = verify(M))
+              return Err;
             Opt.run(M);
             return Error::success();
           });
@@ -78,6 +103,16 @@ struct KaleidoJIT::Layers {
         });
   }
 
+  static Error verify(Module &M) {
+    std::string Msg;
+    raw_string_ostream OS(Msg);
+    if (!verifyModule(M, &OS))
+      return Error::success();
+    return make_error<StringError>("internal error: invalid IR generated: " +
+                                       Msg,
+                                   inconvertibleErrorCode());
+  }
+
   ObjectLinkingLayer ObjLayer;
   IRCompileLayer CompileLayer;
   IRTransformLayer OptLayer;
@@ -85,30 +120,91 @@ struct KaleidoJIT::Layers {
   ThreadSafeContext TSCtx;
   std::unique_ptr<LazyCallThroughManager> LCTM;
   std::unique_ptr<IndirectStubsManager> ISM;
+  /// The baseline tier, built on first use from the host's machine builder:
+  /// its own TargetMachine at CodeGenOptLevel::None, and a transform that
+  /// only verifies.
+  std::optional<JITTargetMachineBuilder> HostJTMB;
+  std::unique_ptr<TargetMachine> BaselineTM;
+  std::unique_ptr<IRCompileLayer> BaselineCompileLayer;
+  std::unique_ptr<IRTransformLayer> BaselineLayer;
 };
+
+/// Inserts, after the allocas of F's entry block, the baseline tier's call
+/// counter: `if (--*Counter == 0) Entry(Site);`.
+static void addTierUpCounter(Function &F, int32_t *Counter, void *Site,
+                             StringRef Entry) {
+  LLVMContext &Ctx = F.getContext();
+  Module &M = *F.getParent();
+  BasicBlock &EntryBB = F.getEntryBlock();
+  BasicBlock::iterator Split = EntryBB.begin();
+  while (isa<AllocaInst>(*Split))
+    ++Split;
+  BasicBlock *Body = EntryBB.splitBasicBlock(Split, "counted");
+  BasicBlock *Hot = BasicBlock::Create(Ctx, "hot", &F, Body);
+  EntryBB.getTerminator()->eraseFromParent();
+
+  IRBuilder<> B(&EntryBB);
+  Type *IntPtrTy = M.getDataLayout().getIntPtrType(Ctx);
+  auto Address = [&](const void *P) {
+    return ConstantExpr::getIntToPtr(
+        ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(P)),
+        PointerType::getUnqual(Ctx));
+  };
+  Value *SiteAddr = Address(Site);
+  Value *CounterAddr = Address(Counter);
+  Value *Left = B.CreateSub(B.CreateLoad(B.getInt32Ty(), CounterAddr, "calls"),
+                            B.getInt32(1), "left");
+  B.CreateStore(Left, CounterAddr);
+  B.CreateCondBr(B.CreateICmpEQ(Left, B.getInt32(0), "hot"), Hot, Body,
+                 MDBuilder(Ctx).createUnlikelyBranchWeights());
+
+  B.SetInsertPoint(Hot);
+  FunctionCallee TierUp = M.getOrInsertFunction(
+      Entry, FunctionType::get(B.getVoidTy(), {PointerType::getUnqual(Ctx)},
+                               false));
+  B.CreateCall(TierUp, {SiteAddr});
+  B.CreateBr(Body);
+}
 
 //===----------------------------------------------------------------------===//
 // Materialization unit and generators
 //===----------------------------------------------------------------------===//
 
 /// The body of one function (or top-level expression): nothing but an IR
-/// generator until its symbol is looked up, then IR, optimised IR, an object
-/// file and linked code, in one go.
+/// generator until its symbol is looked up, then IR, (optimised IR,) an object
+/// file and linked code, in one go, in the tier it was made for.
 class KaleidoJIT::BodyUnit : public MaterializationUnit {
 public:
-  BodyUnit(KaleidoJIT &J, SymbolStringPtr Sym, std::string Name,
-           bool IsFunction, IRGenerator Gen)
+  struct Info {
+    std::string Name;
+    bool IsFunction = false;
+    Tier T = Tier::Optimized;
+    /// For baseline code of a function: the counter to instrument it with.
+    TierUpSite *Site = nullptr;
+    /// Whether this is the optimised recompile of hot baseline code.
+    bool TierUp = false;
+  };
+
+  BodyUnit(KaleidoJIT &J, SymbolStringPtr Sym,
+           std::shared_ptr<IRGenerator> Gen, Info I)
       : MaterializationUnit(Interface(SymbolFlagsMap{{Sym, FunctionFlags}},
                                       nullptr)),
-        J(J), Sym(std::move(Sym)), Name(std::move(Name)),
-        IsFunction(IsFunction), Gen(std::move(Gen)) {}
+        J(J), Sym(std::move(Sym)), Gen(std::move(Gen)), I(std::move(I)) {}
 
   StringRef getName() const override { return "kaleido.FunctionBody"; }
 
   void materialize(std::unique_ptr<MaterializationResponsibility> R) override {
     auto Start = std::chrono::steady_clock::now();
+    Expected<IRLayer &> Layer = I.T == Tier::Baseline
+                                    ? J.baselineLayer()
+                                    : Expected<IRLayer &>(J.L->OptLayer);
+    if (!Layer) {
+      J.ES->reportError(Layer.takeError());
+      R->failMaterialization();
+      return;
+    }
     auto M = J.L->TSCtx.withContextDo(
-        [&](LLVMContext *Ctx) { return Gen(*Ctx, *Sym); });
+        [&](LLVMContext *Ctx) { return (*Gen)(*Ctx, *Sym); });
     if (!M) {
       J.ES->reportError(M.takeError());
       R->failMaterialization();
@@ -116,12 +212,17 @@ public:
     }
     (*M)->setDataLayout(J.DL);
     (*M)->setTargetTriple(J.TM->getTargetTriple());
-    J.L->OptLayer.emit(std::move(R),
-                       ThreadSafeModule(std::move(*M), J.L->TSCtx));
+    if (I.Site)
+      addTierUpCounter(*(*M)->getFunction(*Sym), &I.Site->Countdown, I.Site,
+                       TierUpFunction);
+    Layer->emit(std::move(R), ThreadSafeModule(std::move(*M), J.L->TSCtx));
     std::chrono::duration<double> Took =
         std::chrono::steady_clock::now() - Start;
     if (J.Opts.OnCompiled)
-      J.Opts.OnCompiled(Name, IsFunction, Took.count());
+      J.Opts.OnCompiled(
+          {I.Name, I.IsFunction,
+           I.T == Tier::Baseline ? 0u : J.Opts.OptLevel, I.TierUp,
+           Took.count()});
   }
 
 private:
@@ -129,9 +230,8 @@ private:
 
   KaleidoJIT &J;
   SymbolStringPtr Sym;
-  std::string Name;
-  bool IsFunction;
-  IRGenerator Gen;
+  std::shared_ptr<IRGenerator> Gen;
+  Info I;
 };
 
 /// Makes the stub of a declared name the first time anything refers to it.
@@ -153,7 +253,8 @@ public:
       if (Error Err = J.L->ISM->createStub(*Sym, *Tramp, FunctionFlags))
         return Err;
       It->second.HasStub = true;
-      New[Sym] = {J.L->ISM->findStub(*Sym, false).getAddress(), FunctionFlags};
+      It->second.StubAddr = J.L->ISM->findStub(*Sym, false).getAddress();
+      New[Sym] = {It->second.StubAddr, FunctionFlags};
     }
     if (New.empty())
       return Error::success();
@@ -179,14 +280,29 @@ public:
       if (It == J.Functions.end())
         continue;
       FunctionState &F = It->second;
-      if (F.BodySymbol != *Sym || !F.PendingGen)
+      if (F.BodySymbol != *Sym || F.BodyDefined || !F.Gen)
         continue;
+      BodyUnit::Info I;
+      I.Name = Name.str();
+      I.IsFunction = true;
+      if (F.StartsBaseline) {
+        I.T = Tier::Baseline;
+        F.Site.reset(new TierUpSite{&J, Name.str(), F.Version,
+                                    int32_t(J.Opts.TierUpCalls)});
+        I.Site = F.Site.get();
+      } else {
+        I.T = Tier::Optimized;
+      }
       F.BodyRT = JD.createResourceTracker();
-      if (Error Err = JD.define(std::make_unique<BodyUnit>(
-                                    J, Sym, Name.str(), /*IsFunction=*/true,
-                                    std::move(F.PendingGen)),
-                                F.BodyRT))
+      if (Error Err = JD.define(
+              std::make_unique<BodyUnit>(J, Sym, F.Gen, std::move(I)),
+              F.BodyRT))
         return Err;
+      F.BodyDefined = true;
+      // Optimised code is final: the generator (and the AST it holds) is no
+      // longer needed here.
+      if (!F.StartsBaseline)
+        F.Gen.reset();
     }
     return Error::success();
   }
@@ -265,6 +381,8 @@ Error KaleidoJIT::init() {
       CodeGenOptLevel::None, CodeGenOptLevel::Less, CodeGenOptLevel::Default,
       CodeGenOptLevel::Aggressive};
   JTMB->setCodeGenOptLevel(Levels[Opts.OptLevel]);
+  JTMB->setCodeModel(CodeModel::Small);
+  JTMB->setRelocationModel(Reloc::PIC_);
   // Never fuse a multiply and an add: every level must round identically.
   JTMB->getOptions().AllowFPOpFusion = FPOpFusion::Strict;
   auto MaybeTM = JTMB->createTargetMachine();
@@ -277,6 +395,7 @@ Error KaleidoJIT::init() {
   if (!Compiler)
     return Compiler.takeError();
   L = std::make_unique<Layers>(*ES, *TM, std::move(*Compiler), Opts.OptLevel);
+  L->HostJTMB = std::move(*JTMB);
   const Triple &TT = TM->getTargetTriple();
   auto LCTM = createLocalLazyCallThroughManager(
       TT, *ES, ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler));
@@ -297,7 +416,36 @@ Error KaleidoJIT::init() {
   Host->addGenerator(std::make_unique<HostGenerator>(*this));
   Bodies->setLinkOrder({{Stubs, JITDylibLookupFlags::MatchExportedSymbolsOnly},
                         {Host, JITDylibLookupFlags::MatchExportedSymbolsOnly}});
-  return Error::success();
+  // Baseline code's way back into the JIT.
+  return Host->define(absoluteSymbols(
+      {{ES->intern(TierUpFunction),
+        {ExecutorAddr::fromPtr(&tierUpEntry), FunctionFlags}}}));
+}
+
+Expected<IRLayer &> KaleidoJIT::baselineLayer() {
+  if (L->BaselineLayer)
+    return *L->BaselineLayer;
+  JITTargetMachineBuilder JTMB = *L->HostJTMB;
+  JTMB.setCodeGenOptLevel(CodeGenOptLevel::None);
+  auto BTM = JTMB.createTargetMachine();
+  if (!BTM)
+    return BTM.takeError();
+  auto Compiler = ObjectCompiler::create(**BTM);
+  if (!Compiler)
+    return Compiler.takeError();
+  L->BaselineTM = std::move(*BTM);
+  L->BaselineCompileLayer = std::make_unique<IRCompileLayer>(
+      *ES, L->ObjLayer, std::move(*Compiler));
+  L->BaselineLayer =
+      std::make_unique<IRTransformLayer>(*ES, *L->BaselineCompileLayer);
+  L->BaselineLayer->setTransform(
+      [](ThreadSafeModule TSM,
+         MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
+        if (Error Err = TSM.withModuleDo(Layers::verify))
+          return std::move(Err);
+        return std::move(TSM);
+      });
+  return *L->BaselineLayer;
 }
 
 KaleidoJIT::~KaleidoJIT() {
@@ -327,11 +475,17 @@ Expected<ExecutorAddr> KaleidoJIT::makeTrampoline(StringRef Name,
 
 void KaleidoJIT::declare(StringRef Name) { Functions.try_emplace(Name); }
 
-Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, bool Eager) {
+Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, BodyOptions BO) {
+  // Nothing can be running any body now: kaleido runs no JIT'd code while it
+  // reads a definition, and callers reach bodies only through the stub.
+  releaseRetiredCode();
   FunctionState &F = Functions[Name];
   ++F.Version;
   F.BodySymbol = (Name + "$" + Twine(F.Version)).str();
-  F.PendingGen = std::move(Gen);
+  F.Gen = std::make_shared<IRGenerator>(std::move(Gen));
+  F.BodyDefined = false;
+  F.StartsBaseline = BO.Bounded && !BO.Eager && Opts.OptLevel > 0 &&
+                     Opts.TierUpCalls > 0;
   if (F.HasStub) {
     auto Tramp = makeTrampoline(Name, F);
     if (!Tramp)
@@ -339,15 +493,15 @@ Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, bool Eager) {
     if (Error Err = L->ISM->updatePointer(Name, *Tramp))
       return Err;
   }
-  // Nothing can be running the old body now: kaleido runs no JIT'd code while
-  // it reads a definition, and callers reach bodies only through the stub.
   if (F.BodyRT) {
     ResourceTrackerSP Old = std::move(F.BodyRT);
     if (Error Err = Old->remove())
       return Err;
     ++BodiesFreed;
   }
-  if (!Eager)
+  // The old baseline code, which held the counter, is gone.
+  F.Site.reset();
+  if (!BO.Eager)
     return Error::success();
   auto Body = ES->lookup({Bodies}, ES->intern(F.BodySymbol));
   if (!Body)
@@ -357,15 +511,75 @@ Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, bool Eager) {
   return Error::success();
 }
 
+void KaleidoJIT::tierUpEntry(void *Site) {
+  auto &S = *static_cast<TierUpSite *>(Site);
+  S.J->tierUp(S);
+}
+
+void KaleidoJIT::tierUp(TierUpSite &Site) {
+  auto It = Functions.find(Site.Name);
+  if (It == Functions.end() || It->second.Version != Site.Version ||
+      !It->second.Gen || !It->second.HasStub)
+    return;
+  FunctionState &F = It->second;
+  // Hand the body over once: whatever happens next, this is its last
+  // compile (a failed one leaves the baseline code in place).
+  std::shared_ptr<IRGenerator> Gen = std::move(F.Gen);
+  SymbolStringPtr Sym = ES->intern(F.BodySymbol + ".opt");
+  ResourceTrackerSP RT = Bodies->createResourceTracker();
+  BodyUnit::Info I;
+  I.Name = Site.Name;
+  I.IsFunction = true;
+  I.T = Tier::Optimized;
+  I.TierUp = true;
+  auto Install = [&]() -> Error {
+    if (Error Err = Bodies->define(
+            std::make_unique<BodyUnit>(*this, Sym, std::move(Gen),
+                                       std::move(I)),
+            RT))
+      return Err;
+    auto Body = ES->lookup({Bodies}, Sym);
+    if (!Body)
+      return Body.takeError();
+    return L->ISM->updatePointer(Site.Name, Body->getAddress());
+  };
+  if (Error Err = Install()) {
+    // Baseline code is correct code: keep running it. The failure is the
+    // JIT's, not the program's, so it does not become a runtime error.
+    consumeError(std::move(Err));
+    consumeError(RT->remove());
+    return;
+  }
+  // The caller is baseline code of this very function, and more of its frames
+  // may be live: its code is freed at the next top level.
+  Retired.push_back(std::move(F.BodyRT));
+  F.BodyRT = std::move(RT);
+  ++TierUps;
+}
+
+void KaleidoJIT::releaseRetiredCode() {
+  for (ResourceTrackerSP &RT : Retired) {
+    if (Error Err = RT->remove())
+      consumeError(std::move(Err));
+    else
+      ++BodiesFreed;
+  }
+  Retired.clear();
+}
+
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
                                                      StringRef DisplayName,
-                                                     IRGenerator Gen,
+                                                     IRGenerator Gen, Tier T,
                                                      ResourceTrackerSP &RT) {
   RT = Bodies->createResourceTracker();
   SymbolStringPtr Sym = ES->intern(Symbol);
+  BodyUnit::Info I;
+  I.Name = DisplayName.str();
+  I.T = Opts.OptLevel > 0 && Opts.TierUpCalls > 0 ? T : Tier::Optimized;
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(*this, Sym, DisplayName.str(),
-                                     /*IsFunction=*/false, std::move(Gen)),
+          std::make_unique<BodyUnit>(
+              *this, Sym, std::make_shared<IRGenerator>(std::move(Gen)),
+              std::move(I)),
           RT))
     return std::move(Err);
   auto Def = ES->lookup({Bodies}, Sym);
@@ -375,9 +589,12 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
 }
 
 Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {
-  if (!Functions.count(Name))
+  auto It = Functions.find(Name);
+  if (It == Functions.end())
     return make_error<StringError>("no function named '" + Name + "'",
                                    inconvertibleErrorCode());
+  if (It->second.HasStub)
+    return It->second.StubAddr;
   auto Def = ES->lookup({Stubs}, ES->intern(Name));
   if (!Def)
     return Def.takeError();

@@ -10,12 +10,14 @@
 //
 //   ObjectLinkingLayer   JITLink, in process: links each object, allocates
 //                        code with W^X pages, frees it by ResourceTracker.
-//   IRCompileLayer       one TargetMachine, code model and opt level fixed.
-//   IRTransformLayer     the Optimizer (new pass manager), one module at a
-//                        time.
-//   FunctionBodyUnit     our MaterializationUnit: holds a function's AST (via
+//   IRCompileLayer x2    the optimised tier: one TargetMachine at the
+//                        session's level, under an IRTransformLayer that
+//                        runs the Optimizer (new pass manager) on one module
+//                        at a time; the baseline tier: a second
+//                        TargetMachine at CodeGenOptLevel::None, no IR passes.
+//   BodyUnit             our MaterializationUnit: holds a function's AST (via
 //                        an IRGenerator closure) and generates its IR only
-//                        when the body symbol is looked up.
+//                        when the body symbol is looked up, for either tier.
 //   stubs                LocalIndirectStubsManager (a RedirectableSymbolManager)
 //                        plus a LazyCallThroughManager: the stub jumps through
 //                        a pointer that starts at a reentry trampoline and is
@@ -24,7 +26,8 @@
 // Three JITDylibs keep the name spaces apart:
 //   <stubs>   the Kaleidoscope names ("fib"): only stubs. Defined on demand
 //             by a generator, so declaring a function costs a table entry.
-//   <bodies>  versioned bodies ("fib$1", "fib$2"), also defined on demand by
+//   <bodies>  versioned bodies ("fib$1", "fib$2"; "fib$1.opt" for the
+//             optimised recompile of baseline code), also defined on demand by
 //             a generator, each under its own ResourceTracker so that a
 //             redefinition can free the old machine code.
 //   <host>    what `extern` may reach: the runtime, the C math library, and
@@ -34,14 +37,32 @@
 // without a definition, the name in <host>; a name found in neither is a
 // runtime error naming the function, raised through the runtime's guard.
 //
+// Two tiers. Compiling a small function at -O2 costs about half a
+// millisecond, nearly all of it in instruction selection and register
+// allocation. So a function whose every activation runs a bounded number of
+// operations (no `for`, no call to itself: its time is spent in the functions
+// it calls, each behind its own stub) is first compiled by the *baseline*
+// tier: no IR passes, fast instruction selection and register allocation,
+// about a third of the cost. Its code counts its calls; at the threshold it
+// asks for the *optimised* tier (the session's -O level), which is compiled
+// and installed in the stub, so every later call runs optimised code. The
+// baseline code is freed once nothing can be running it (the next time the
+// session is at top level). A function with a loop or a self call could spend
+// unbounded time in one baseline activation, so it goes straight to the
+// optimised tier: the choice is made from the AST, before the first call.
+//
 // Why not CompileOnDemandLayer over one big module, as lli -jit-kind=orc-lazy
 // does: every first call would split the module (cost grows with the
 // program), and every definition would need IR up front. Why not the new
 // LazyReexportsManager: its reentry goes through the ORC runtime, which must be
 // loaded into the process first; that costs start-up time we do not want to
-// pay for an in-process JIT. What we trade away: stubs cost an indirect jump
-// on every call between functions (calls to self are direct), and nothing is
-// inlined across functions, because that would defeat redefinition.
+// pay for an in-process JIT. Why not ReOptimizeLayer for the tiers: it keeps
+// every module's IR alive to re-optimise it later and calls back through the
+// ORC runtime's wrapper-function protocol; we keep the AST (which the session
+// holds anyway) and regenerate IR, and the counter's call is a plain C call.
+// What we trade away: stubs cost an indirect jump on every call between
+// functions (calls to self are direct), and nothing is inlined across
+// functions, because that would defeat redefinition.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,8 +77,12 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace llvm {
+namespace orc {
+class IRLayer;
+}
 class LLVMContext;
 class Module;
 class TargetMachine;
@@ -70,8 +95,35 @@ using IRGenerator = llvm::unique_function<
     llvm::Expected<std::unique_ptr<llvm::Module>>(llvm::LLVMContext &Ctx,
                                                   llvm::StringRef Symbol)>;
 
+/// Which code generator compiles a body.
+enum class Tier {
+  /// No IR passes, fast instruction selection and register allocation; the
+  /// code counts its calls and asks for the optimised tier when hot.
+  Baseline,
+  /// The session's optimisation level.
+  Optimized,
+};
+
+/// What JITOptions::OnCompiled is told about each compiled body.
+struct CompileInfo {
+  /// The function's name, or the expression's display name.
+  llvm::StringRef Name;
+  bool IsFunction = false;
+  /// The optimisation level of the code: 0 for the baseline tier.
+  unsigned OptLevel = 0;
+  /// True if this compile replaced baseline code that became hot.
+  bool TierUp = false;
+  /// Wall time from IR generation to linked machine code.
+  double Seconds = 0;
+};
+
 struct JITOptions {
+  /// The optimised tier's level, 0 to 3. At 0 there is no separate baseline.
   unsigned OptLevel = 2;
+  /// Calls after which a function running baseline code is recompiled at
+  /// OptLevel. 0 turns the baseline tier off: every body is compiled at
+  /// OptLevel the first time.
+  unsigned TierUpCalls = 1000;
   bool AllowHostSymbols = false;
   /// Resolves a name in <host>: what an extern without a definition reaches
   /// (and the runtime functions generated code calls). Null if none.
@@ -81,9 +133,8 @@ struct JITOptions {
   /// Told every error the JIT cannot return to a caller (a lazy call that
   /// failed, a body that failed to compile), already phrased for a user.
   std::function<void(std::string)> OnError;
-  /// Told each compiled body: the function's name (or the expression's
-  /// symbol), and the seconds it took.
-  std::function<void(llvm::StringRef, bool IsFunction, double)> OnCompiled;
+  /// Told each compiled body.
+  std::function<void(const CompileInfo &)> OnCompiled;
 };
 
 class KaleidoJIT {
@@ -100,20 +151,40 @@ public:
   /// symbol of that name, or raise a runtime error if there is none.
   void declare(llvm::StringRef Name);
 
+  /// How define() compiles a body.
+  struct BodyOptions {
+    /// Compile now, at OptLevel, instead of on the first call.
+    bool Eager = false;
+    /// Whether every activation of the body is bounded (no loop, no call to
+    /// itself), so that it may start in the baseline tier.
+    bool Bounded = false;
+  };
+
   /// Gives Name a new body, replacing any earlier one: every later call,
   /// including calls from code compiled earlier, reaches it through Name's
-  /// stub. The old body's code is freed. Gen runs when the body is first
-  /// called, or now if Eager; an error from an eager compile is returned.
-  llvm::Error define(llvm::StringRef Name, IRGenerator Gen, bool Eager);
+  /// stub. The old body's code is freed, so no JIT'd code may be running.
+  /// Gen runs when the body is first called (and again if it tiers up), or
+  /// now if Eager; an error from an eager compile is returned.
+  llvm::Error define(llvm::StringRef Name, IRGenerator Gen, BodyOptions Opts);
 
   /// Compiles an anonymous function of no arguments under Symbol (which must
-  /// not name a declared function); DisplayName is what OnCompiled is told.
-  /// The caller runs it, then frees its code by removing RT.
+  /// not name a declared function), with the baseline tier if T says so;
+  /// DisplayName is what OnCompiled is told. The caller runs it, then frees
+  /// its code by removing RT.
   llvm::Expected<llvm::orc::ExecutorAddr>
   compileExpression(llvm::StringRef Symbol, llvm::StringRef DisplayName,
-                    IRGenerator Gen, llvm::orc::ResourceTrackerSP &RT);
+                    IRGenerator Gen, Tier T, llvm::orc::ResourceTrackerSP &RT);
 
-  /// How many replaced bodies have had their machine code freed.
+  /// Frees the baseline code of functions that have tiered up since the last
+  /// call. Call only while no JIT'd code is running (the session does after
+  /// every top-level expression); define() does it too.
+  void releaseRetiredCode();
+
+  /// How many functions have been recompiled in the optimised tier.
+  uint64_t getTierUps() const { return TierUps; }
+
+  /// How many replaced bodies (redefined, or baseline code that tiered up)
+  /// have had their machine code freed.
   uint64_t getBodiesFreed() const { return BodiesFreed; }
 
   /// The permanent address of Name's stub (declared names only).
@@ -125,11 +196,17 @@ private:
   class BodyGenerator;
   class HostGenerator;
   struct FunctionState;
+  struct TierUpSite;
 
   KaleidoJIT(JITOptions Opts);
   llvm::Error init();
   llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(llvm::StringRef Name,
                                                          FunctionState &F);
+  /// The baseline tier's compile layer, built on first use.
+  llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
+  /// Called (through tierUpEntry) by baseline code whose counter ran out.
+  void tierUp(TierUpSite &Site);
+  static void tierUpEntry(void *Site);
   std::string describeFailure(llvm::Error Err);
 
   JITOptions Opts;
@@ -142,7 +219,11 @@ private:
   llvm::orc::JITDylib *Bodies = nullptr;
   llvm::orc::JITDylib *Host = nullptr;
   llvm::StringMap<FunctionState> Functions;
+  /// Baseline code replaced by its optimised tier, freed by
+  /// releaseRetiredCode() once no frame of it can be live.
+  std::vector<llvm::orc::ResourceTrackerSP> Retired;
   uint64_t BodiesFreed = 0;
+  uint64_t TierUps = 0;
 };
 
 } // namespace kaleido

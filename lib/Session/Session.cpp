@@ -30,6 +30,7 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
   Impl *Raw = I.get();
   JITOptions JO;
   JO.OptLevel = I->Opts.OptLevel;
+  JO.TierUpCalls = I->Opts.TierUpCalls;
   JO.AllowHostSymbols = I->Opts.AllowHostSymbols;
   JO.ResolveHostSymbol = [AllowAll = JO.AllowHostSymbols](StringRef Name) {
     return rt::resolveHostSymbol(Name, AllowAll);
@@ -45,12 +46,12 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
       Raw->PendingJITError = std::move(Msg);
     }
   };
-  JO.OnCompiled = [Raw](StringRef Name, bool IsFunction, double Seconds) {
-    Raw->Stats.CompileSeconds += Seconds;
-    if (IsFunction)
+  JO.OnCompiled = [Raw](const CompileInfo &C) {
+    Raw->Stats.CompileSeconds += C.Seconds;
+    if (C.IsFunction && !C.TierUp)
       ++Raw->Stats.FunctionsCompiled;
     if (Raw->Opts.OnCompile)
-      Raw->Opts.OnCompile({Name.str(), Raw->Opts.OptLevel, Seconds});
+      Raw->Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds});
   };
   auto JIT = KaleidoJIT::create(std::move(JO));
   if (!JIT)
@@ -88,6 +89,60 @@ void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
     ++Stats.FunctionsDefined;
 }
 
+/// Whether one call of F can run for unbounded time by itself: its body has a
+/// `for`, or F calls itself (a self tail call is a loop too). Such a function
+/// skips the baseline tier, whose code only becomes optimised for later
+/// calls. Other functions spend unbounded time only in their callees, each
+/// of which tiers up on its own.
+static bool mayLoop(const Expr &E, StringRef Self) {
+  switch (E.getKind()) {
+  case Expr::Kind::Number:
+  case Expr::Kind::Variable:
+    return false;
+  case Expr::Kind::For:
+    return true;
+  case Expr::Kind::Assign:
+    return mayLoop(cast<AssignExpr>(E).getValue(), Self);
+  case Expr::Kind::Unary: {
+    auto &U = cast<UnaryExpr>(E);
+    return operatorFunctionName(false, U.getOp()) == Self ||
+           mayLoop(U.getOperand(), Self);
+  }
+  case Expr::Kind::Binary: {
+    auto &B = cast<BinaryExpr>(E);
+    return operatorFunctionName(true, B.getOp()) == Self ||
+           mayLoop(B.getLHS(), Self) || mayLoop(B.getRHS(), Self);
+  }
+  case Expr::Kind::Call: {
+    auto &C = cast<CallExpr>(E);
+    if (C.getCallee() == Self)
+      return true;
+    for (const ExprPtr &A : C.getArgs())
+      if (mayLoop(*A, Self))
+        return true;
+    return false;
+  }
+  case Expr::Kind::If: {
+    auto &I = cast<IfExpr>(E);
+    return mayLoop(I.getCond(), Self) || mayLoop(I.getThen(), Self) ||
+           mayLoop(I.getElse(), Self);
+  }
+  case Expr::Kind::Var: {
+    auto &V = cast<VarExpr>(E);
+    for (const VarExpr::Binding &B : V.getBindings())
+      if (B.Init && mayLoop(*B.Init, Self))
+        return true;
+    return mayLoop(V.getBody(), Self);
+  }
+  }
+  return true;
+}
+
+static bool mayLoop(const FunctionAST &F) {
+  // A top-level expression cannot call itself: it has no name to call.
+  return mayLoop(*F.Body, F.IsTopLevel ? StringRef() : StringRef(F.Proto.Name));
+}
+
 /// The IR generator of a function body: holds the AST until the JIT asks.
 static IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F,
                                    IRGenOptions Opts) {
@@ -115,9 +170,12 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
   case TopLevelItem::Kind::Definition: {
     record(Item, Diags.getBufferName());
     const PrototypeAST &Proto = Item.Function->Proto;
+    KaleidoJIT::BodyOptions BO;
+    BO.Eager = Opts.Mode == JITMode::Eager;
+    BO.Bounded = !mayLoop(*Item.Function);
     if (Error Err = JIT->define(Proto.Name,
                                 makeIRGenerator(Item.Function, irGenOptions()),
-                                Opts.Mode == JITMode::Eager)) {
+                                BO)) {
       Diags.error(Proto.Loc, "internal error: cannot compile '" + Proto.Name +
                                  "': " + toString(std::move(Err)));
       return make_error<SessionError>(ErrorKind::Internal,
@@ -144,6 +202,7 @@ Error Session::Impl::runExpression(const FunctionAST &F,
     Error Err = runGuarded([&D] { return D->evaluate(); }, F.Proto.Loc, Diags,
                            Result);
     ++Stats.ExpressionsRun;
+    JIT->releaseRetiredCode();
     if (Err)
       return Err;
     if (Opts.OnResult)
@@ -163,7 +222,8 @@ Error Session::Impl::runExpression(const FunctionAST &F,
         emitFunction(F, Sym, *M, GenOpts);
         return std::move(M);
       },
-      RT);
+      // An expression runs once: only a loop makes optimising it pay.
+      mayLoop(F) ? Tier::Optimized : Tier::Baseline, RT);
   if (!Addr) {
     std::string Msg = toString(Addr.takeError());
     if (!PendingJITError.empty())
@@ -181,6 +241,7 @@ Error Session::Impl::runExpression(const FunctionAST &F,
   ++Stats.ExpressionsRun;
   if (Error RemoveErr = RT->remove())
     consumeError(std::move(RemoveErr));
+  JIT->releaseRetiredCode();
   if (Err)
     return Err;
   if (Opts.OnResult)
@@ -348,5 +409,6 @@ Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
 SessionStats Session::getStats() const {
   SessionStats S = P->Stats;
   S.BodiesFreed = P->JIT->getBodiesFreed();
+  S.TierUps = P->JIT->getTierUps();
   return S;
 }

@@ -6,7 +6,10 @@ binary and unary operators, `var`, nested `for`, assignment, bounded
 recursion, `extern` math) and runs each one through every mode:
 
     --jit=interp   (the reference)
-    --jit=lazy -O2, --jit=eager -O2, --jit=lazy -O0, --jit=lazy -O3
+    --jit=lazy -O2, --jit=eager -O2, --jit=lazy -O0, --jit=lazy -O3,
+    --jit=lazy -O2 --tier-up=1 (every function without loops runs one call
+    as baseline code, then tiers up), --jit=lazy -O2 --tier-up=0 (no
+    baseline tier)
 
 comparing stdout (every printed value, bit for bit as `%f` text of the
 double... and, with -p, the shortest round-trip text) and the exit code. A
@@ -37,6 +40,8 @@ MODES = [
     ("eager-O2", ["--jit=eager", "-O2"]),
     ("lazy-O0", ["--jit=lazy", "-O0"]),
     ("lazy-O3", ["--jit=lazy", "-O3"]),
+    ("lazy-O2-tier1", ["--jit=lazy", "-O2", "--tier-up=1"]),
+    ("lazy-O2-notier", ["--jit=lazy", "-O2", "--tier-up=0"]),
 ]
 
 BINARY_OPS = list("|&^%$@!~?>")
@@ -231,10 +236,14 @@ REGRESSION_HEADER = """\
 # RUN: %%kaleido -p -O2 %%s > %%t.O2
 # RUN: %%kaleido -p -O3 %%s > %%t.O3
 # RUN: %%kaleido -p --jit=eager %%s > %%t.eager
+# RUN: %%kaleido -p --tier-up=1 %%s > %%t.tier1
+# RUN: %%kaleido -p --tier-up=0 %%s > %%t.tier0
 # RUN: cmp %%t.interp %%t.O0
 # RUN: cmp %%t.interp %%t.O2
 # RUN: cmp %%t.interp %%t.O3
 # RUN: cmp %%t.interp %%t.eager
+# RUN: cmp %%t.interp %%t.tier1
+# RUN: cmp %%t.interp %%t.tier0
 """
 
 

@@ -68,6 +68,12 @@ cl::opt<kaleido::JITMode> Mode(
                clEnumValN(kaleido::JITMode::Interp, "interp",
                           "never: interpret the syntax tree")),
     cl::cat(KaleidoCat));
+cl::opt<unsigned> TierUp(
+    "tier-up",
+    cl::desc("Recompile a function at the -O level after <calls> calls of "
+             "its quick baseline code (default 1000); 0 compiles every "
+             "function at the -O level on its first call"),
+    cl::value_desc("calls"), cl::init(1000), cl::cat(KaleidoCat));
 cl::opt<bool> PrintResults("print-results",
                            cl::desc("Print the value of each top-level "
                                     "expression"),
@@ -239,6 +245,7 @@ void writeStats(const kaleido::Session &S) {
   kaleido::SessionStats St = S.getStats();
   json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
                  {"functions_compiled", int64_t(St.FunctionsCompiled)},
+                 {"tier_ups", int64_t(St.TierUps)},
                  {"expressions_run", int64_t(St.ExpressionsRun)},
                  {"bodies_freed", int64_t(St.BodiesFreed)},
                  {"compile_seconds", St.CompileSeconds}};
@@ -256,6 +263,7 @@ int runDriver() {
   kaleido::SessionOptions Opts;
   Opts.OptLevel = OptLevel;
   Opts.Mode = Mode;
+  Opts.TierUpCalls = TierUp;
   Opts.AllowHostSymbols = AllowHostSymbols;
   Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
     outs().flush();
@@ -268,9 +276,18 @@ int runDriver() {
     Opts.OnResult = [](double V) { outs() << formatValue(V) << '\n'; };
   if (TraceCompile)
     Opts.OnCompile = [](const kaleido::CompileEvent &E) {
+      // compile: f (-O0 baseline, 0.210 ms)             first call, quick code
+      // compile: f (-O2 after 1000 calls, 0.512 ms)     ... which became hot
+      // compile: f (-O2, 0.512 ms)                      loops, or no tiers
+      std::string Why;
+      if (E.TierUp)
+        Why = formatv(" after {0} call{1}", TierUp.getValue(),
+                      TierUp == 1 ? "" : "s");
+      else if (E.OptLevel == 0 && OptLevel != 0)
+        Why = " baseline";
       outs().flush();
-      errs() << formatv("compile: {0} (-O{1}, {2:f3} ms)\n", E.Name,
-                        E.OptLevel, E.Seconds * 1000);
+      errs() << formatv("compile: {0} (-O{1}{2}, {3:f3} ms)\n", E.Name,
+                        E.OptLevel, Why, E.Seconds * 1000);
     };
 
   auto S = kaleido::Session::create(std::move(Opts));
