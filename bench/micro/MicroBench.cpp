@@ -3,8 +3,10 @@
 // Part of kaleido's benchmark suite (bench/run runs this and keeps the JSON).
 //
 //   FirstCall/N        a small function's first call: stub hit -> IR ->
-//                      optimised -> machine code -> linked -> returned, with
-//                      N other functions defined (N = 10, 10000, 100000).
+//                      machine code (the baseline tier) -> linked ->
+//                      returned, with N other functions defined (N = 10,
+//                      10000, 100000).
+//   FirstCallNoTiers/N the same with --tier-up=0: IR -> -O2 -> machine code.
 //                      Each iteration calls a different, never-called
 //                      function; the per-call samples give median_us and
 //                      p10/p90 (wall), and cpu_median_us (the thread's CPU
@@ -79,9 +81,11 @@ void check(Error E, const char *What) {
     die(Twine(What) + ": " + toString(std::move(E)));
 }
 
-std::unique_ptr<kaleido::Session> makeSession(unsigned OptLevel = 2) {
+std::unique_ptr<kaleido::Session> makeSession(unsigned OptLevel = 2,
+                                              unsigned TierUpCalls = 1000) {
   kaleido::SessionOptions Opts;
   Opts.OptLevel = OptLevel;
+  Opts.TierUpCalls = TierUpCalls;
   Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
     errs() << D.format();
   };
@@ -123,9 +127,9 @@ double percentile(std::vector<double> V, double P) {
 
 constexpr unsigned Probes = 300;
 
-void BM_FirstCall(benchmark::State &State) {
+void firstCall(benchmark::State &State, unsigned TierUpCalls) {
   unsigned N = State.range(0);
-  auto S = makeSession();
+  auto S = makeSession(2, TierUpCalls);
   std::string Src = fillers(N);
   // Probes + 2 small functions; 2 are called before timing starts, so one-off
   // costs (the first compile of a session builds the pass pipeline) are not
@@ -171,11 +175,24 @@ void BM_FirstCall(benchmark::State &State) {
   State.counters["first_in_session_us"] = FirstInSession * 1e6;
   State.counters["functions"] = N;
 }
+
+/// At default settings: the probe is bounded, so its first call compiles
+/// baseline code.
+void BM_FirstCall(benchmark::State &State) { firstCall(State, 1000); }
+/// With the baseline tier off: the first call compiles at -O2.
+void BM_FirstCallO2(benchmark::State &State) { firstCall(State, 0); }
+
 BENCHMARK(BM_FirstCall)
     ->Name("FirstCall")
     ->Arg(10)
     ->Arg(10000)
     ->Arg(100000)
+    ->Iterations(Probes)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FirstCallO2)
+    ->Name("FirstCallNoTiers")
+    ->Arg(10000)
     ->Iterations(Probes)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
