@@ -13,6 +13,8 @@
 
 #include "CodeGen/IRGen.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
@@ -246,10 +248,82 @@ private:
       return nullptr;
     }
 
-    Function *Target = Self ? Fn : declare(Callee, Vals.size());
+    if (!Self)
+      if (Value *V = tryInline(Callee, Vals))
+        return V;
+    return emitPlainCall(Self ? Fn : declare(Callee, Vals.size()), Vals);
+  }
+
+  Value *emitPlainCall(Function *Target, ArrayRef<Value *> Vals) {
     CallInst *Call = B.CreateCall(Target, Vals, "call");
     Call->addFnAttr(Attribute::NoBuiltin);
     return Call;
+  }
+
+  /// Inlines a call of Callee, if the options allow, as
+  ///   current ? <Callee's body with its parameters bound to Vals>
+  ///           : <a call through Callee's stub>
+  /// where `current` (read once, on entry) says whether Callee still has the
+  /// definition that was copied. Returns null if the call is not inlined.
+  Value *tryInline(StringRef Callee, ArrayRef<Value *> Vals) {
+    if (!Opts.FindInlinable ||
+        InlineStack.size() >= IRGenOptions::MaxInlineDepth ||
+        llvm::is_contained(InlineStack, Callee))
+      return nullptr;
+    std::optional<InlineCandidate> C = Opts.FindInlinable(Callee);
+    if (!C || InlinedNodes + C->Size > IRGenOptions::InlineBudget)
+      return nullptr;
+    InlinedNodes += C->Size;
+
+    BasicBlock *InlineBB = BasicBlock::Create(Ctx, "inline." + Callee, Fn);
+    BasicBlock *CallBB = BasicBlock::Create(Ctx, "stale." + Callee, Fn);
+    BasicBlock *MergeBB = BasicBlock::Create(Ctx, "inlined." + Callee, Fn);
+    B.CreateCondBr(isCurrent(Callee, *C), InlineBB, CallBB,
+                   MDBuilder(Ctx).createLikelyBranchWeights());
+
+    B.SetInsertPoint(InlineBB);
+    size_t Depth = Scope.size();
+    const PrototypeAST &P = C->Body->Proto;
+    for (size_t I = 0; I < Vals.size(); ++I) {
+      AllocaInst *Slot = createSlot(P.Params[I]);
+      B.CreateStore(Vals[I], Slot);
+      Scope.push_back({P.Params[I], Slot});
+    }
+    InlineStack.push_back(Callee);
+    Value *Inlined = emitExpr(*C->Body->Body, /*Tail=*/false);
+    InlineStack.pop_back();
+    Scope.resize(Depth);
+    BasicBlock *InlineEnd = B.GetInsertBlock();
+    B.CreateBr(MergeBB);
+
+    B.SetInsertPoint(CallBB);
+    Value *Called = emitPlainCall(declare(Callee, Vals.size()), Vals);
+    B.CreateBr(MergeBB);
+
+    B.SetInsertPoint(MergeBB);
+    PHINode *Phi = B.CreatePHI(DoubleTy, 2, "call");
+    Phi->addIncoming(Inlined, InlineEnd);
+    Phi->addIncoming(Called, CallBB);
+    return Phi;
+  }
+
+  /// Whether Callee's version word still holds C's version, read once in the
+  /// entry block: no definition can change while JIT'd code runs, so one read
+  /// per call of this function serves every inlined copy in it.
+  Value *isCurrent(StringRef Callee, const InlineCandidate &C) {
+    Value *&Flag = CurrentFlags[Callee];
+    if (Flag)
+      return Flag;
+    BasicBlock &Entry = Fn->getEntryBlock();
+    IRBuilder<> EntryB(Entry.getTerminator());
+    Type *IntPtrTy = Fn->getParent()->getDataLayout().getIntPtrType(Ctx);
+    Value *Word = ConstantExpr::getIntToPtr(
+        ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(C.VersionWord)),
+        PointerType::getUnqual(Ctx));
+    Flag = EntryB.CreateICmpEQ(
+        EntryB.CreateLoad(EntryB.getInt32Ty(), Word, "version." + Callee),
+        EntryB.getInt32(C.Version), "current." + Callee);
+    return Flag;
   }
 
   Function *declare(StringRef Name, size_t Arity) {
@@ -350,6 +424,11 @@ private:
   BasicBlock *Top = nullptr;
   SmallVector<AllocaInst *, 8> Params;
   std::vector<std::pair<StringRef, AllocaInst *>> Scope;
+  /// The functions being inlined, outermost first.
+  SmallVector<StringRef, IRGenOptions::MaxInlineDepth> InlineStack;
+  unsigned InlinedNodes = 0;
+  /// Per inlined callee, the entry block's "still current" test.
+  StringMap<Value *> CurrentFlags;
 };
 
 } // namespace

@@ -1,15 +1,19 @@
 //===- IRGen.h - Lowers the checked AST to LLVM IR ---------------*- C++ -*-===//
 //
 // Part of kaleido. One function at a time: the JIT asks for the IR of a
-// function only when that function is first called, so IR generation must not
-// need anything but the function's own AST.
+// function only when that function is first called, so IR generation needs
+// nothing but the function's own AST (and, to inline, the ASTs of its
+// callees, which the caller of emitFunction supplies).
 //
 // Naming contract with the JIT: the body is emitted under the symbol the
 // caller chooses (the JIT uses versioned names such as "fib$2"). A call to the
 // function itself goes straight to that body; a call to any other function
 // goes to a declaration named after the callee, which the JIT resolves to the
-// callee's permanent stub. Every call site is marked `nobuiltin`, so a user
-// function named `sin` is never folded as the C library's.
+// callee's permanent stub, unless the callee is inlined (see
+// IRGenOptions::FindInlinable): then the callee's AST is emitted in place,
+// guarded by its version word, with the stub call as the fallback. Every call
+// site is marked `nobuiltin`, so a user function named `sin` is never folded
+// as the C library's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,12 +24,32 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
+#include <functional>
+#include <optional>
+
 namespace llvm {
 class Function;
 class Module;
 } // namespace llvm
 
 namespace kaleido {
+
+/// A function whose body IR generation may copy into a caller; see
+/// IRGenOptions::FindInlinable.
+struct InlineCandidate {
+  /// The callee's current definition: bounded (no loop, no call to itself).
+  const FunctionAST *Body = nullptr;
+  /// A word that holds Version while Body is the callee's current
+  /// definition. The caller's code reads it on entry and takes the inlined
+  /// copy only if it still matches; otherwise it calls through the stub, so
+  /// a redefinition reaches callers that inlined the old body without
+  /// recompiling them.
+  const uint32_t *VersionWord = nullptr;
+  uint32_t Version = 0;
+  /// Expression nodes in Body: the unit of the inlining budget.
+  unsigned Size = 0;
+};
 
 struct IRGenOptions {
   /// The address of the session's poll word (see Runtime/Runtime.h). If set,
@@ -35,6 +59,14 @@ struct IRGenOptions {
   /// If null (a static module), no safepoints are emitted.
   const void *PollWord = nullptr;
   llvm::StringRef SafepointFunction;
+  /// If set, a call to another function is inlined when this returns a
+  /// candidate for the callee, up to MaxInlineDepth nested copies and
+  /// InlineBudget nodes per function; a function is never inlined into
+  /// itself, directly or through the functions inlined into it.
+  std::function<std::optional<InlineCandidate>(llvm::StringRef)>
+      FindInlinable;
+  static constexpr unsigned MaxInlineDepth = 4;
+  static constexpr unsigned InlineBudget = 400;
 };
 
 /// Emits the definition of F into M under the name BodyName. If M already

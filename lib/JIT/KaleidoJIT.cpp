@@ -49,7 +49,8 @@ static constexpr const char *TierUpFunction = "kaleido_jit_tier_up";
 /// The state of one declared name.
 struct KaleidoJIT::FunctionState {
   /// 0 while the name is only an extern; counts definitions after that.
-  unsigned Version = 0;
+  /// Inlined copies of the body test it (getVersionWord).
+  uint32_t Version = 0;
   /// "name$Version" once defined.
   std::string BodySymbol;
   /// The current body's IR generator, while it may still be compiled: until
@@ -204,7 +205,7 @@ public:
       return;
     }
     auto M = J.L->TSCtx.withContextDo(
-        [&](LLVMContext *Ctx) { return (*Gen)(*Ctx, *Sym); });
+        [&](LLVMContext *Ctx) { return (*Gen)(*Ctx, *Sym, I.T); });
     if (!M) {
       J.ES->reportError(M.takeError());
       R->failMaterialization();
@@ -586,6 +587,11 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   if (!Def)
     return Def.takeError();
   return Def->getAddress();
+}
+
+const uint32_t *KaleidoJIT::getVersionWord(StringRef Name) const {
+  auto It = Functions.find(Name);
+  return It == Functions.end() ? nullptr : &It->second.Version;
 }
 
 Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {

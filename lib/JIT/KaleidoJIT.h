@@ -61,8 +61,10 @@
 // ORC runtime's wrapper-function protocol; we keep the AST (which the session
 // holds anyway) and regenerate IR, and the counter's call is a plain C call.
 // What we trade away: stubs cost an indirect jump on every call between
-// functions (calls to self are direct), and nothing is inlined across
-// functions, because that would defeat redefinition.
+// functions (calls to self are direct). Optimised code inlines small callees
+// (IR generation does, guarded by the callee's version word, see
+// getVersionWord), so a redefinition still reaches a caller compiled earlier,
+// through the stub, without recompiling it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,11 +92,6 @@ class TargetMachine;
 
 namespace kaleido {
 
-/// Produces the IR module for one body, named Symbol, in Ctx.
-using IRGenerator = llvm::unique_function<
-    llvm::Expected<std::unique_ptr<llvm::Module>>(llvm::LLVMContext &Ctx,
-                                                  llvm::StringRef Symbol)>;
-
 /// Which code generator compiles a body.
 enum class Tier {
   /// No IR passes, fast instruction selection and register allocation; the
@@ -103,6 +100,12 @@ enum class Tier {
   /// The session's optimisation level.
   Optimized,
 };
+
+/// Produces the IR module for one body, named Symbol, in Ctx, for tier T (the
+/// session inlines callees only into optimised code).
+using IRGenerator = llvm::unique_function<
+    llvm::Expected<std::unique_ptr<llvm::Module>>(
+        llvm::LLVMContext &Ctx, llvm::StringRef Symbol, Tier T)>;
 
 /// What JITOptions::OnCompiled is told about each compiled body.
 struct CompileInfo {
@@ -189,6 +192,11 @@ public:
 
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
+
+  /// A word that counts Name's definitions (0 while it has none): it changes
+  /// exactly when Name gets a new body, and lives as long as the JIT. Code
+  /// that inlined a body tests it. Null if Name is not declared.
+  const uint32_t *getVersionWord(llvm::StringRef Name) const;
 
 private:
   class BodyUnit;

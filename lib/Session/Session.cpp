@@ -89,67 +89,134 @@ void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
     ++Stats.FunctionsDefined;
 }
 
-/// Whether one call of F can run for unbounded time by itself: its body has a
-/// `for`, or F calls itself (a self tail call is a loop too). Such a function
-/// skips the baseline tier, whose code only becomes optimised for later
-/// calls. Other functions spend unbounded time only in their callees, each
-/// of which tiers up on its own.
-static bool mayLoop(const Expr &E, StringRef Self) {
-  switch (E.getKind()) {
-  case Expr::Kind::Number:
-  case Expr::Kind::Variable:
-    return false;
-  case Expr::Kind::For:
-    return true;
-  case Expr::Kind::Assign:
-    return mayLoop(cast<AssignExpr>(E).getValue(), Self);
-  case Expr::Kind::Unary: {
-    auto &U = cast<UnaryExpr>(E);
-    return operatorFunctionName(false, U.getOp()) == Self ||
-           mayLoop(U.getOperand(), Self);
+namespace {
+/// Measures a function body for the tiers and the inliner: its size in
+/// expression nodes, and whether one call of it can run for unbounded time by
+/// itself: its body has a `for`, or it calls itself (directly or through its
+/// own operator; a self tail call is a loop too). Such a function skips the
+/// baseline tier, whose code only becomes optimised for later calls, and is
+/// never inlined. Other functions spend unbounded time only in their callees,
+/// each of which tiers up on its own.
+class BodyMeter {
+public:
+  /// Stops counting (and reports Cap + 1) once the body has more than Cap
+  /// nodes.
+  BodyMeter(llvm::StringRef Self, unsigned Cap) : Self(Self), Cap(Cap) {}
+
+  bool MayLoop = false;
+  unsigned Nodes = 0;
+
+  void visit(const Expr &E) {
+    if (MayLoop || Nodes > Cap)
+      return;
+    ++Nodes;
+    switch (E.getKind()) {
+    case Expr::Kind::Number:
+    case Expr::Kind::Variable:
+      return;
+    case Expr::Kind::For:
+      MayLoop = true;
+      return;
+    case Expr::Kind::Assign:
+      return visit(cast<AssignExpr>(E).getValue());
+    case Expr::Kind::Unary: {
+      auto &U = cast<UnaryExpr>(E);
+      call(operatorFunctionName(false, U.getOp()));
+      return visit(U.getOperand());
+    }
+    case Expr::Kind::Binary: {
+      auto &B = cast<BinaryExpr>(E);
+      call(operatorFunctionName(true, B.getOp()));
+      visit(B.getLHS());
+      return visit(B.getRHS());
+    }
+    case Expr::Kind::Call: {
+      auto &C = cast<CallExpr>(E);
+      call(C.getCallee());
+      for (const ExprPtr &A : C.getArgs())
+        visit(*A);
+      return;
+    }
+    case Expr::Kind::If: {
+      auto &I = cast<IfExpr>(E);
+      visit(I.getCond());
+      visit(I.getThen());
+      return visit(I.getElse());
+    }
+    case Expr::Kind::Var: {
+      auto &V = cast<VarExpr>(E);
+      for (const VarExpr::Binding &B : V.getBindings())
+        if (B.Init)
+          visit(*B.Init);
+      return visit(V.getBody());
+    }
+    }
   }
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    return operatorFunctionName(true, B.getOp()) == Self ||
-           mayLoop(B.getLHS(), Self) || mayLoop(B.getRHS(), Self);
+
+private:
+  void call(llvm::StringRef Callee) {
+    if (!Self.empty() && Callee == Self)
+      MayLoop = true;
   }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
-    if (C.getCallee() == Self)
-      return true;
-    for (const ExprPtr &A : C.getArgs())
-      if (mayLoop(*A, Self))
-        return true;
-    return false;
-  }
-  case Expr::Kind::If: {
-    auto &I = cast<IfExpr>(E);
-    return mayLoop(I.getCond(), Self) || mayLoop(I.getThen(), Self) ||
-           mayLoop(I.getElse(), Self);
-  }
-  case Expr::Kind::Var: {
-    auto &V = cast<VarExpr>(E);
-    for (const VarExpr::Binding &B : V.getBindings())
-      if (B.Init && mayLoop(*B.Init, Self))
-        return true;
-    return mayLoop(V.getBody(), Self);
-  }
-  }
-  return true;
+
+  llvm::StringRef Self;
+  unsigned Cap;
+};
+
+/// The name F calls itself by; a top-level expression has none.
+llvm::StringRef selfName(const FunctionAST &F) {
+  return F.IsTopLevel ? llvm::StringRef() : llvm::StringRef(F.Proto.Name);
 }
+} // namespace
 
 static bool mayLoop(const FunctionAST &F) {
-  // A top-level expression cannot call itself: it has no name to call.
-  return mayLoop(*F.Body, F.IsTopLevel ? StringRef() : StringRef(F.Proto.Name));
+  BodyMeter M(selfName(F), ~0u - 1);
+  M.visit(*F.Body);
+  return M.MayLoop;
+}
+
+/// Bodies of at most this many nodes (`x * x` has 3) are inlined.
+static constexpr unsigned MaxInlineNodes = 40;
+
+std::optional<InlineCandidate>
+Session::Impl::findInlinable(StringRef Name) const {
+  auto It = Functions.find(Name);
+  if (It == Functions.end() || !It->second.Body)
+    return std::nullopt;
+  const FunctionAST &F = *It->second.Body;
+  BodyMeter M(selfName(F), MaxInlineNodes);
+  M.visit(*F.Body);
+  const uint32_t *Word = JIT->getVersionWord(Name);
+  if (M.MayLoop || M.Nodes > MaxInlineNodes || !Word)
+    return std::nullopt;
+  InlineCandidate C;
+  C.Body = &F;
+  C.VersionWord = Word;
+  C.Version = *Word;
+  C.Size = M.Nodes;
+  return C;
+}
+
+IRGenOptions Session::Impl::irGenOptions(Tier T) const {
+  IRGenOptions O;
+  O.PollWord = &Poll;
+  O.SafepointFunction = rt::SafepointFunction;
+  // Optimised code at -O2 and above inlines small callees; baseline code is
+  // meant to be quick to compile.
+  if (T == Tier::Optimized && Opts.OptLevel >= 2)
+    O.FindInlinable = [this](StringRef Name) { return findInlinable(Name); };
+  return O;
 }
 
 /// The IR generator of a function body: holds the AST until the JIT asks.
-static IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F,
-                                   IRGenOptions Opts) {
-  return [F = std::move(F), Opts](LLVMContext &Ctx, StringRef Symbol)
-             -> Expected<std::unique_ptr<Module>> {
+/// It runs while no definition can change (on the first call, when the body
+/// tiers up, or now if eager), so what it inlines is current.
+IRGenerator
+Session::Impl::makeIRGenerator(std::shared_ptr<const FunctionAST> F) const {
+  return [F = std::move(F), this](LLVMContext &Ctx, StringRef Symbol,
+                                  Tier T) -> Expected<std::unique_ptr<Module>> {
     auto M = std::make_unique<Module>(Symbol, Ctx);
-    emitFunction(*F, Symbol, *M, Opts);
+    emitFunction(*F, Symbol, *M, irGenOptions(T));
     return std::move(M);
   };
 }
@@ -174,7 +241,7 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
     BO.Eager = Opts.Mode == JITMode::Eager;
     BO.Bounded = !mayLoop(*Item.Function);
     if (Error Err = JIT->define(Proto.Name,
-                                makeIRGenerator(Item.Function, irGenOptions()),
+                                makeIRGenerator(Item.Function),
                                 BO)) {
       Diags.error(Proto.Loc, "internal error: cannot compile '" + Proto.Name +
                                  "': " + toString(std::move(Err)));
@@ -213,13 +280,12 @@ Error Session::Impl::runExpression(const FunctionAST &F,
   orc::ResourceTrackerSP RT;
   PendingJITError.clear();
   // The AST outlives the compile: it is compiled before this returns.
-  IRGenOptions GenOpts = irGenOptions();
   auto Addr = JIT->compileExpression(
       Symbol, F.Proto.Name,
-      [&F, GenOpts](LLVMContext &Ctx,
-                    StringRef Sym) -> Expected<std::unique_ptr<Module>> {
+      [&F, this](LLVMContext &Ctx, StringRef Sym,
+                 Tier T) -> Expected<std::unique_ptr<Module>> {
         auto M = std::make_unique<Module>(Sym, Ctx);
-        emitFunction(F, Sym, *M, GenOpts);
+        emitFunction(F, Sym, *M, irGenOptions(T));
         return std::move(M);
       },
       // An expression runs once: only a loop makes optimising it pay.

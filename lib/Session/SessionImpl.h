@@ -67,12 +67,16 @@ public:
   rt::PollWord Poll{0};
   std::atomic<bool> InterruptRequested{false};
 
-  IRGenOptions irGenOptions() const {
-    IRGenOptions O;
-    O.PollWord = &Poll;
-    O.SafepointFunction = rt::SafepointFunction;
-    return O;
-  }
+  /// How IR is generated for tier T: safepoints, and inlining in optimised
+  /// code.
+  IRGenOptions irGenOptions(Tier T) const;
+
+  /// The JIT's IR generator for a function body; holds the AST.
+  IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F) const;
+
+  /// Name's current definition, if the inliner may copy it: small, no loop,
+  /// no call to itself.
+  std::optional<InlineCandidate> findInlinable(llvm::StringRef Name) const;
 
   /// Runs Fn under the runtime guard; maps a fault to a located diagnostic
   /// at Loc and a SessionError.

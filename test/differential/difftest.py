@@ -3,7 +3,8 @@
 
 Generates random, well-formed, terminating Kaleidoscope programs (user-defined
 binary and unary operators, `var`, nested `for`, assignment, bounded
-recursion, `extern` math) and runs each one through every mode:
+recursion, `extern` math, redefinitions of functions already called) and
+runs each one through every mode:
 
     --jit=interp   (the reference)
     --jit=lazy -O2, --jit=eager -O2, --jit=lazy -O0, --jit=lazy -O3,
@@ -66,6 +67,9 @@ class Gen:
         self.unops = []  # (char, work)
         self.items = []
         self.recursion_used = False
+        # name -> (functions, binary operators, unary operators) defined
+        # before it: a redefinition may use only those, so it cannot recurse.
+        self.visible = {}
 
     def number(self):
         r = self.rng.random()
@@ -210,9 +214,25 @@ class Gen:
                 body, w = self.expr(params, 4)
                 out.append("def %s(%s) %s;" % (name, " ".join(params), body))
                 self.funcs.append((name, arity, w + 1))
+                # What the body could use, for redefinitions (see below).
+                self.visible[name] = (len(self.funcs) - 1, len(self.binops),
+                                      len(self.unops))
             if self.funcs and self.funcs[-1][2] > MAX_WORK:
                 return None
-        total = 0
+        total = self.prints(out)
+        # Redefine a function or two and run again: callers compiled (or
+        # inlined into) earlier must reach the new bodies.
+        if self.visible and rng.random() < 0.5:
+            for _ in range(rng.randint(1, 2)):
+                self.redefine(out)
+            total += self.prints(out)
+        if total > MAX_WORK * 4:
+            return None
+        return "\n".join(out) + "\n"
+
+    def prints(self, out):
+        """Top-level prints of random expressions and of calls; their work."""
+        rng, total = self.rng, 0
         for _ in range(rng.randint(2, 5)):
             e, w = self.expr([], 4)
             total += w
@@ -223,9 +243,24 @@ class Gen:
                         else self.number() for i in range(arity)]
                 out.append("printd(%s(%s));" % (name, ", ".join(args)))
                 total += w
-        if total > MAX_WORK * 4:
-            return None
-        return "\n".join(out) + "\n"
+        return total
+
+    def redefine(self, out):
+        """A new body for a non-recursive function, using only what was
+        defined before the function, and no more work per call than the old
+        body (callers' work estimates stay valid)."""
+        name = self.rng.choice(sorted(self.visible))
+        index, nbin, nun = self.visible[name]
+        _, arity, old_w = self.funcs[index]
+        saved = (self.funcs, self.binops, self.unops)
+        self.funcs, self.binops, self.unops = (
+            self.funcs[:index], self.binops[:nbin], self.unops[:nun])
+        params = ["p%d" % i for i in range(arity)]
+        body, w = self.expr(params, 4)
+        self.funcs, self.binops, self.unops = saved
+        if w + 1 <= old_w:
+            out.append("# redefines %s" % name)
+            out.append("def %s(%s) %s;" % (name, " ".join(params), body))
 
 
 REGRESSION_HEADER = """\
