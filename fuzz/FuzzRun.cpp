@@ -272,11 +272,21 @@ void print(llvm::raw_ostream &OS, const char *Name, const Outcome &O) {
   OS.write_escaped(StringRef(O.Output).take_front(2000)) << "\n";
 }
 
-std::unique_ptr<Session> makeSession(unsigned OptLevel, JITMode Mode,
-                                     Outcome &Out, std::string &Diagnostics) {
+/// How a session compiles: chosen from the input's size.
+struct Config {
+  unsigned OptLevel;
+  JITMode Mode;
+  /// 1 (every bounded function compiles twice, the second time with its
+  /// callees inlined), 1000 (the default) or 0 (no baseline tier).
+  unsigned TierUpCalls;
+};
+
+std::unique_ptr<Session> makeSession(const Config &C, Outcome &Out,
+                                     std::string &Diagnostics) {
   SessionOptions Opts;
-  Opts.OptLevel = OptLevel;
-  Opts.Mode = Mode;
+  Opts.OptLevel = C.OptLevel;
+  Opts.Mode = C.Mode;
+  Opts.TierUpCalls = C.TierUpCalls;
   Opts.OnOutput = [&Out](StringRef Bytes) {
     StringRef Kept = Bytes.take_front(OutputCap - Out.Output.size());
     Out.Output.append(Kept.data(), Kept.size());
@@ -298,12 +308,12 @@ std::unique_ptr<Session> makeSession(unsigned OptLevel, JITMode Mode,
 
 /// Runs Source as analysed by First (and, if it all ran, once more) in a new
 /// session; Functions and Ops are the analysis's tables after First.
-Outcome runAll(StringRef Source, unsigned OptLevel, JITMode Mode,
-               const Analysis &First, FunctionTable &Functions,
-               OperatorTable &Ops, bool &Deterministic) {
+Outcome runAll(StringRef Source, const Config &C, const Analysis &First,
+               FunctionTable &Functions, OperatorTable &Ops,
+               bool &Deterministic) {
   Outcome Out;
   std::string Diagnostics;
-  std::unique_ptr<Session> S = makeSession(OptLevel, Mode, Out, Diagnostics);
+  std::unique_ptr<Session> S = makeSession(C, Out, Diagnostics);
   llvm::Error Err = S->run(Source.take_front(First.SafeLength), "<fuzz>");
   Out.Succeeded.push_back(!Err);
   llvm::consumeError(std::move(Err));
@@ -331,8 +341,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   StringRef Source = fuzz::asSource(Data, Size);
   static const JITMode Modes[] = {JITMode::Lazy, JITMode::Eager,
                                   JITMode::Interp};
-  unsigned OptLevel = Size % 4;
-  JITMode Mode = Modes[(Size / 4) % 3];
+  static const unsigned TierUps[] = {1, 1000, 0};
+  Config C{unsigned(Size % 4), Modes[(Size / 4) % 3],
+           TierUps[(Size / 96) % 3]};
 
   FunctionTable Functions;
   OperatorTable Ops;
@@ -342,7 +353,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     // Emit, or nothing can be run: compile it all instead.
     Outcome Out;
     std::string Diagnostics;
-    std::unique_ptr<Session> S = makeSession(OptLevel, Mode, Out, Diagnostics);
+    std::unique_ptr<Session> S = makeSession(C, Out, Diagnostics);
     llvm::raw_null_ostream Null;
     EmitKind Kind = (Size / 48) % 2 ? EmitKind::Asm : EmitKind::LLVM;
     llvm::consumeError(S->emit(Source, "<fuzz>", Kind, Null));
@@ -353,15 +364,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   FunctionTable Functions2 = Functions;
   OperatorTable Ops2 = Ops;
   bool Deterministic = First.Deterministic;
-  Outcome A = runAll(Source, OptLevel, Mode, First, Functions, Ops,
-                     Deterministic);
-  JITMode Other = Mode == JITMode::Interp ? JITMode::Lazy : JITMode::Interp;
+  Outcome A = runAll(Source, C, First, Functions, Ops, Deterministic);
+  Config Other = C;
+  Other.Mode = C.Mode == JITMode::Interp ? JITMode::Lazy : JITMode::Interp;
   bool Unused = true;
-  Outcome B = runAll(Source, OptLevel, Other, First, Functions2, Ops2, Unused);
+  Outcome B = runAll(Source, Other, First, Functions2, Ops2, Unused);
   if (Deterministic && !(A == B)) {
-    llvm::errs() << "fuzz-run: the modes disagree (-O" << OptLevel << ")\n";
-    print(llvm::errs(), Mode == JITMode::Interp ? "interp" : "jit", A);
-    print(llvm::errs(), Other == JITMode::Interp ? "interp" : "lazy jit", B);
+    llvm::errs() << "fuzz-run: the modes disagree (-O" << C.OptLevel
+                 << ", --tier-up=" << C.TierUpCalls << ")\n";
+    print(llvm::errs(), C.Mode == JITMode::Interp ? "interp" : "jit", A);
+    print(llvm::errs(), Other.Mode == JITMode::Interp ? "interp" : "lazy jit",
+          B);
     std::abort();
   }
   return 0;
