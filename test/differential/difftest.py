@@ -105,7 +105,13 @@ class Gen:
         if choice < 0.56 and self.funcs:
             name, arity, w = rng.choice(self.funcs)
             args = [self.expr(scope, depth - 1, recursive) for _ in range(arity)]
-            return "%s(%s)" % (name, ", ".join(a for a, _ in args)), w + sum(
+            texts = [a for a, _ in args]
+            if name.startswith("r"):
+                # A recursive function's counter must stay below 13 (its work
+                # estimate assumes it): fold an arbitrary value into [0, 13).
+                # NaN and infinities become NaN, which stops the recursion.
+                texts[0] = "fmod(fabs(%s), 13)" % texts[0]
+            return "%s(%s)" % (name, ", ".join(texts)), w + 2 + sum(
                 x for _, x in args)
         if choice < 0.62:
             fn = rng.choice(MATH1 + MATH2)
