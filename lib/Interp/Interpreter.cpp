@@ -121,13 +121,16 @@ double Interpreter::callByName(const std::string &Name,
   if (Target)
     return call(*Target, std::move(Args));
 
-  void *Addr = Resolve ? Resolve(Name) : nullptr;
+  std::string Why;
+  void *Addr = Resolve ? Resolve(Name, Args.size(), Why) : nullptr;
   double R = 0;
   if (!Addr) {
     fail(Status::Error,
-         "call to '" + Name +
-             "', which is declared by 'extern' but defined nowhere: not by "
-             "'def', not by the runtime or the C math library");
+         !Why.empty()
+             ? Why
+             : "call to '" + Name +
+                   "', which is declared by 'extern' but defined nowhere: "
+                   "not by 'def', not by the runtime or the C math library");
     return 0;
   }
   if (!callHost(Addr, Args, R))

@@ -27,9 +27,11 @@ namespace kaleido {
 
 class Interpreter {
 public:
-  /// Resolves an extern without a definition to a host function of doubles,
-  /// or null.
-  using HostResolver = std::function<void *(llvm::StringRef Name)>;
+  /// Resolves an extern of Arity parameters without a definition to a host
+  /// function of doubles, or null; then, if Why is set, the call fails with
+  /// that message (see rt::resolveHostSymbol).
+  using HostResolver = std::function<void *(llvm::StringRef Name,
+                                            unsigned Arity, std::string &Why)>;
 
   /// Functions is read at every call, so later definitions are seen.
   Interpreter(const FunctionTable &Functions, HostResolver Resolve)

@@ -48,6 +48,8 @@ static constexpr const char *TierUpFunction = "kaleido_jit_tier_up";
 
 /// The state of one declared name.
 struct KaleidoJIT::FunctionState {
+  /// The parameters of the `extern` that declared the name, if one did.
+  std::optional<unsigned> Arity;
   /// 0 while the name is only an extern; counts definitions after that.
   /// Inlined copies of the body test it (getVersionWord).
   uint32_t Version = 0;
@@ -321,9 +323,18 @@ public:
                       JITDylibLookupFlags,
                       const SymbolLookupSet &Symbols) override {
     SymbolMap New;
-    for (const auto &[Sym, Flags] : Symbols)
-      if (void *Addr = J.Opts.ResolveHostSymbol(*Sym))
+    for (const auto &[Sym, Flags] : Symbols) {
+      // An extern's trampoline asks for its name; generated code asks for
+      // the runtime's own functions, which no extern can name.
+      std::optional<unsigned> Arity;
+      if (auto It = J.Functions.find(*Sym); It != J.Functions.end())
+        Arity = It->second.Arity;
+      std::string Why;
+      if (void *Addr = J.Opts.ResolveHostSymbol(*Sym, Arity, Why))
         New[Sym] = {ExecutorAddr::fromPtr(Addr), FunctionFlags};
+      else if (!Why.empty())
+        return make_error<StringError>(Why, inconvertibleErrorCode());
+    }
     if (New.empty())
       return Error::success();
     return JD.define(absoluteSymbols(std::move(New)));
@@ -474,7 +485,9 @@ Expected<ExecutorAddr> KaleidoJIT::makeTrampoline(StringRef Name,
       });
 }
 
-void KaleidoJIT::declare(StringRef Name) { Functions.try_emplace(Name); }
+void KaleidoJIT::declare(StringRef Name, unsigned Arity) {
+  Functions[Name].Arity = Arity;
+}
 
 Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, BodyOptions BO) {
   // Nothing can be running any body now: kaleido runs no JIT'd code while it

@@ -79,6 +79,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace llvm {
@@ -129,8 +131,13 @@ struct JITOptions {
   unsigned TierUpCalls = 1000;
   bool AllowHostSymbols = false;
   /// Resolves a name in <host>: what an extern without a definition reaches
-  /// (and the runtime functions generated code calls). Null if none.
-  std::function<void *(llvm::StringRef)> ResolveHostSymbol;
+  /// (Arity is its number of parameters), and the runtime functions
+  /// generated code calls (Arity is nullopt). Null if none; if Why is then
+  /// set, the call fails with it (an extern whose arity does not match the
+  /// host function's).
+  std::function<void *(llvm::StringRef Name, std::optional<unsigned> Arity,
+                       std::string &Why)>
+      ResolveHostSymbol;
   /// Where a failed lazy call lands; see LazyCallThroughManager.
   void *LazyCallFailureHandler = nullptr;
   /// Told every error the JIT cannot return to a caller (a lazy call that
@@ -150,9 +157,10 @@ public:
   const llvm::DataLayout &getDataLayout() const { return DL; }
   llvm::TargetMachine &getTargetMachine() { return *TM; }
 
-  /// Declares Name (an `extern`). Until it gets a body, calls reach the host
-  /// symbol of that name, or raise a runtime error if there is none.
-  void declare(llvm::StringRef Name);
+  /// Declares Name (an `extern` of Arity parameters). Until it gets a body,
+  /// calls reach the host symbol of that name, or raise a runtime error if
+  /// there is none.
+  void declare(llvm::StringRef Name, unsigned Arity);
 
   /// How define() compiles a body.
   struct BodyOptions {

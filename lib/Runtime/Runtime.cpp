@@ -178,22 +178,59 @@ void *rt::getLazyCallFailureHandler() {
   return reinterpret_cast<void *>(&kaleido_rt_lazy_call_failed);
 }
 
+namespace {
+/// A function of doubles in the C math library that `extern` may reach.
+struct MathFunction {
+  const char *Name;
+  unsigned Arity;
+};
+constexpr MathFunction MathFunctions[] = {
+    {"sin", 1},      {"cos", 1},       {"tan", 1},      {"asin", 1},
+    {"acos", 1},     {"atan", 1},      {"atan2", 2},    {"sinh", 1},
+    {"cosh", 1},     {"tanh", 1},      {"asinh", 1},    {"acosh", 1},
+    {"atanh", 1},    {"exp", 1},       {"exp2", 1},     {"expm1", 1},
+    {"log", 1},      {"log2", 1},      {"log10", 1},    {"log1p", 1},
+    {"pow", 2},      {"sqrt", 1},      {"cbrt", 1},     {"hypot", 2},
+    {"fabs", 1},     {"floor", 1},     {"ceil", 1},     {"round", 1},
+    {"trunc", 1},    {"rint", 1},      {"fmod", 2},     {"fmin", 2},
+    {"fmax", 2},     {"fdim", 2},      {"copysign", 2}, {"erf", 1},
+    {"erfc", 1},     {"tgamma", 1},    {"lgamma", 1},   {"nearbyint", 1},
+    {"remainder", 2}};
+} // namespace
+
 bool rt::isMathFunction(llvm::StringRef Name) {
-  static const char *const Names[] = {
-      "sin",   "cos",   "tan",      "asin",  "acos",      "atan",
-      "atan2", "sinh",  "cosh",     "tanh",  "asinh",     "acosh",
-      "atanh", "exp",   "exp2",     "expm1", "log",       "log2",
-      "log10", "log1p", "pow",      "sqrt",  "cbrt",      "hypot",
-      "fabs",  "floor", "ceil",     "round", "trunc",     "rint",
-      "fmod",  "fmin",  "fmax",     "fdim",  "copysign",  "erf",
-      "erfc",  "tgamma", "lgamma",  "nearbyint", "remainder"};
-  for (const char *N : Names)
-    if (Name == N)
+  for (const MathFunction &F : MathFunctions)
+    if (Name == F.Name)
       return true;
   return false;
 }
 
-void *rt::resolveHostSymbol(llvm::StringRef Name, bool AllowAll) {
+std::optional<unsigned> rt::hostArity(llvm::StringRef Name) {
+  if (Name == "putchard" || Name == "printd")
+    return 1;
+  for (const MathFunction &F : MathFunctions)
+    if (Name == F.Name)
+      return F.Arity;
+  return std::nullopt;
+}
+
+static std::string parameters(unsigned N) {
+  return std::to_string(N) + (N == 1 ? " parameter" : " parameters");
+}
+
+void *rt::resolveHostSymbol(llvm::StringRef Name,
+                            std::optional<unsigned> Arity, bool AllowAll,
+                            std::string &Why) {
+  if (Arity) {
+    std::optional<unsigned> Want = hostArity(Name);
+    if (Want && *Want != *Arity) {
+      Why = "call to '" + Name.str() + "', which is declared by 'extern' with " +
+            parameters(*Arity) + ", but the " +
+            (isMathFunction(Name) ? "C math library's" : "runtime's") + " '" +
+            Name.str() + "' takes " + std::to_string(*Want);
+      return nullptr;
+    }
+  }
   for (const auto &[RtName, Addr] : getRuntimeSymbols())
     if (RtName == Name)
       return Addr;

@@ -36,6 +36,7 @@
 #include <csetjmp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -112,10 +113,19 @@ double printd(double X);
 /// may reach by default.
 bool isMathFunction(llvm::StringRef Name);
 
+/// How many parameters the runtime or C math library function Name takes
+/// (putchard: 1, pow: 2, ...), or nullopt if Name is neither.
+std::optional<unsigned> hostArity(llvm::StringRef Name);
+
 /// What an `extern` without a definition named Name reaches: a runtime
 /// function, a C math function, or (only if AllowAll) any symbol of the
-/// process. Null if none.
-void *resolveHostSymbol(llvm::StringRef Name, bool AllowAll);
+/// process. Null if none. Arity is the extern's number of parameters (nullopt
+/// for the runtime's own symbols, which generated code calls): if the runtime
+/// or C math library function of that name takes another number, the call
+/// would pass garbage, so the result is null and Why says so, in the words of
+/// the runtime error the call becomes.
+void *resolveHostSymbol(llvm::StringRef Name, std::optional<unsigned> Arity,
+                        bool AllowAll, std::string &Why);
 
 } // namespace kaleido::rt
 

@@ -32,8 +32,10 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
   JO.OptLevel = I->Opts.OptLevel;
   JO.TierUpCalls = I->Opts.TierUpCalls;
   JO.AllowHostSymbols = I->Opts.AllowHostSymbols;
-  JO.ResolveHostSymbol = [AllowAll = JO.AllowHostSymbols](StringRef Name) {
-    return rt::resolveHostSymbol(Name, AllowAll);
+  JO.ResolveHostSymbol = [AllowAll = JO.AllowHostSymbols](
+                             StringRef Name, std::optional<unsigned> Arity,
+                             std::string &Why) {
+    return rt::resolveHostSymbol(Name, Arity, AllowAll, Why);
   };
   JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
   JO.OnError = [Raw](std::string Msg) {
@@ -232,7 +234,7 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
   switch (Item.K) {
   case TopLevelItem::Kind::Extern:
     record(Item, Diags.getBufferName());
-    JIT->declare(Item.Proto.Name);
+    JIT->declare(Item.Proto.Name, Item.Proto.Params.size());
     return Error::success();
   case TopLevelItem::Kind::Definition: {
     record(Item, Diags.getBufferName());
@@ -318,8 +320,9 @@ Error Session::Impl::runExpression(const FunctionAST &F,
 Error Session::Impl::interpretExpression(const FunctionAST &F,
                                          DiagnosticEngine &Diags) {
   Interpreter Interp(Functions, [AllowAll = Opts.AllowHostSymbols](
-                                    StringRef Name) {
-    return rt::resolveHostSymbol(Name, AllowAll);
+                                    StringRef Name, unsigned Arity,
+                                    std::string &Why) {
+    return rt::resolveHostSymbol(Name, Arity, AllowAll, Why);
   });
   Interpreter::Status St = Interpreter::Status::OK;
   std::string Msg;
