@@ -2,7 +2,7 @@
 //
 // Part of kaleido. The lexer is a cursor over a buffer it does not own; token
 // texts point into that buffer. It never fails: bad input becomes an Invalid
-// token carrying a message, and the parser reports it.
+// token saying what is wrong, and the parser reports it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,8 +10,6 @@
 #define KALEIDO_LEX_LEXER_H
 
 #include "Lex/Token.h"
-
-#include <string>
 
 namespace kaleido {
 
@@ -29,19 +27,21 @@ public:
   Token next();
 
 private:
-  Token make(TokenKind K, size_t Begin, SourceLocation Loc);
-  Token invalid(SourceLocation Loc, size_t Begin, std::string Message);
   void skipSpaceAndComments();
-  char peek(size_t Ahead = 0) const {
-    return Pos + Ahead < Source.size() ? Source[Pos + Ahead] : '\0';
-  }
-  void advance();
+  Token make(TokenKind K, size_t Begin, SourceLocation Loc) const;
+  Token invalid(LexProblem Problem, size_t Begin, SourceLocation Loc) const;
 
   llvm::StringRef Source;
   size_t Pos = 0;
   unsigned Line = 1;
-  unsigned Column = 1;
+  /// Where the current line begins. A column counts bytes from there, so it
+  /// is computed when a token starts instead of kept up to date per byte.
+  size_t LineStart = 0;
 };
+
+/// The value of a number literal (digits with at most one '.'), bit for bit
+/// what strtod returns for it, without copying it to the heap.
+double parseNumberLiteral(llvm::StringRef Text);
 
 } // namespace kaleido
 

@@ -49,7 +49,7 @@ std::nullptr_t Parser::error(SourceLocation Loc, const llvm::Twine &Message) {
 
 std::nullptr_t Parser::expected(const llvm::Twine &What) {
   if (Tok.is(TokenKind::Invalid))
-    return error(Tok.Loc, Tok.Message);
+    return error(Tok.Loc, Tok.getMessage());
   return error(Tok.Loc, "expected " + What + ", found " + describe(Tok));
 }
 
@@ -135,7 +135,7 @@ Parser::Result Parser::parseItem(TopLevelItem &Out) {
 bool Parser::checkItemEnd() {
   if (!Tok.is(TokenKind::Invalid))
     return true;
-  error(Tok.Loc, Tok.Message);
+  error(Tok.Loc, Tok.getMessage());
   return false;
 }
 
