@@ -1,17 +1,80 @@
 //===- AST.cpp - The Kaleidoscope syntax tree -----------------------------===//
 //
-// Part of kaleido. Node helpers and the tree printer for --emit=ast.
+// Part of kaleido. The arena, node helpers, the tree copier and the tree
+// printer for --emit=ast.
 //
 //===----------------------------------------------------------------------===//
 
 #include "AST/AST.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/MemAlloc.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 using namespace kaleido;
 using llvm::cast;
+
+//===----------------------------------------------------------------------===//
+// ASTArena
+//===----------------------------------------------------------------------===//
+
+ASTArena::~ASTArena() {
+  while (Last) {
+    Block *Prev = Last->Prev;
+    std::free(Last);
+    Last = Prev;
+  }
+}
+
+void ASTArena::grow(size_t Size) {
+  startBlock(std::max(Size, NextBlockSize));
+  NextBlockSize = 2 * Last->Size;
+}
+
+size_t ASTArena::getTotalMemory() const {
+  size_t Total = 0;
+  for (const Block *B = Last; B; B = B->Prev)
+    Total += B->Size;
+  return Total;
+}
+
+void ASTArena::reserve(size_t Bytes) {
+  Bytes = llvm::alignTo(Bytes, Granule);
+  if (Bytes > static_cast<size_t>(End - Cur))
+    startBlock(Bytes);
+}
+
+void ASTArena::startBlock(size_t Size) {
+  auto *B = static_cast<Block *>(llvm::safe_malloc(sizeof(Block) + Size));
+  B->Prev = Last;
+  B->Size = Size;
+  Last = B;
+  Cur = B->data();
+  End = Cur + Size;
+  __asan_poison_memory_region(Cur, Size);
+}
+
+void ASTArena::reset() {
+  if (!Last)
+    return;
+  // Blocks grow, so the last one is the largest.
+  while (Block *Prev = Last->Prev) {
+    Last->Prev = Prev->Prev;
+    std::free(Prev);
+  }
+  Cur = Last->data();
+  End = Cur + Last->Size;
+  BytesUsed = 0;
+  __asan_poison_memory_region(Cur, Last->Size);
+}
+
+//===----------------------------------------------------------------------===//
+// Nodes
+//===----------------------------------------------------------------------===//
 
 unsigned kaleido::depthOver(std::initializer_list<const Expr *> Children) {
   unsigned Max = 0;
@@ -21,19 +84,30 @@ unsigned kaleido::depthOver(std::initializer_list<const Expr *> Children) {
   return Max + 1;
 }
 
-CallExpr::CallExpr(SourceLocation Loc, std::string Callee,
-                   std::vector<ExprPtr> Args)
+// The arena never runs destructors (see AST.h).
+static_assert(std::is_trivially_destructible_v<NumberExpr> &&
+              std::is_trivially_destructible_v<VariableExpr> &&
+              std::is_trivially_destructible_v<UnaryExpr> &&
+              std::is_trivially_destructible_v<BinaryExpr> &&
+              std::is_trivially_destructible_v<AssignExpr> &&
+              std::is_trivially_destructible_v<CallExpr> &&
+              std::is_trivially_destructible_v<IfExpr> &&
+              std::is_trivially_destructible_v<ForExpr> &&
+              std::is_trivially_destructible_v<VarExpr>);
+
+CallExpr::CallExpr(SourceLocation Loc, llvm::StringRef Callee,
+                   llvm::ArrayRef<const Expr *> Args)
     : Expr(Kind::Call, Loc,
            [&] {
              unsigned Max = 0;
-             for (const ExprPtr &A : Args)
+             for (const Expr *A : Args)
                Max = std::max(Max, A->getDepth());
              return Max + 1;
            }()),
-      Callee(std::move(Callee)), Args(std::move(Args)) {}
+      Callee(Callee), Args(Args) {}
 
-VarExpr::VarExpr(SourceLocation Loc, std::vector<Binding> Bindings,
-                 ExprPtr Body)
+VarExpr::VarExpr(SourceLocation Loc, llvm::ArrayRef<Binding> Bindings,
+                 const Expr *Body)
     : Expr(Kind::Var, Loc,
            [&] {
              unsigned Max = Body->getDepth();
@@ -42,7 +116,80 @@ VarExpr::VarExpr(SourceLocation Loc, std::vector<Binding> Bindings,
                  Max = std::max(Max, B.Init->getDepth());
              return Max + 1;
            }()),
-      Bindings(std::move(Bindings)), Body(std::move(Body)) {}
+      Bindings(Bindings), Body(Body) {}
+
+const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
+  // Children first, as the parser allocates them; names and lists are copied
+  // as they are met. Depths are recomputed by the constructors and come out
+  // the same.
+  switch (E.getKind()) {
+  case Expr::Kind::Number: {
+    auto &N = cast<NumberExpr>(E);
+    return To.create<NumberExpr>(N.getLoc(), N.getValue());
+  }
+  case Expr::Kind::Variable: {
+    auto &V = cast<VariableExpr>(E);
+    return To.create<VariableExpr>(V.getLoc(), To.save(V.getName()));
+  }
+  case Expr::Kind::Unary: {
+    auto &U = cast<UnaryExpr>(E);
+    return To.create<UnaryExpr>(U.getLoc(), U.getOp(),
+                                copyTree(U.getOperand(), To));
+  }
+  case Expr::Kind::Binary: {
+    auto &B = cast<BinaryExpr>(E);
+    const Expr *LHS = copyTree(B.getLHS(), To);
+    const Expr *RHS = copyTree(B.getRHS(), To);
+    return To.create<BinaryExpr>(B.getLoc(), B.getOp(), LHS, RHS);
+  }
+  case Expr::Kind::Assign: {
+    auto &A = cast<AssignExpr>(E);
+    llvm::StringRef Name = To.save(A.getName());
+    return To.create<AssignExpr>(A.getLoc(), Name, A.getNameLoc(),
+                                 copyTree(A.getValue(), To));
+  }
+  case Expr::Kind::Call: {
+    auto &C = cast<CallExpr>(E);
+    llvm::StringRef Callee = To.save(C.getCallee());
+    llvm::SmallVector<const Expr *, 8> Args;
+    for (const Expr *A : C.getArgs())
+      Args.push_back(copyTree(*A, To));
+    return To.create<CallExpr>(C.getLoc(), Callee,
+                               To.copy(llvm::ArrayRef(Args)));
+  }
+  case Expr::Kind::If: {
+    auto &I = cast<IfExpr>(E);
+    const Expr *Cond = copyTree(I.getCond(), To);
+    const Expr *Then = copyTree(I.getThen(), To);
+    const Expr *Else = copyTree(I.getElse(), To);
+    return To.create<IfExpr>(I.getLoc(), Cond, Then, Else);
+  }
+  case Expr::Kind::For: {
+    auto &F = cast<ForExpr>(E);
+    llvm::StringRef Var = To.save(F.getVarName());
+    const Expr *Start = copyTree(F.getStart(), To);
+    const Expr *End = copyTree(F.getEnd(), To);
+    const Expr *Step = F.getStep() ? copyTree(*F.getStep(), To) : nullptr;
+    const Expr *Body = copyTree(F.getBody(), To);
+    return To.create<ForExpr>(F.getLoc(), Var, Start, End, Step, Body);
+  }
+  case Expr::Kind::Var: {
+    auto &V = cast<VarExpr>(E);
+    llvm::SmallVector<VarExpr::Binding, 4> Bindings;
+    for (const VarExpr::Binding &B : V.getBindings())
+      Bindings.push_back({To.save(B.Name), B.Loc,
+                          B.Init ? copyTree(*B.Init, To) : nullptr});
+    const Expr *Body = copyTree(V.getBody(), To);
+    return To.create<VarExpr>(V.getLoc(), To.copy(llvm::ArrayRef(Bindings)),
+                              Body);
+  }
+  }
+  llvm_unreachable("unknown expression kind");
+}
+
+//===----------------------------------------------------------------------===//
+// The printer
+//===----------------------------------------------------------------------===//
 
 namespace {
 /// Prints one node per line, children indented by two spaces.
@@ -85,7 +232,7 @@ public:
       auto &C = cast<CallExpr>(E);
       OS << "Call " << C.getCallee();
       loc(E);
-      for (const ExprPtr &A : C.getArgs())
+      for (const Expr *A : C.getArgs())
         print(*A, Indent + 2);
       return;
     }

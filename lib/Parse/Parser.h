@@ -49,16 +49,17 @@ public:
   void synchronize();
 
 private:
-  ExprPtr parseExpression();
-  ExprPtr parseBinOpRHS(unsigned MinPrec, ExprPtr LHS);
-  ExprPtr parseUnary();
-  ExprPtr parsePrimary();
-  ExprPtr parseNumber();
-  ExprPtr parseParen();
-  ExprPtr parseIdentifier();
-  ExprPtr parseIf();
-  ExprPtr parseFor();
-  ExprPtr parseVar();
+  // Each returns null after reporting an error.
+  const Expr *parseExpression();
+  const Expr *parseBinOpRHS(unsigned MinPrec, const Expr *LHS);
+  const Expr *parseUnary();
+  const Expr *parsePrimary();
+  const Expr *parseNumber();
+  const Expr *parseParen();
+  const Expr *parseIdentifier();
+  const Expr *parseIf();
+  const Expr *parseFor();
+  const Expr *parseVar();
   bool parsePrototype(PrototypeAST &Proto);
   bool parseParams(PrototypeAST &Proto);
   bool checkItemEnd();
@@ -71,12 +72,21 @@ private:
   /// Expects character C closing Open (at OpenLoc).
   bool expectClose(char C, char Open, SourceLocation OpenLoc);
   /// Fails with a located error if E is too deep.
-  ExprPtr checkDepth(ExprPtr E);
+  const Expr *checkDepth(const Expr *E);
+  /// Allocates a node of the item being parsed.
+  template <typename T, typename... ArgTs> const Expr *make(ArgTs &&...Args) {
+    return Scratch.create<T>(std::forward<ArgTs>(Args)...);
+  }
+  void keepBody(FunctionAST &F, const Expr &Body);
 
   Lexer Lex;
   Token Tok;
   const OperatorTable &Ops;
   DiagnosticEngine &Diags;
+  /// Where the item being parsed is built: its nodes, names and lists. Reused
+  /// from item to item, so that after the first few items parsing allocates
+  /// nothing; a complete tree is copied out by keepBody.
+  ASTArena Scratch;
   unsigned Nesting = 0;
   bool ErrorAtEnd = false;
   bool Failed = false;

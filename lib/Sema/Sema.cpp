@@ -161,7 +161,7 @@ bool Sema::checkExpr(const Expr &E) {
     auto &C = cast<CallExpr>(E);
     if (!checkCall(E.getLoc(), C.getCallee(), C.getArgs().size(), "function"))
       return false;
-    for (const ExprPtr &A : C.getArgs())
+    for (const Expr *A : C.getArgs())
       if (!checkExpr(*A))
         return false;
     return true;
