@@ -81,8 +81,8 @@ const char *const Programs[] = {
     "def g(a b) if a < b then f(a) * 2 else g(b, a - 1) | !a",
     "def h(n) var s = 0, i in (for i = 1, i < n, 2 in s = s + i) + s",
     "for k = 0, k < 10 in f(k)",
-    "def many(x) m(x, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) + "
-    "var a = x, b = a, c, d = 1.5 in a + b + c + d",
+    ("def many(x) m(x, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) + "
+     "var a = x, b = a, c, d = 1.5 in a + b + c + d"),
 };
 
 TEST(ASTTest, ParsedTreesAreKeptInOneBlockOfTheirSize) {

@@ -20,10 +20,10 @@
 
 #include "Lex/Lexer.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <cfloat>
 #include <cstdlib>
 #include <cstring>
@@ -141,6 +141,32 @@ double kaleido::parseNumberLiteral(llvm::StringRef Text) {
   return std::strtod(Buf, nullptr);
 }
 
+namespace {
+/// What a byte can be, one table lookup per byte in the scanning loops.
+enum CharClass : uint8_t {
+  Space = 1,  ///< ' ', '\t', '\r', '\f', '\v' (not '\n')
+  Digit = 2,  ///< [0-9]
+  Letter = 4, ///< [a-zA-Z]
+};
+
+constexpr std::array<uint8_t, 256> makeCharClasses() {
+  std::array<uint8_t, 256> Classes{};
+  for (unsigned char C : {' ', '\t', '\r', '\f', '\v'})
+    Classes[C] = Space;
+  for (unsigned C = '0'; C <= '9'; ++C)
+    Classes[C] = Digit;
+  for (unsigned C = 'a'; C <= 'z'; ++C)
+    Classes[C] = Classes[C - 'a' + 'A'] = Letter;
+  return Classes;
+}
+
+constexpr std::array<uint8_t, 256> CharClasses = makeCharClasses();
+
+bool is(char C, uint8_t Classes) {
+  return CharClasses[static_cast<unsigned char>(C)] & Classes;
+}
+} // namespace
+
 /// The keyword Text spells, or Identifier.
 static TokenKind classifyIdentifier(llvm::StringRef Text) {
   switch (Text.size()) {
@@ -178,99 +204,92 @@ static TokenKind classifyIdentifier(llvm::StringRef Text) {
   return TokenKind::Identifier;
 }
 
-void Lexer::skipSpaceAndComments() {
-  const char *Buf = Source.data();
-  size_t Size = Source.size();
-  while (Pos < Size) {
-    switch (Buf[Pos]) {
-    case '\n':
-      ++Pos;
+const char *Lexer::skipSpaceAndComments(const char *P) {
+  while (P != End) {
+    if (is(*P, Space)) {
+      ++P;
+    } else if (*P == '\n') {
+      ++P;
       ++Line;
-      LineStart = Pos;
-      break;
-    case ' ':
-    case '\t':
-    case '\r':
-    case '\f':
-    case '\v':
-      ++Pos;
-      break;
-    case '#': {
+      LineStart = P;
+    } else if (*P == '#') {
       // To the end of the line; the newline itself is white space.
-      const void *NL = std::memchr(Buf + Pos, '\n', Size - Pos);
-      Pos = NL ? static_cast<const char *>(NL) - Buf : Size;
+      const void *NL = std::memchr(P, '\n', End - P);
+      P = NL ? static_cast<const char *>(NL) : End;
+    } else {
       break;
-    }
-    default:
-      return;
     }
   }
+  return P;
 }
 
-Token Lexer::make(TokenKind K, size_t Begin, SourceLocation Loc) const {
+Token Lexer::finish(TokenKind K, const char *Begin, const char *P,
+                    SourceLocation Loc) {
+  Cur = P;
   Token T;
   T.Kind = K;
   T.Loc = Loc;
-  T.Text = Source.slice(Begin, Pos);
-  return T;
-}
-
-Token Lexer::invalid(LexProblem Problem, size_t Begin,
-                     SourceLocation Loc) const {
-  Token T = make(TokenKind::Invalid, Begin, Loc);
-  T.Problem = Problem;
+  T.Text = llvm::StringRef(Begin, P - Begin);
   return T;
 }
 
 Token Lexer::next() {
-  skipSpaceAndComments();
-  const char *Buf = Source.data();
-  size_t Size = Source.size();
+  const char *P = skipSpaceAndComments(Cur);
   // Columns count bytes; like the line, the column wraps only past 2^32.
-  SourceLocation Loc{Line, static_cast<unsigned>(Pos - LineStart + 1)};
-  size_t Begin = Pos;
-  if (Pos == Size)
-    return make(TokenKind::Eof, Begin, Loc);
-  auto At = [&](size_t I) { return I < Size ? Buf[I] : '\0'; };
+  SourceLocation Loc{Line, static_cast<unsigned>(P - LineStart + 1)};
+  const char *Begin = P;
+  if (P == End)
+    return finish(TokenKind::Eof, Begin, P, Loc);
 
-  char C = Buf[Pos];
-  if (llvm::isAlpha(C)) {
+  if (is(*P, Letter)) {
     do
-      ++Pos;
-    while (Pos < Size && llvm::isAlnum(Buf[Pos]));
-    if (Pos - Begin > LexerLimits::MaxIdentifierLength)
-      return invalid(LexProblem::IdentifierTooLong, Begin, Loc);
-    return make(classifyIdentifier(Source.slice(Begin, Pos)), Begin, Loc);
+      ++P;
+    while (P != End && is(*P, Letter | Digit));
+    if (static_cast<size_t>(P - Begin) > LexerLimits::MaxIdentifierLength) {
+      Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+      T.Problem = LexProblem::IdentifierTooLong;
+      return T;
+    }
+    Token T = finish(TokenKind::Identifier, Begin, P, Loc);
+    T.Kind = classifyIdentifier(T.Text);
+    return T;
   }
 
-  if (llvm::isDigit(C) || (C == '.' && llvm::isDigit(At(Pos + 1)))) {
-    while (llvm::isDigit(At(Pos)))
-      ++Pos;
-    if (At(Pos) == '.') {
-      ++Pos;
-      while (llvm::isDigit(At(Pos)))
-        ++Pos;
+  auto IsDigitAt = [&](const char *Q) { return Q != End && is(*Q, Digit); };
+  if (is(*P, Digit) || (*P == '.' && IsDigitAt(P + 1))) {
+    while (IsDigitAt(P))
+      ++P;
+    if (P != End && *P == '.') {
+      ++P;
+      while (IsDigitAt(P))
+        ++P;
     }
     // "1.2.3" or "12abc" is one malformed number, not two tokens.
-    if (At(Pos) == '.' || llvm::isAlpha(At(Pos))) {
-      while (At(Pos) == '.' || llvm::isAlnum(At(Pos)))
-        ++Pos;
-      return invalid(LexProblem::MalformedNumber, Begin, Loc);
+    if (P != End && (*P == '.' || is(*P, Letter))) {
+      while (P != End && (*P == '.' || is(*P, Letter | Digit)))
+        ++P;
+      Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+      T.Problem = LexProblem::MalformedNumber;
+      return T;
     }
-    if (Pos - Begin > LexerLimits::MaxNumberLength)
-      return invalid(LexProblem::NumberTooLong, Begin, Loc);
-    Token T = make(TokenKind::Number, Begin, Loc);
+    if (static_cast<size_t>(P - Begin) > LexerLimits::MaxNumberLength) {
+      Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+      T.Problem = LexProblem::NumberTooLong;
+      return T;
+    }
+    Token T = finish(TokenKind::Number, Begin, P, Loc);
     T.Value = parseNumberLiteral(T.Text);
     return T;
   }
 
-  unsigned char U = static_cast<unsigned char>(C);
-  ++Pos;
+  unsigned char U = static_cast<unsigned char>(*P++);
   if (U < 0x20 || U >= 0x7f) {
     // Skip the rest of a UTF-8 sequence so it is reported once.
-    while (Pos < Size && (static_cast<unsigned char>(Buf[Pos]) & 0xC0) == 0x80)
-      ++Pos;
-    return invalid(LexProblem::UnexpectedByte, Begin, Loc);
+    while (P != End && (static_cast<unsigned char>(*P) & 0xC0) == 0x80)
+      ++P;
+    Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+    T.Problem = LexProblem::UnexpectedByte;
+    return T;
   }
-  return make(TokenKind::Char, Begin, Loc);
+  return finish(TokenKind::Char, Begin, P, Loc);
 }

@@ -21,22 +21,28 @@ struct LexerLimits {
 
 class Lexer {
 public:
-  explicit Lexer(llvm::StringRef Source) : Source(Source) {}
+  explicit Lexer(llvm::StringRef Source)
+      : Cur(Source.begin()), End(Source.end()), LineStart(Source.begin()) {}
 
   /// Returns the next token; Eof forever at the end of the buffer.
   Token next();
 
 private:
-  void skipSpaceAndComments();
-  Token make(TokenKind K, size_t Begin, SourceLocation Loc) const;
-  Token invalid(LexProblem Problem, size_t Begin, SourceLocation Loc) const;
+  /// Skips white space and comments from P; returns where the next token
+  /// starts. Counts the lines it passes.
+  const char *skipSpaceAndComments(const char *P);
+  /// Ends the token that began at Begin just before P.
+  Token finish(TokenKind K, const char *Begin, const char *P,
+               SourceLocation Loc);
 
-  llvm::StringRef Source;
-  size_t Pos = 0;
-  unsigned Line = 1;
+  // The scanning loops work on local copies of these pointers and store them
+  // back once per token, so that the compiler keeps them in registers.
+  const char *Cur;
+  const char *End;
   /// Where the current line begins. A column counts bytes from there, so it
   /// is computed when a token starts instead of kept up to date per byte.
-  size_t LineStart = 0;
+  const char *LineStart;
+  unsigned Line = 1;
 };
 
 /// The value of a number literal (digits with at most one '.'), bit for bit
