@@ -76,14 +76,6 @@ void ASTArena::reset() {
 // Nodes
 //===----------------------------------------------------------------------===//
 
-unsigned kaleido::depthOver(std::initializer_list<const Expr *> Children) {
-  unsigned Max = 0;
-  for (const Expr *E : Children)
-    if (E)
-      Max = std::max(Max, E->getDepth());
-  return Max + 1;
-}
-
 // The arena never runs destructors (see AST.h).
 static_assert(std::is_trivially_destructible_v<NumberExpr> &&
               std::is_trivially_destructible_v<VariableExpr> &&
@@ -94,17 +86,6 @@ static_assert(std::is_trivially_destructible_v<NumberExpr> &&
               std::is_trivially_destructible_v<IfExpr> &&
               std::is_trivially_destructible_v<ForExpr> &&
               std::is_trivially_destructible_v<VarExpr>);
-
-CallExpr::CallExpr(SourceLocation Loc, llvm::StringRef Callee,
-                   llvm::ArrayRef<const Expr *> Args)
-    : Expr(Kind::Call, Loc,
-           [&] {
-             unsigned Max = 0;
-             for (const Expr *A : Args)
-               Max = std::max(Max, A->getDepth());
-             return Max + 1;
-           }()),
-      Callee(Callee), Args(Args) {}
 
 VarExpr::VarExpr(SourceLocation Loc, llvm::ArrayRef<Binding> Bindings,
                  const Expr *Body)
@@ -151,11 +132,12 @@ const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
   case Expr::Kind::Call: {
     auto &C = cast<CallExpr>(E);
     llvm::StringRef Callee = To.save(C.getCallee());
-    llvm::SmallVector<const Expr *, 8> Args;
-    for (const Expr *A : C.getArgs())
-      Args.push_back(copyTree(*A, To));
+    size_t N = C.getArgs().size();
+    const Expr **Args = N ? To.allocate<const Expr *>(N) : nullptr;
+    for (size_t I = 0; I < N; ++I)
+      Args[I] = copyTree(*C.getArgs()[I], To);
     return To.create<CallExpr>(C.getLoc(), Callee,
-                               To.copy(llvm::ArrayRef(Args)));
+                               llvm::ArrayRef<const Expr *>(Args, N));
   }
   case Expr::Kind::If: {
     auto &I = cast<IfExpr>(E);

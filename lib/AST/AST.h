@@ -66,28 +66,42 @@ public:
     static_assert(std::is_trivially_destructible_v<T> &&
                       alignof(T) <= Granule,
                   "the arena never runs destructors");
-    return new (allocate(sizeof(T))) T(std::forward<ArgTs>(Args)...);
+    return new (allocateBytes(sizeof(T))) T(std::forward<ArgTs>(Args)...);
   }
 
-  /// Copies S into the arena. Names are copied once, when the parser meets
-  /// them, because the source buffer does not outlive Session::run.
+  /// Allocates room for N objects of a trivially destructible type T,
+  /// uninitialized.
+  template <typename T> T *allocate(size_t N) {
+    static_assert(std::is_trivially_destructible_v<T> &&
+                      alignof(T) <= Granule,
+                  "the arena never runs destructors");
+    return static_cast<T *>(allocateBytes(sizeof(T) * N));
+  }
+
+  /// Copies S into the arena.
   llvm::StringRef save(llvm::StringRef S) {
     if (S.empty())
       return {};
-    auto *P = static_cast<char *>(allocate(S.size()));
+    char *P = allocate<char>(S.size());
     std::memcpy(P, S.data(), S.size());
     return {P, S.size()};
   }
 
+  /// Counts S in getBytesUsed() as if it were saved, but returns S itself.
+  /// For a tree built over a buffer that outlives it and copied out (with
+  /// copyTree) before the buffer goes: the parser's scratch trees point into
+  /// the source, so a name is copied once, into the tree that is kept.
+  llvm::StringRef borrow(llvm::StringRef S) {
+    BytesUsed += roundUp(S.size());
+    return S;
+  }
+
   /// Copies a list of trivially copyable items into the arena.
   template <typename T> llvm::ArrayRef<T> copy(llvm::ArrayRef<T> Items) {
-    static_assert(std::is_trivially_copyable_v<T> &&
-                      std::is_trivially_destructible_v<T> &&
-                      alignof(T) <= Granule,
-                  "the arena never runs destructors");
+    static_assert(std::is_trivially_copyable_v<T>);
     if (Items.empty())
       return {};
-    auto *P = static_cast<T *>(allocate(sizeof(T) * Items.size()));
+    T *P = allocate<T>(Items.size());
     std::uninitialized_copy(Items.begin(), Items.end(), P);
     return {P, Items.size()};
   }
@@ -112,8 +126,12 @@ private:
     char *data() { return reinterpret_cast<char *>(this + 1); }
   };
 
-  void *allocate(size_t Size) {
-    size_t Rounded = (Size + Granule - 1) & ~(Granule - 1);
+  static size_t roundUp(size_t Size) {
+    return (Size + Granule - 1) & ~(Granule - 1);
+  }
+
+  void *allocateBytes(size_t Size) {
+    size_t Rounded = roundUp(Size);
     if (LLVM_UNLIKELY(Rounded > static_cast<size_t>(End - Cur)))
       grow(Rounded);
     void *P = Cur;
@@ -167,7 +185,13 @@ private:
 };
 
 /// The depth of a node whose children are Children (null children ignored).
-unsigned depthOver(std::initializer_list<const Expr *> Children);
+inline unsigned depthOver(std::initializer_list<const Expr *> Children) {
+  unsigned Max = 0;
+  for (const Expr *E : Children)
+    if (E && E->getDepth() > Max)
+      Max = E->getDepth();
+  return Max + 1;
+}
 
 class NumberExpr : public Expr {
 public:
@@ -246,12 +270,22 @@ private:
 class CallExpr : public Expr {
 public:
   CallExpr(SourceLocation Loc, llvm::StringRef Callee,
-           llvm::ArrayRef<const Expr *> Args);
+           llvm::ArrayRef<const Expr *> Args)
+      : Expr(Kind::Call, Loc, depthOverArgs(Args)), Callee(Callee),
+        Args(Args) {}
   llvm::StringRef getCallee() const { return Callee; }
   llvm::ArrayRef<const Expr *> getArgs() const { return Args; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Call; }
 
 private:
+  static unsigned depthOverArgs(llvm::ArrayRef<const Expr *> Args) {
+    unsigned Max = 0;
+    for (const Expr *A : Args)
+      if (A->getDepth() > Max)
+        Max = A->getDepth();
+    return Max + 1;
+  }
+
   llvm::StringRef Callee;
   llvm::ArrayRef<const Expr *> Args;
 };

@@ -133,9 +133,10 @@ Parser::Result Parser::parseItem(TopLevelItem &Out) {
   return Result::Item;
 }
 
-/// Copies a complete tree out of the scratch arena into F's own arena, in one
-/// block of exactly its size (the scratch holds nothing else but, after an
-/// assignment, the variable node the assignment replaced).
+/// Copies a complete tree out of the scratch arena (and its names out of the
+/// source) into F's own arena, in one block of exactly its size: the scratch
+/// holds nothing else but, after an assignment, the variable node the
+/// assignment replaced.
 void Parser::keepBody(FunctionAST &F, const Expr &Body) {
   F.Arena.reserve(Scratch.getBytesUsed());
   F.Body = copyTree(Body, F.Arena);
@@ -371,7 +372,7 @@ const Expr *Parser::parseParen() {
 /// identifierexpr ::= identifier
 ///                  | identifier '(' (expression (',' expression)*)? ')'
 const Expr *Parser::parseIdentifier() {
-  llvm::StringRef Name = Scratch.save(Tok.Text);
+  llvm::StringRef Name = Scratch.borrow(Tok.Text);
   SourceLocation Loc = Tok.Loc;
   consume();
   if (!Tok.isChar('('))
@@ -433,7 +434,7 @@ const Expr *Parser::parseFor() {
   consume();
   if (!Tok.is(TokenKind::Identifier))
     return expected("a loop variable name after 'for'");
-  llvm::StringRef Var = Scratch.save(Tok.Text);
+  llvm::StringRef Var = Scratch.borrow(Tok.Text);
   consume();
   if (!Tok.isChar('='))
     return expected("'=' after the loop variable '" + Var + "'");
@@ -479,7 +480,7 @@ const Expr *Parser::parseVar() {
                                           "'var'",
                                           ParserLimits::MaxListLength));
     VarExpr::Binding B;
-    B.Name = Scratch.save(Tok.Text);
+    B.Name = Scratch.borrow(Tok.Text);
     B.Loc = Tok.Loc;
     consume();
     if (Tok.isChar('=')) {

@@ -34,6 +34,7 @@ public:
     Error, ///< A syntax error was reported.
   };
 
+  /// Source must outlive the parser; the items it returns do not refer to it.
   Parser(llvm::StringRef Source, const OperatorTable &Ops,
          DiagnosticEngine &Diags);
 
@@ -83,9 +84,10 @@ private:
   Token Tok;
   const OperatorTable &Ops;
   DiagnosticEngine &Diags;
-  /// Where the item being parsed is built: its nodes, names and lists. Reused
-  /// from item to item, so that after the first few items parsing allocates
-  /// nothing; a complete tree is copied out by keepBody.
+  /// Where the item being parsed is built: its nodes and lists, its names
+  /// borrowed from the source. Reused from item to item, so that after the
+  /// first few items parsing allocates nothing; keepBody copies a complete
+  /// tree out, names included.
   ASTArena Scratch;
   unsigned Nesting = 0;
   bool ErrorAtEnd = false;
