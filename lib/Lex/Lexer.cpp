@@ -223,36 +223,36 @@ const char *Lexer::skipSpaceAndComments(const char *P) {
   return P;
 }
 
-Token Lexer::finish(TokenKind K, const char *Begin, const char *P,
-                    SourceLocation Loc) {
+void Lexer::finish(Token &T, TokenKind K, const char *Begin, const char *P,
+                   SourceLocation Loc) {
   Cur = P;
-  Token T;
   T.Kind = K;
+  T.Problem = LexProblem::None;
   T.Loc = Loc;
   T.Text = llvm::StringRef(Begin, P - Begin);
-  return T;
+  T.Value = 0;
 }
 
-Token Lexer::next() {
+void Lexer::lex(Token &T) {
   const char *P = skipSpaceAndComments(Cur);
   // Columns count bytes; like the line, the column wraps only past 2^32.
   SourceLocation Loc{Line, static_cast<unsigned>(P - LineStart + 1)};
   const char *Begin = P;
   if (P == End)
-    return finish(TokenKind::Eof, Begin, P, Loc);
+    return finish(T, TokenKind::Eof, Begin, P, Loc);
 
   if (is(*P, Letter)) {
     do
       ++P;
     while (P != End && is(*P, Letter | Digit));
     if (static_cast<size_t>(P - Begin) > LexerLimits::MaxIdentifierLength) {
-      Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+      finish(T, TokenKind::Invalid, Begin, P, Loc);
       T.Problem = LexProblem::IdentifierTooLong;
-      return T;
+      return;
     }
-    Token T = finish(TokenKind::Identifier, Begin, P, Loc);
+    finish(T, TokenKind::Identifier, Begin, P, Loc);
     T.Kind = classifyIdentifier(T.Text);
-    return T;
+    return;
   }
 
   auto IsDigitAt = [&](const char *Q) { return Q != End && is(*Q, Digit); };
@@ -268,18 +268,18 @@ Token Lexer::next() {
     if (P != End && (*P == '.' || is(*P, Letter))) {
       while (P != End && (*P == '.' || is(*P, Letter | Digit)))
         ++P;
-      Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+      finish(T, TokenKind::Invalid, Begin, P, Loc);
       T.Problem = LexProblem::MalformedNumber;
-      return T;
+      return;
     }
     if (static_cast<size_t>(P - Begin) > LexerLimits::MaxNumberLength) {
-      Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+      finish(T, TokenKind::Invalid, Begin, P, Loc);
       T.Problem = LexProblem::NumberTooLong;
-      return T;
+      return;
     }
-    Token T = finish(TokenKind::Number, Begin, P, Loc);
+    finish(T, TokenKind::Number, Begin, P, Loc);
     T.Value = parseNumberLiteral(T.Text);
-    return T;
+    return;
   }
 
   unsigned char U = static_cast<unsigned char>(*P++);
@@ -287,9 +287,9 @@ Token Lexer::next() {
     // Skip the rest of a UTF-8 sequence so it is reported once.
     while (P != End && (static_cast<unsigned char>(*P) & 0xC0) == 0x80)
       ++P;
-    Token T = finish(TokenKind::Invalid, Begin, P, Loc);
+    finish(T, TokenKind::Invalid, Begin, P, Loc);
     T.Problem = LexProblem::UnexpectedByte;
-    return T;
+    return;
   }
-  return finish(TokenKind::Char, Begin, P, Loc);
+  finish(T, TokenKind::Char, Begin, P, Loc);
 }

@@ -25,15 +25,24 @@ public:
       : Cur(Source.begin()), End(Source.end()), LineStart(Source.begin()) {}
 
   /// Returns the next token; Eof forever at the end of the buffer.
-  Token next();
+  Token next() {
+    Token T;
+    lex(T);
+    return T;
+  }
+
+  /// Reads the next token into T (every field). The parser lexes into its
+  /// current token in place: copying a returned token, whose fields were just
+  /// stored one by one, with wider loads stalls on store forwarding.
+  void lex(Token &T);
 
 private:
   /// Skips white space and comments from P; returns where the next token
   /// starts. Counts the lines it passes.
   const char *skipSpaceAndComments(const char *P);
-  /// Ends the token that began at Begin just before P.
-  Token finish(TokenKind K, const char *Begin, const char *P,
-               SourceLocation Loc);
+  /// Fills T with the token of kind K that began at Begin and ends before P.
+  void finish(Token &T, TokenKind K, const char *Begin, const char *P,
+              SourceLocation Loc);
 
   // The scanning loops work on local copies of these pointers and store them
   // back once per token, so that the compiler keeps them in registers.

@@ -65,7 +65,7 @@ private:
   bool parseParams(PrototypeAST &Proto);
   bool checkItemEnd();
 
-  void consume() { Tok = Lex.next(); }
+  void consume() { Lex.lex(Tok); }
   /// Reports "expected What, found <token>" (and the lexer's message for an
   /// invalid token) at the current token. Always returns null.
   std::nullptr_t expected(const llvm::Twine &What);
