@@ -43,6 +43,8 @@ size_t ASTArena::getTotalMemory() const {
 }
 
 void ASTArena::reserve(size_t Bytes) {
+  // Names fill the block from the back, so a block of whole granules holds
+  // nodes and names that add up to Bytes.
   Bytes = llvm::alignTo(Bytes, Granule);
   if (Bytes > static_cast<size_t>(End - Cur))
     startBlock(Bytes);
@@ -86,6 +88,10 @@ static_assert(std::is_trivially_destructible_v<NumberExpr> &&
               std::is_trivially_destructible_v<IfExpr> &&
               std::is_trivially_destructible_v<ForExpr> &&
               std::is_trivially_destructible_v<VarExpr>);
+// Small nodes are most of a program's memory; see Expr's small fields.
+static_assert(sizeof(void *) != 8 ||
+              (sizeof(Expr) == 16 && sizeof(VariableExpr) == 24 &&
+               sizeof(BinaryExpr) == 32 && sizeof(CallExpr) == 40));
 
 VarExpr::VarExpr(SourceLocation Loc, llvm::ArrayRef<Binding> Bindings,
                  const Expr *Body)

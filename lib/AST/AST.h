@@ -26,11 +26,13 @@
 #include "kaleido/Diagnostic.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/Compiler.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -48,10 +50,12 @@ namespace kaleido {
 /// everything in it must be trivially destructible.
 ///
 /// An arena grows by blocks of 4 KiB, then of twice the last one, unless
-/// reserve() sized the next block exactly. Every allocation is rounded up to
-/// Granule bytes, so getBytesUsed() is the size of one block that holds the
-/// same allocations made again in any order: that is how a finished tree is
-/// moved into a block of exactly its size (see copyTree and FunctionAST).
+/// reserve() sized the next block exactly. Nodes and lists are taken from the
+/// front of a block, each rounded up to Granule bytes; names, which need no
+/// alignment, from the back, byte for byte. So getBytesUsed() is the size of
+/// one block that holds the same allocations made again in any order: that
+/// is how a finished tree is moved into a block of exactly its size (see
+/// copyTree and FunctionAST).
 class ASTArena {
 public:
   static constexpr size_t Granule = alignof(void *);
@@ -82,9 +86,13 @@ public:
   llvm::StringRef save(llvm::StringRef S) {
     if (S.empty())
       return {};
-    char *P = allocate<char>(S.size());
-    std::memcpy(P, S.data(), S.size());
-    return {P, S.size()};
+    if (LLVM_UNLIKELY(S.size() > static_cast<size_t>(End - Cur)))
+      grow(S.size());
+    End -= S.size();
+    BytesUsed += S.size();
+    __asan_unpoison_memory_region(End, S.size());
+    std::memcpy(End, S.data(), S.size());
+    return {End, S.size()};
   }
 
   /// Counts S in getBytesUsed() as if it were saved, but returns S itself.
@@ -92,7 +100,7 @@ public:
   /// copyTree) before the buffer goes: the parser's scratch trees point into
   /// the source, so a name is copied once, into the tree that is kept.
   llvm::StringRef borrow(llvm::StringRef S) {
-    BytesUsed += roundUp(S.size());
+    BytesUsed += S.size();
     return S;
   }
 
@@ -106,7 +114,7 @@ public:
     return {P, Items.size()};
   }
 
-  /// The bytes allocated since the arena was made or reset, each allocation
+  /// The bytes allocated since the arena was made or reset, nodes and lists
   /// rounded up to Granule.
   size_t getBytesUsed() const { return BytesUsed; }
   /// The bytes of all blocks, used or not (without their headers).
@@ -146,6 +154,8 @@ private:
   void startBlock(size_t Size);
 
   Block *Last = nullptr;
+  /// The free part of the last block: nodes are taken from Cur up, names
+  /// from End down.
   char *Cur = nullptr;
   char *End = nullptr;
   size_t BytesUsed = 0;
@@ -177,11 +187,26 @@ protected:
   /// Nodes are freed with their arena, never one by one.
   ~Expr() = default;
 
+  /// The length of a node's name, for NameLength.
+  static uint16_t lengthOf(llvm::StringRef Name) {
+    assert(Name.size() <= UINT16_MAX &&
+           "names are identifiers, at most 255 characters");
+    return static_cast<uint16_t>(Name.size());
+  }
+
 private:
-  // Kind last: a subclass's first small field fits in the padding after it.
   SourceLocation Loc;
   unsigned Depth;
   Kind K;
+
+protected:
+  // Small fields of the subclasses, in what would otherwise be padding at the
+  // end of this class: nodes are most of a program's memory, and a name
+  // stored as a pointer and this length takes 8 bytes less than a StringRef.
+  /// UnaryExpr, BinaryExpr: the operator.
+  char Op = 0;
+  /// VariableExpr, AssignExpr, CallExpr, ForExpr: the length of the name.
+  uint16_t NameLength = 0;
 };
 
 /// The depth of a node whose children are Children (null children ignored).
@@ -208,26 +233,28 @@ private:
 class VariableExpr : public Expr {
 public:
   VariableExpr(SourceLocation Loc, llvm::StringRef Name)
-      : Expr(Kind::Variable, Loc, 1), Name(Name) {}
-  llvm::StringRef getName() const { return Name; }
+      : Expr(Kind::Variable, Loc, 1), Name(Name.data()) {
+    NameLength = lengthOf(Name);
+  }
+  llvm::StringRef getName() const { return {Name, NameLength}; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Variable; }
 
 private:
-  llvm::StringRef Name;
+  const char *Name;
 };
 
 /// A use of a user-defined unary operator: calls the function "unary<Op>".
 class UnaryExpr : public Expr {
 public:
   UnaryExpr(SourceLocation Loc, char Op, const Expr *Operand)
-      : Expr(Kind::Unary, Loc, depthOver({Operand})), Op(Op),
-        Operand(Operand) {}
+      : Expr(Kind::Unary, Loc, depthOver({Operand})), Operand(Operand) {
+    this->Op = Op;
+  }
   char getOp() const { return Op; }
   const Expr &getOperand() const { return *Operand; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Unary; }
 
 private:
-  char Op;
   const Expr *Operand;
 };
 
@@ -236,15 +263,15 @@ private:
 class BinaryExpr : public Expr {
 public:
   BinaryExpr(SourceLocation Loc, char Op, const Expr *LHS, const Expr *RHS)
-      : Expr(Kind::Binary, Loc, depthOver({LHS, RHS})), Op(Op), LHS(LHS),
-        RHS(RHS) {}
+      : Expr(Kind::Binary, Loc, depthOver({LHS, RHS})), LHS(LHS), RHS(RHS) {
+    this->Op = Op;
+  }
   char getOp() const { return Op; }
   const Expr &getLHS() const { return *LHS; }
   const Expr &getRHS() const { return *RHS; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Binary; }
 
 private:
-  char Op;
   const Expr *LHS, *RHS;
 };
 
@@ -253,16 +280,18 @@ class AssignExpr : public Expr {
 public:
   AssignExpr(SourceLocation Loc, llvm::StringRef Name, SourceLocation NameLoc,
              const Expr *Value)
-      : Expr(Kind::Assign, Loc, depthOver({Value})), Name(Name),
-        NameLoc(NameLoc), Value(Value) {}
-  llvm::StringRef getName() const { return Name; }
+      : Expr(Kind::Assign, Loc, depthOver({Value})), NameLoc(NameLoc),
+        Name(Name.data()), Value(Value) {
+    NameLength = lengthOf(Name);
+  }
+  llvm::StringRef getName() const { return {Name, NameLength}; }
   SourceLocation getNameLoc() const { return NameLoc; }
   const Expr &getValue() const { return *Value; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Assign; }
 
 private:
-  llvm::StringRef Name;
   SourceLocation NameLoc;
+  const char *Name;
   const Expr *Value;
 };
 
@@ -271,10 +300,12 @@ class CallExpr : public Expr {
 public:
   CallExpr(SourceLocation Loc, llvm::StringRef Callee,
            llvm::ArrayRef<const Expr *> Args)
-      : Expr(Kind::Call, Loc, depthOverArgs(Args)), Callee(Callee),
-        Args(Args) {}
-  llvm::StringRef getCallee() const { return Callee; }
-  llvm::ArrayRef<const Expr *> getArgs() const { return Args; }
+      : Expr(Kind::Call, Loc, depthOverArgs(Args)), Callee(Callee.data()),
+        Args(Args.data()), NumArgs(Args.size()) {
+    NameLength = lengthOf(Callee);
+  }
+  llvm::StringRef getCallee() const { return {Callee, NameLength}; }
+  llvm::ArrayRef<const Expr *> getArgs() const { return {Args, NumArgs}; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Call; }
 
 private:
@@ -286,8 +317,9 @@ private:
     return Max + 1;
   }
 
-  llvm::StringRef Callee;
-  llvm::ArrayRef<const Expr *> Args;
+  const char *Callee;
+  const Expr *const *Args;
+  unsigned NumArgs;
 };
 
 class IfExpr : public Expr {
@@ -312,8 +344,11 @@ public:
   ForExpr(SourceLocation Loc, llvm::StringRef VarName, const Expr *Start,
           const Expr *End, const Expr *Step, const Expr *Body)
       : Expr(Kind::For, Loc, depthOver({Start, End, Step, Body})),
-        VarName(VarName), Start(Start), End(End), Step(Step), Body(Body) {}
-  llvm::StringRef getVarName() const { return VarName; }
+        VarName(VarName.data()), Start(Start), End(End), Step(Step),
+        Body(Body) {
+    NameLength = lengthOf(VarName);
+  }
+  llvm::StringRef getVarName() const { return {VarName, NameLength}; }
   const Expr &getStart() const { return *Start; }
   const Expr &getEnd() const { return *End; }
   /// Null when the step is omitted (it is then 1.0).
@@ -322,7 +357,7 @@ public:
   static bool classof(const Expr *E) { return E->getKind() == Kind::For; }
 
 private:
-  llvm::StringRef VarName;
+  const char *VarName;
   const Expr *Start, *End, *Step, *Body;
 };
 
@@ -356,8 +391,9 @@ struct PrototypeAST {
   /// The function's name; "unary!" or "binary|" for operators.
   std::string Name;
   SourceLocation Loc;
-  std::vector<std::string> Params;
-  std::vector<SourceLocation> ParamLocs;
+  /// Inline up to two: most functions and every operator take one or two.
+  llvm::SmallVector<std::string, 2> Params;
+  llvm::SmallVector<SourceLocation, 2> ParamLocs;
   /// For binary operators: 1 (loosest) to 100 (tightest).
   unsigned Precedence = 0;
 
