@@ -124,11 +124,9 @@ TEST(ASTTest, CopyTreeKeepsStructureDepthsAndLocations) {
     Copy.K = Item.K;
     Copy.Function = std::make_shared<FunctionAST>();
     Copy.Function->Proto = Item.Function->Proto;
-    Copy.Function->Body = copyTree(*Item.Function->Body,
-                                   Copy.Function->Arena);
+    Copy.Function->Body = copyTree(*Item.Function->Body, Copy.Function->Arena);
     EXPECT_EQ(dump(Copy), dump(Item)) << Src;
-    EXPECT_EQ(Copy.Function->Body->getDepth(),
-              Item.Function->Body->getDepth());
+    EXPECT_EQ(Copy.Function->Body->getDepth(), Item.Function->Body->getDepth());
     // The copy owns its names: it outlives the original.
     std::string Before = dump(Item);
     P.Items.clear();

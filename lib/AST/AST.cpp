@@ -10,7 +10,6 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
 
-
 using namespace kaleido;
 using llvm::cast;
 
@@ -105,8 +104,8 @@ const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
     auto &V = cast<VarExpr>(E);
     llvm::SmallVector<VarExpr::Binding, 4> Bindings;
     for (const VarExpr::Binding &B : V.getBindings())
-      Bindings.push_back({To.save(B.Name), B.Loc,
-                          B.Init ? copyTree(*B.Init, To) : nullptr});
+      Bindings.push_back(
+          {To.save(B.Name), B.Loc, B.Init ? copyTree(*B.Init, To) : nullptr});
     const Expr *Body = copyTree(V.getBody(), To);
     return To.create<VarExpr>(V.getLoc(), To.copy(llvm::ArrayRef(Bindings)),
                               Body);

@@ -44,8 +44,7 @@ public:
 
   /// Allocates a node (or any trivially destructible object) in the arena.
   template <typename T, typename... ArgTs> T *create(ArgTs &&...Args) {
-    static_assert(std::is_trivially_destructible_v<T> &&
-                      alignof(T) <= Granule,
+    static_assert(std::is_trivially_destructible_v<T> && alignof(T) <= Granule,
                   "the arena never runs destructors");
     return new (allocateBytes(sizeof(T))) T(std::forward<ArgTs>(Args)...);
   }
@@ -53,8 +52,7 @@ public:
   /// Allocates room for N objects of a trivially destructible type T,
   /// uninitialized.
   template <typename T> T *allocate(size_t N) {
-    static_assert(std::is_trivially_destructible_v<T> &&
-                      alignof(T) <= Granule,
+    static_assert(std::is_trivially_destructible_v<T> && alignof(T) <= Granule,
                   "the arena never runs destructors");
     return static_cast<T *>(allocateBytes(sizeof(T) * N));
   }

@@ -113,8 +113,8 @@ double kaleido::parseNumberLiteral(llvm::StringRef Text) {
   // M / 10^F is a single correctly rounded operation: the correctly rounded
   // value of the literal, which is what strtod returns. Nearly every literal
   // in a program takes this path.
-  static constexpr double PowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,
-                                           1e5, 1e6, 1e7,  1e8,  1e9,
+  static constexpr double PowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,
+                                           1e5,  1e6,  1e7,  1e8,  1e9,
                                            1e10, 1e11, 1e12, 1e13, 1e14};
   if (Text.size() <= 15) {
     uint64_t M = 0;
@@ -162,7 +162,7 @@ constexpr std::array<uint8_t, 256> makeCharClasses() {
 
 constexpr std::array<uint8_t, 256> CharClasses = makeCharClasses();
 
-bool is(char C, uint8_t Classes) {
+bool hasClass(char C, uint8_t Classes) {
   return CharClasses[static_cast<unsigned char>(C)] & Classes;
 }
 } // namespace
@@ -206,7 +206,7 @@ static TokenKind classifyIdentifier(llvm::StringRef Text) {
 
 const char *Lexer::skipSpaceAndComments(const char *P) {
   while (P != End) {
-    if (is(*P, Space)) {
+    if (hasClass(*P, Space)) {
       ++P;
     } else if (*P == '\n') {
       ++P;
@@ -241,10 +241,10 @@ void Lexer::lex(Token &T) {
   if (P == End)
     return finish(T, TokenKind::Eof, Begin, P, Loc);
 
-  if (is(*P, Letter)) {
+  if (hasClass(*P, Letter)) {
     do
       ++P;
-    while (P != End && is(*P, Letter | Digit));
+    while (P != End && hasClass(*P, Letter | Digit));
     if (static_cast<size_t>(P - Begin) > LexerLimits::MaxIdentifierLength) {
       finish(T, TokenKind::Invalid, Begin, P, Loc);
       T.Problem = LexProblem::IdentifierTooLong;
@@ -255,8 +255,10 @@ void Lexer::lex(Token &T) {
     return;
   }
 
-  auto IsDigitAt = [&](const char *Q) { return Q != End && is(*Q, Digit); };
-  if (is(*P, Digit) || (*P == '.' && IsDigitAt(P + 1))) {
+  auto IsDigitAt = [&](const char *Q) {
+    return Q != End && hasClass(*Q, Digit);
+  };
+  if (hasClass(*P, Digit) || (*P == '.' && IsDigitAt(P + 1))) {
     while (IsDigitAt(P))
       ++P;
     if (P != End && *P == '.') {
@@ -265,8 +267,8 @@ void Lexer::lex(Token &T) {
         ++P;
     }
     // "1.2.3" or "12abc" is one malformed number, not two tokens.
-    if (P != End && (*P == '.' || is(*P, Letter))) {
-      while (P != End && (*P == '.' || is(*P, Letter | Digit)))
+    if (P != End && (*P == '.' || hasClass(*P, Letter))) {
+      while (P != End && (*P == '.' || hasClass(*P, Letter | Digit)))
         ++P;
       finish(T, TokenKind::Invalid, Begin, P, Loc);
       T.Problem = LexProblem::MalformedNumber;
