@@ -137,7 +137,7 @@ public:
     case Expr::Kind::Call: {
       auto &C = cast<CallExpr>(E);
       uint64_t Sum = 1;
-      for (const ExprPtr &A : C.getArgs())
+      for (const Expr *A : C.getArgs())
         Sum = add(Sum, expr(*A));
       return add(Sum, call(C.getCallee()));
     }
@@ -161,7 +161,7 @@ public:
   }
 
 private:
-  uint64_t call(const std::string &Name) {
+  uint64_t call(StringRef Name) {
     auto It = Functions.find(Name);
     if (It == Functions.end() || !It->second.Body) {
       // The runtime or libm; or Sema has rejected the call.

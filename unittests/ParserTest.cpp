@@ -41,7 +41,7 @@ TEST(ParserTest, PrecedenceClimbing) {
   auto P = parse("1 + 2 * 3 < 4");
   ASSERT_TRUE(P.Errors.empty());
   ASSERT_EQ(P.Items.size(), 1u);
-  auto *B = llvm::dyn_cast<BinaryExpr>(P.Items[0].Function->Body.get());
+  auto *B = llvm::dyn_cast<BinaryExpr>(P.Items[0].Function->Body);
   ASSERT_TRUE(B);
   EXPECT_EQ(B->getOp(), '<');
   auto *L = llvm::dyn_cast<BinaryExpr>(&B->getLHS());
@@ -52,7 +52,7 @@ TEST(ParserTest, PrecedenceClimbing) {
 TEST(ParserTest, AssignmentIsRightAssociative) {
   auto P = parse("def f(a b) a = b = 3");
   ASSERT_TRUE(P.Errors.empty());
-  auto *A = llvm::dyn_cast<AssignExpr>(P.Items[0].Function->Body.get());
+  auto *A = llvm::dyn_cast<AssignExpr>(P.Items[0].Function->Body);
   ASSERT_TRUE(A);
   EXPECT_EQ(A->getName(), "a");
   EXPECT_TRUE(llvm::isa<AssignExpr>(A->getValue()));
@@ -63,7 +63,7 @@ TEST(ParserTest, UserOperatorNeedsPrecedenceInTable) {
   Ops.setPrecedence('|', 5);
   auto P = parse("1 | 2", Ops);
   ASSERT_TRUE(P.Errors.empty());
-  EXPECT_EQ(llvm::cast<BinaryExpr>(P.Items[0].Function->Body.get())->getOp(),
+  EXPECT_EQ(llvm::cast<BinaryExpr>(P.Items[0].Function->Body)->getOp(),
             '|');
 }
 

@@ -83,4 +83,39 @@ TEST(SemaTest, AssignmentToUnknownVariable) {
             "cannot assign to unknown variable 'y'");
 }
 
+TEST(SemaTest, TableKeepsOneCopyOfEachBufferName) {
+  std::string Src = "def a(x) x  extern b(y)  def a(z) z";
+  auto Table = std::make_unique<FunctionTable>();
+  {
+    std::string BufferName = "prog.ks"; // Gone before the table is used.
+    DiagnosticHandler Quiet;
+    DiagnosticEngine Diags(BufferName, Src, Quiet);
+    OperatorTable Ops;
+    Parser P(Src, Ops, Diags);
+    for (;;) {
+      TopLevelItem Item;
+      if (P.parseItem(Item) != Parser::Result::Item)
+        break;
+      recordDeclaration(*Table, Ops, Item, BufferName);
+    }
+    BufferName = "overwritten";
+  }
+  ASSERT_EQ(Table->size(), 2u);
+  const FunctionDecl &A = Table->find("a")->second;
+  const FunctionDecl &B = Table->find("b")->second;
+  EXPECT_EQ(A.BufferName, "prog.ks");
+  EXPECT_EQ(A.BufferName.data(), B.BufferName.data());
+  EXPECT_EQ(A.Version, 2u);
+  EXPECT_EQ(A.Loc.Column, 5u);
+
+  // A copy owns its names: it outlives the original.
+  FunctionTable Copy = *Table;
+  Table.reset();
+  EXPECT_EQ(Copy.find("b")->second.BufferName, "prog.ks");
+  EXPECT_EQ(check("def c(x) a(x) + b(x)", Copy), "");
+  EXPECT_EQ(check("def a(x y) x", Copy),
+            "'a' was declared with 1 parameter at prog.ks:1:5; it cannot be "
+            "redeclared with 2");
+}
+
 } // namespace

@@ -1,39 +1,39 @@
 //===- AST.cpp - The Kaleidoscope syntax tree -----------------------------===//
 //
-// Part of kaleido. Node helpers and the tree printer for --emit=ast.
+// Part of kaleido. Node checks, the tree copier and the tree printer for
+// --emit=ast.
 //
 //===----------------------------------------------------------------------===//
 
 #include "AST/AST.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
-
-#include <algorithm>
 
 using namespace kaleido;
 using llvm::cast;
 
-unsigned kaleido::depthOver(std::initializer_list<const Expr *> Children) {
-  unsigned Max = 0;
-  for (const Expr *E : Children)
-    if (E)
-      Max = std::max(Max, E->getDepth());
-  return Max + 1;
-}
+//===----------------------------------------------------------------------===//
+// Nodes
+//===----------------------------------------------------------------------===//
 
-CallExpr::CallExpr(SourceLocation Loc, std::string Callee,
-                   std::vector<ExprPtr> Args)
-    : Expr(Kind::Call, Loc,
-           [&] {
-             unsigned Max = 0;
-             for (const ExprPtr &A : Args)
-               Max = std::max(Max, A->getDepth());
-             return Max + 1;
-           }()),
-      Callee(std::move(Callee)), Args(std::move(Args)) {}
+// The arena never runs destructors (see AST.h).
+static_assert(std::is_trivially_destructible_v<NumberExpr> &&
+              std::is_trivially_destructible_v<VariableExpr> &&
+              std::is_trivially_destructible_v<UnaryExpr> &&
+              std::is_trivially_destructible_v<BinaryExpr> &&
+              std::is_trivially_destructible_v<AssignExpr> &&
+              std::is_trivially_destructible_v<CallExpr> &&
+              std::is_trivially_destructible_v<IfExpr> &&
+              std::is_trivially_destructible_v<ForExpr> &&
+              std::is_trivially_destructible_v<VarExpr>);
+// Small nodes are most of a program's memory; see Expr's small fields.
+static_assert(sizeof(void *) != 8 ||
+              (sizeof(Expr) == 16 && sizeof(VariableExpr) == 24 &&
+               sizeof(BinaryExpr) == 32 && sizeof(CallExpr) == 40));
 
-VarExpr::VarExpr(SourceLocation Loc, std::vector<Binding> Bindings,
-                 ExprPtr Body)
+VarExpr::VarExpr(SourceLocation Loc, llvm::ArrayRef<Binding> Bindings,
+                 const Expr *Body)
     : Expr(Kind::Var, Loc,
            [&] {
              unsigned Max = Body->getDepth();
@@ -42,7 +42,81 @@ VarExpr::VarExpr(SourceLocation Loc, std::vector<Binding> Bindings,
                  Max = std::max(Max, B.Init->getDepth());
              return Max + 1;
            }()),
-      Bindings(std::move(Bindings)), Body(std::move(Body)) {}
+      Bindings(Bindings), Body(Body) {}
+
+const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
+  // Children first, as the parser allocates them; names and lists are copied
+  // as they are met. Depths are recomputed by the constructors and come out
+  // the same.
+  switch (E.getKind()) {
+  case Expr::Kind::Number: {
+    auto &N = cast<NumberExpr>(E);
+    return To.create<NumberExpr>(N.getLoc(), N.getValue());
+  }
+  case Expr::Kind::Variable: {
+    auto &V = cast<VariableExpr>(E);
+    return To.create<VariableExpr>(V.getLoc(), To.save(V.getName()));
+  }
+  case Expr::Kind::Unary: {
+    auto &U = cast<UnaryExpr>(E);
+    return To.create<UnaryExpr>(U.getLoc(), U.getOp(),
+                                copyTree(U.getOperand(), To));
+  }
+  case Expr::Kind::Binary: {
+    auto &B = cast<BinaryExpr>(E);
+    const Expr *LHS = copyTree(B.getLHS(), To);
+    const Expr *RHS = copyTree(B.getRHS(), To);
+    return To.create<BinaryExpr>(B.getLoc(), B.getOp(), LHS, RHS);
+  }
+  case Expr::Kind::Assign: {
+    auto &A = cast<AssignExpr>(E);
+    llvm::StringRef Name = To.save(A.getName());
+    return To.create<AssignExpr>(A.getLoc(), Name, A.getNameLoc(),
+                                 copyTree(A.getValue(), To));
+  }
+  case Expr::Kind::Call: {
+    auto &C = cast<CallExpr>(E);
+    llvm::StringRef Callee = To.save(C.getCallee());
+    size_t N = C.getArgs().size();
+    const Expr **Args = N ? To.allocate<const Expr *>(N) : nullptr;
+    for (size_t I = 0; I < N; ++I)
+      Args[I] = copyTree(*C.getArgs()[I], To);
+    return To.create<CallExpr>(C.getLoc(), Callee,
+                               llvm::ArrayRef<const Expr *>(Args, N));
+  }
+  case Expr::Kind::If: {
+    auto &I = cast<IfExpr>(E);
+    const Expr *Cond = copyTree(I.getCond(), To);
+    const Expr *Then = copyTree(I.getThen(), To);
+    const Expr *Else = copyTree(I.getElse(), To);
+    return To.create<IfExpr>(I.getLoc(), Cond, Then, Else);
+  }
+  case Expr::Kind::For: {
+    auto &F = cast<ForExpr>(E);
+    llvm::StringRef Var = To.save(F.getVarName());
+    const Expr *Start = copyTree(F.getStart(), To);
+    const Expr *End = copyTree(F.getEnd(), To);
+    const Expr *Step = F.getStep() ? copyTree(*F.getStep(), To) : nullptr;
+    const Expr *Body = copyTree(F.getBody(), To);
+    return To.create<ForExpr>(F.getLoc(), Var, Start, End, Step, Body);
+  }
+  case Expr::Kind::Var: {
+    auto &V = cast<VarExpr>(E);
+    llvm::SmallVector<VarExpr::Binding, 4> Bindings;
+    for (const VarExpr::Binding &B : V.getBindings())
+      Bindings.push_back(
+          {To.save(B.Name), B.Loc, B.Init ? copyTree(*B.Init, To) : nullptr});
+    const Expr *Body = copyTree(V.getBody(), To);
+    return To.create<VarExpr>(V.getLoc(), To.copy(llvm::ArrayRef(Bindings)),
+                              Body);
+  }
+  }
+  llvm_unreachable("unknown expression kind");
+}
+
+//===----------------------------------------------------------------------===//
+// The printer
+//===----------------------------------------------------------------------===//
 
 namespace {
 /// Prints one node per line, children indented by two spaces.
@@ -85,7 +159,7 @@ public:
       auto &C = cast<CallExpr>(E);
       OS << "Call " << C.getCallee();
       loc(E);
-      for (const ExprPtr &A : C.getArgs())
+      for (const Expr *A : C.getArgs())
         print(*A, Indent + 2);
       return;
     }

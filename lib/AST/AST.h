@@ -8,28 +8,52 @@
 // Function definitions are held by shared_ptr<const FunctionAST>: the session
 // keeps the current one, and the JIT keeps it until the body is compiled.
 //
+// Memory. A program is mostly definitions that are read, checked and kept but
+// rarely compiled, so a tree must be cheap to build, to keep and to drop. Each
+// FunctionAST owns an ASTArena that holds every node of its body, every name
+// those nodes spell and every list (call arguments, `var` bindings), in one
+// block of exactly their size: building a tree is pointer bumps in the
+// parser's scratch arena, keeping it costs one heap block, and dropping it
+// frees that block instead of walking the tree. Nodes are never destroyed one
+// by one: they hold only plain values and pointers into their own arena, and
+// must stay trivially destructible.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_AST_AST_H
 #define KALEIDO_AST_AST_H
 
+#include "AST/ASTArena.h"
 #include "kaleido/Diagnostic.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace kaleido {
 
 class Expr {
 public:
-  enum class Kind { Number, Variable, Unary, Binary, Assign, Call, If, For, Var };
+  enum class Kind : uint8_t {
+    Number,
+    Variable,
+    Unary,
+    Binary,
+    Assign,
+    Call,
+    If,
+    For,
+    Var
+  };
 
-  virtual ~Expr() = default;
   Kind getKind() const { return K; }
   SourceLocation getLoc() const { return Loc; }
   /// 1 for a leaf; 1 + the deepest child otherwise.
@@ -37,18 +61,40 @@ public:
 
 protected:
   Expr(Kind K, SourceLocation Loc, unsigned Depth)
-      : K(K), Loc(Loc), Depth(Depth) {}
+      : Loc(Loc), Depth(Depth), K(K) {}
+  /// Nodes are freed with their arena, never one by one.
+  ~Expr() = default;
+
+  /// The length of a node's name, for NameLength.
+  static uint16_t lengthOf(llvm::StringRef Name) {
+    assert(Name.size() <= UINT16_MAX &&
+           "names are identifiers, at most 255 characters");
+    return static_cast<uint16_t>(Name.size());
+  }
 
 private:
-  Kind K;
   SourceLocation Loc;
   unsigned Depth;
+  Kind K;
+
+protected:
+  // Small fields of the subclasses, in what would otherwise be padding at the
+  // end of this class: nodes are most of a program's memory, and a name
+  // stored as a pointer and this length takes 8 bytes less than a StringRef.
+  /// UnaryExpr, BinaryExpr: the operator.
+  char Op = 0;
+  /// VariableExpr, AssignExpr, CallExpr, ForExpr: the length of the name.
+  uint16_t NameLength = 0;
 };
 
-using ExprPtr = std::unique_ptr<Expr>;
-
 /// The depth of a node whose children are Children (null children ignored).
-unsigned depthOver(std::initializer_list<const Expr *> Children);
+inline unsigned depthOver(std::initializer_list<const Expr *> Children) {
+  unsigned Max = 0;
+  for (const Expr *E : Children)
+    if (E && E->getDepth() > Max)
+      Max = E->getDepth();
+  return Max + 1;
+}
 
 class NumberExpr : public Expr {
 public:
@@ -61,114 +107,136 @@ private:
   double Value;
 };
 
+/// A use of a variable. Name is in the function's arena.
 class VariableExpr : public Expr {
 public:
-  VariableExpr(SourceLocation Loc, std::string Name)
-      : Expr(Kind::Variable, Loc, 1), Name(std::move(Name)) {}
-  const std::string &getName() const { return Name; }
+  VariableExpr(SourceLocation Loc, llvm::StringRef Name)
+      : Expr(Kind::Variable, Loc, 1), Name(Name.data()) {
+    NameLength = lengthOf(Name);
+  }
+  llvm::StringRef getName() const { return {Name, NameLength}; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Variable; }
 
 private:
-  std::string Name;
+  const char *Name;
 };
 
 /// A use of a user-defined unary operator: calls the function "unary<Op>".
 class UnaryExpr : public Expr {
 public:
-  UnaryExpr(SourceLocation Loc, char Op, ExprPtr Operand)
-      : Expr(Kind::Unary, Loc, depthOver({Operand.get()})), Op(Op),
-        Operand(std::move(Operand)) {}
+  UnaryExpr(SourceLocation Loc, char Op, const Expr *Operand)
+      : Expr(Kind::Unary, Loc, depthOver({Operand})), Operand(Operand) {
+    this->Op = Op;
+  }
   char getOp() const { return Op; }
   const Expr &getOperand() const { return *Operand; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Unary; }
 
 private:
-  char Op;
-  ExprPtr Operand;
+  const Expr *Operand;
 };
 
 /// A binary operator: built in ('<', '+', '-', '*') or user-defined, which
 /// calls the function "binary<Op>". Loc is the operator's.
 class BinaryExpr : public Expr {
 public:
-  BinaryExpr(SourceLocation Loc, char Op, ExprPtr LHS, ExprPtr RHS)
-      : Expr(Kind::Binary, Loc, depthOver({LHS.get(), RHS.get()})), Op(Op),
-        LHS(std::move(LHS)), RHS(std::move(RHS)) {}
+  BinaryExpr(SourceLocation Loc, char Op, const Expr *LHS, const Expr *RHS)
+      : Expr(Kind::Binary, Loc, depthOver({LHS, RHS})), LHS(LHS), RHS(RHS) {
+    this->Op = Op;
+  }
   char getOp() const { return Op; }
   const Expr &getLHS() const { return *LHS; }
   const Expr &getRHS() const { return *RHS; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Binary; }
 
 private:
-  char Op;
-  ExprPtr LHS, RHS;
+  const Expr *LHS, *RHS;
 };
 
-/// `name = value`; evaluates to value.
+/// `name = value`; evaluates to value. Name is in the function's arena.
 class AssignExpr : public Expr {
 public:
-  AssignExpr(SourceLocation Loc, std::string Name, SourceLocation NameLoc,
-             ExprPtr Value)
-      : Expr(Kind::Assign, Loc, depthOver({Value.get()})),
-        Name(std::move(Name)), NameLoc(NameLoc), Value(std::move(Value)) {}
-  const std::string &getName() const { return Name; }
+  AssignExpr(SourceLocation Loc, llvm::StringRef Name, SourceLocation NameLoc,
+             const Expr *Value)
+      : Expr(Kind::Assign, Loc, depthOver({Value})), NameLoc(NameLoc),
+        Name(Name.data()), Value(Value) {
+    NameLength = lengthOf(Name);
+  }
+  llvm::StringRef getName() const { return {Name, NameLength}; }
   SourceLocation getNameLoc() const { return NameLoc; }
   const Expr &getValue() const { return *Value; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Assign; }
 
 private:
-  std::string Name;
   SourceLocation NameLoc;
-  ExprPtr Value;
+  const char *Name;
+  const Expr *Value;
 };
 
+/// A call. Callee and the argument list are in the function's arena.
 class CallExpr : public Expr {
 public:
-  CallExpr(SourceLocation Loc, std::string Callee, std::vector<ExprPtr> Args);
-  const std::string &getCallee() const { return Callee; }
-  const std::vector<ExprPtr> &getArgs() const { return Args; }
+  CallExpr(SourceLocation Loc, llvm::StringRef Callee,
+           llvm::ArrayRef<const Expr *> Args)
+      : Expr(Kind::Call, Loc, depthOverArgs(Args)), Callee(Callee.data()),
+        Args(Args.data()), NumArgs(Args.size()) {
+    NameLength = lengthOf(Callee);
+  }
+  llvm::StringRef getCallee() const { return {Callee, NameLength}; }
+  llvm::ArrayRef<const Expr *> getArgs() const { return {Args, NumArgs}; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Call; }
 
 private:
-  std::string Callee;
-  std::vector<ExprPtr> Args;
+  static unsigned depthOverArgs(llvm::ArrayRef<const Expr *> Args) {
+    unsigned Max = 0;
+    for (const Expr *A : Args)
+      if (A->getDepth() > Max)
+        Max = A->getDepth();
+    return Max + 1;
+  }
+
+  const char *Callee;
+  const Expr *const *Args;
+  unsigned NumArgs;
 };
 
 class IfExpr : public Expr {
 public:
-  IfExpr(SourceLocation Loc, ExprPtr Cond, ExprPtr Then, ExprPtr Else)
-      : Expr(Kind::If, Loc, depthOver({Cond.get(), Then.get(), Else.get()})),
-        Cond(std::move(Cond)), Then(std::move(Then)), Else(std::move(Else)) {}
+  IfExpr(SourceLocation Loc, const Expr *Cond, const Expr *Then,
+         const Expr *Else)
+      : Expr(Kind::If, Loc, depthOver({Cond, Then, Else})), Cond(Cond),
+        Then(Then), Else(Else) {}
   const Expr &getCond() const { return *Cond; }
   const Expr &getThen() const { return *Then; }
   const Expr &getElse() const { return *Else; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::If; }
 
 private:
-  ExprPtr Cond, Then, Else;
+  const Expr *Cond, *Then, *Else;
 };
 
 /// `for Var = Start, End [, Step] in Body`. The loop tests End before every
 /// iteration (so a false End runs the body zero times) and evaluates to 0.
 class ForExpr : public Expr {
 public:
-  ForExpr(SourceLocation Loc, std::string VarName, ExprPtr Start, ExprPtr End,
-          ExprPtr Step, ExprPtr Body)
-      : Expr(Kind::For, Loc,
-             depthOver({Start.get(), End.get(), Step.get(), Body.get()})),
-        VarName(std::move(VarName)), Start(std::move(Start)),
-        End(std::move(End)), Step(std::move(Step)), Body(std::move(Body)) {}
-  const std::string &getVarName() const { return VarName; }
+  ForExpr(SourceLocation Loc, llvm::StringRef VarName, const Expr *Start,
+          const Expr *End, const Expr *Step, const Expr *Body)
+      : Expr(Kind::For, Loc, depthOver({Start, End, Step, Body})),
+        VarName(VarName.data()), Start(Start), End(End), Step(Step),
+        Body(Body) {
+    NameLength = lengthOf(VarName);
+  }
+  llvm::StringRef getVarName() const { return {VarName, NameLength}; }
   const Expr &getStart() const { return *Start; }
   const Expr &getEnd() const { return *End; }
   /// Null when the step is omitted (it is then 1.0).
-  const Expr *getStep() const { return Step.get(); }
+  const Expr *getStep() const { return Step; }
   const Expr &getBody() const { return *Body; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::For; }
 
 private:
-  std::string VarName;
-  ExprPtr Start, End, Step, Body;
+  const char *VarName;
+  const Expr *Start, *End, *Step, *Body;
 };
 
 /// `var a = 1, b in Body`. Each initialiser is evaluated before its own name is
@@ -176,21 +244,24 @@ private:
 class VarExpr : public Expr {
 public:
   struct Binding {
-    std::string Name;
+    llvm::StringRef Name;
     SourceLocation Loc;
-    ExprPtr Init; ///< Null means 0.0.
+    const Expr *Init = nullptr; ///< Null means 0.0.
   };
-  VarExpr(SourceLocation Loc, std::vector<Binding> Bindings, ExprPtr Body);
-  const std::vector<Binding> &getBindings() const { return Bindings; }
+  /// Bindings is in the function's arena.
+  VarExpr(SourceLocation Loc, llvm::ArrayRef<Binding> Bindings,
+          const Expr *Body);
+  llvm::ArrayRef<Binding> getBindings() const { return Bindings; }
   const Expr &getBody() const { return *Body; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Var; }
 
 private:
-  std::vector<Binding> Bindings;
-  ExprPtr Body;
+  llvm::ArrayRef<Binding> Bindings;
+  const Expr *Body;
 };
 
-/// The signature of a function or operator.
+/// The signature of a function or operator. A value of its own (not in an
+/// arena): an `extern` has a prototype but no tree.
 struct PrototypeAST {
   enum class Kind { Function, Unary, Binary };
 
@@ -198,8 +269,9 @@ struct PrototypeAST {
   /// The function's name; "unary!" or "binary|" for operators.
   std::string Name;
   SourceLocation Loc;
-  std::vector<std::string> Params;
-  std::vector<SourceLocation> ParamLocs;
+  /// Inline up to two: most functions and every operator take one or two.
+  llvm::SmallVector<std::string, 2> Params;
+  llvm::SmallVector<SourceLocation, 2> ParamLocs;
   /// For binary operators: 1 (loosest) to 100 (tightest).
   unsigned Precedence = 0;
 
@@ -214,11 +286,18 @@ inline std::string operatorFunctionName(bool IsBinary, char Op) {
 }
 
 /// A `def`, or a top-level expression wrapped in a function of no parameters.
+/// Not copyable: Body points into Arena.
 struct FunctionAST {
   PrototypeAST Proto;
-  ExprPtr Body;
+  /// The tree, in Arena.
+  const Expr *Body = nullptr;
   /// True for a wrapped top-level expression.
   bool IsTopLevel = false;
+  /// Owns Body's nodes, names and lists. The parser builds a tree in a scratch
+  /// arena of its own and copies it here when the item is complete, into a
+  /// single block of exactly the tree's size: most trees are a few hundred
+  /// bytes, and blocks sized ahead of time would waste more than they hold.
+  ASTArena Arena;
 };
 
 /// One item of a program, as the parser hands it over.
@@ -230,6 +309,9 @@ struct TopLevelItem {
   /// For Definition and Expression.
   std::shared_ptr<FunctionAST> Function;
 };
+
+/// Copies the tree E, with its names and lists, into To. Returns the copy.
+const Expr *copyTree(const Expr &E, ASTArena &To);
 
 /// Prints Item as an indented tree (the driver's --emit=ast).
 void printAST(const TopLevelItem &Item, llvm::raw_ostream &OS);

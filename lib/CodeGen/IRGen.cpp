@@ -193,10 +193,7 @@ private:
       return emitBinary(cast<BinaryExpr>(E), Tail);
     case Expr::Kind::Call: {
       auto &C = cast<CallExpr>(E);
-      SmallVector<const Expr *, 8> Args;
-      for (const ExprPtr &A : C.getArgs())
-        Args.push_back(A.get());
-      return emitCall(C.getCallee(), Args, Tail);
+      return emitCall(C.getCallee(), C.getArgs(), Tail);
     }
     case Expr::Kind::If:
       return emitIf(cast<IfExpr>(E), Tail);
@@ -232,7 +229,7 @@ private:
     }
   }
 
-  Value *emitCall(const std::string &Callee, ArrayRef<const Expr *> Args,
+  Value *emitCall(StringRef Callee, ArrayRef<const Expr *> Args,
                   bool Tail) {
     SmallVector<Value *, 8> Vals;
     for (const Expr *A : Args)

@@ -105,7 +105,7 @@ static bool callHost(void *Addr, const std::vector<double> &A, double &R) {
   }
 }
 
-double Interpreter::callByName(const std::string &Name,
+double Interpreter::callByName(llvm::StringRef Name,
                                std::vector<double> Args, Frame &Caller,
                                bool Tail) {
   if (Tail && !Caller.F->IsTopLevel && Name == Caller.F->Proto.Name) {
@@ -128,9 +128,10 @@ double Interpreter::callByName(const std::string &Name,
     fail(Status::Error,
          !Why.empty()
              ? Why
-             : "call to '" + Name +
-                   "', which is declared by 'extern' but defined nowhere: "
-                   "not by 'def', not by the runtime or the C math library");
+             : ("call to '" + Name +
+                "', which is declared by 'extern' but defined nowhere: not by "
+                "'def', not by the runtime or the C math library")
+                   .str());
     return 0;
   }
   if (!callHost(Addr, Args, R))
@@ -182,7 +183,7 @@ double Interpreter::eval(const Expr &E, Frame &Fr, bool Tail) {
     auto &C = cast<CallExpr>(E);
     std::vector<double> Args;
     Args.reserve(C.getArgs().size());
-    for (const ExprPtr &A : C.getArgs())
+    for (const Expr *A : C.getArgs())
       Args.push_back(eval(*A, Fr, false));
     if (Failure != Status::OK)
       return 0;

@@ -46,7 +46,7 @@ public:
 private:
   struct Frame;
   double call(const FunctionAST &F, std::vector<double> Args);
-  double callByName(const std::string &Name, std::vector<double> Args,
+  double callByName(llvm::StringRef Name, std::vector<double> Args,
                     Frame &Caller, bool Tail);
   double eval(const Expr &E, Frame &Fr, bool Tail);
   double &lookup(Frame &Fr, llvm::StringRef Name);

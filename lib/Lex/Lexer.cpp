@@ -10,16 +10,23 @@
 // Bytes outside printable ASCII (other than white space) are an error, so a
 // stray UTF-8 sequence is reported once at its first byte.
 //
+// The lexer reads every byte of a program once, so its loops are tight:
+// identifiers, numbers and white space are scanned without per-byte
+// bookkeeping (a column is the distance from the start of the line), keywords
+// are told apart by length first, and a number's value is computed without
+// copying its text to the heap.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Lex/Lexer.h"
 
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cctype>
+#include <array>
+#include <cfloat>
 #include <cstdlib>
+#include <cstring>
 
 using namespace kaleido;
 
@@ -73,122 +80,218 @@ std::string kaleido::describe(const Token &Tok) {
   }
 }
 
-void Lexer::advance() {
-  if (Pos >= Source.size())
-    return;
-  if (Source[Pos] == '\n') {
-    ++Line;
-    Column = 1;
-  } else {
-    ++Column;
+std::string Token::getMessage() const {
+  std::string Msg;
+  llvm::raw_string_ostream OS(Msg);
+  switch (Problem) {
+  case LexProblem::None:
+    break;
+  case LexProblem::MalformedNumber:
+    OS << "malformed number '" << Text.take_front(40) << "'";
+    break;
+  case LexProblem::NumberTooLong:
+    OS << "number is longer than " << LexerLimits::MaxNumberLength
+       << " characters";
+    break;
+  case LexProblem::IdentifierTooLong:
+    OS << "identifier is longer than " << LexerLimits::MaxIdentifierLength
+       << " characters";
+    break;
+  case LexProblem::UnexpectedByte:
+    OS << "unexpected byte 0x"
+       << llvm::format_hex_no_prefix(static_cast<unsigned char>(Text[0]), 2)
+       << " in source (only ASCII is allowed)";
+    break;
   }
-  ++Pos;
+  return Msg;
 }
 
-void Lexer::skipSpaceAndComments() {
-  for (;;) {
-    char C = peek();
-    if (C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '\f' ||
-        C == '\v') {
-      advance();
-    } else if (C == '#') {
-      while (Pos < Source.size() && peek() != '\n')
-        advance();
+double kaleido::parseNumberLiteral(llvm::StringRef Text) {
+#if FLT_EVAL_METHOD == 0
+  // Clinger's fast path. Up to 15 digits form an integer M below 2^53 and at
+  // most 14 of them follow the point, so both M and 10^F are exact doubles and
+  // M / 10^F is a single correctly rounded operation: the correctly rounded
+  // value of the literal, which is what strtod returns. Nearly every literal
+  // in a program takes this path.
+  static constexpr double PowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,
+                                           1e5,  1e6,  1e7,  1e8,  1e9,
+                                           1e10, 1e11, 1e12, 1e13, 1e14};
+  if (Text.size() <= 15) {
+    uint64_t M = 0;
+    unsigned FractionDigits = 0;
+    bool SeenPoint = false;
+    for (char C : Text) {
+      if (C == '.') {
+        SeenPoint = true;
+        continue;
+      }
+      M = M * 10 + static_cast<unsigned>(C - '0');
+      FractionDigits += SeenPoint;
+    }
+    return static_cast<double>(M) / PowersOfTen[FractionDigits];
+  }
+#endif
+  // strtod needs a terminated string; the lexer bounds the literal's length,
+  // so a buffer on the stack holds it.
+  char Buf[LexerLimits::MaxNumberLength + 1];
+  if (Text.size() > LexerLimits::MaxNumberLength)
+    return std::strtod(Text.str().c_str(), nullptr);
+  std::memcpy(Buf, Text.data(), Text.size());
+  Buf[Text.size()] = '\0';
+  return std::strtod(Buf, nullptr);
+}
+
+namespace {
+/// What a byte can be, one table lookup per byte in the scanning loops.
+enum CharClass : uint8_t {
+  Space = 1,  ///< ' ', '\t', '\r', '\f', '\v' (not '\n')
+  Digit = 2,  ///< [0-9]
+  Letter = 4, ///< [a-zA-Z]
+};
+
+constexpr std::array<uint8_t, 256> makeCharClasses() {
+  std::array<uint8_t, 256> Classes{};
+  for (unsigned char C : {' ', '\t', '\r', '\f', '\v'})
+    Classes[C] = Space;
+  for (unsigned C = '0'; C <= '9'; ++C)
+    Classes[C] = Digit;
+  for (unsigned C = 'a'; C <= 'z'; ++C)
+    Classes[C] = Classes[C - 'a' + 'A'] = Letter;
+  return Classes;
+}
+
+constexpr std::array<uint8_t, 256> CharClasses = makeCharClasses();
+
+bool hasClass(char C, uint8_t Classes) {
+  return CharClasses[static_cast<unsigned char>(C)] & Classes;
+}
+} // namespace
+
+/// The keyword Text spells, or Identifier.
+static TokenKind classifyIdentifier(llvm::StringRef Text) {
+  switch (Text.size()) {
+  case 2:
+    if (Text == "if")
+      return TokenKind::KwIf;
+    if (Text == "in")
+      return TokenKind::KwIn;
+    break;
+  case 3:
+    if (Text == "def")
+      return TokenKind::KwDef;
+    if (Text == "for")
+      return TokenKind::KwFor;
+    if (Text == "var")
+      return TokenKind::KwVar;
+    break;
+  case 4:
+    if (Text == "then")
+      return TokenKind::KwThen;
+    if (Text == "else")
+      return TokenKind::KwElse;
+    break;
+  case 5:
+    if (Text == "unary")
+      return TokenKind::KwUnary;
+    break;
+  case 6:
+    if (Text == "extern")
+      return TokenKind::KwExtern;
+    if (Text == "binary")
+      return TokenKind::KwBinary;
+    break;
+  }
+  return TokenKind::Identifier;
+}
+
+const char *Lexer::skipSpaceAndComments(const char *P) {
+  while (P != End) {
+    if (hasClass(*P, Space)) {
+      ++P;
+    } else if (*P == '\n') {
+      ++P;
+      ++Line;
+      LineStart = P;
+    } else if (*P == '#') {
+      // To the end of the line; the newline itself is white space.
+      const void *NL = std::memchr(P, '\n', End - P);
+      P = NL ? static_cast<const char *>(NL) : End;
     } else {
+      break;
+    }
+  }
+  return P;
+}
+
+void Lexer::finish(Token &T, TokenKind K, const char *Begin, const char *P,
+                   SourceLocation Loc) {
+  Cur = P;
+  T.Kind = K;
+  T.Problem = LexProblem::None;
+  T.Loc = Loc;
+  T.Text = llvm::StringRef(Begin, P - Begin);
+  T.Value = 0;
+}
+
+void Lexer::lex(Token &T) {
+  const char *P = skipSpaceAndComments(Cur);
+  // Columns count bytes; like the line, the column wraps only past 2^32.
+  SourceLocation Loc{Line, static_cast<unsigned>(P - LineStart + 1)};
+  const char *Begin = P;
+  if (P == End)
+    return finish(T, TokenKind::Eof, Begin, P, Loc);
+
+  if (hasClass(*P, Letter)) {
+    do
+      ++P;
+    while (P != End && hasClass(*P, Letter | Digit));
+    if (static_cast<size_t>(P - Begin) > LexerLimits::MaxIdentifierLength) {
+      finish(T, TokenKind::Invalid, Begin, P, Loc);
+      T.Problem = LexProblem::IdentifierTooLong;
       return;
     }
-  }
-}
-
-Token Lexer::make(TokenKind K, size_t Begin, SourceLocation Loc) {
-  Token T;
-  T.Kind = K;
-  T.Loc = Loc;
-  T.Text = Source.slice(Begin, Pos);
-  return T;
-}
-
-Token Lexer::invalid(SourceLocation Loc, size_t Begin, std::string Message) {
-  Token T = make(TokenKind::Invalid, Begin, Loc);
-  T.Message = std::move(Message);
-  return T;
-}
-
-static bool isDigit(char C) { return C >= '0' && C <= '9'; }
-static bool isAlpha(char C) {
-  return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z');
-}
-
-Token Lexer::next() {
-  skipSpaceAndComments();
-  SourceLocation Loc{Line, Column};
-  size_t Begin = Pos;
-  if (Pos >= Source.size())
-    return make(TokenKind::Eof, Begin, Loc);
-
-  char C = peek();
-  if (isAlpha(C)) {
-    while (isAlpha(peek()) || isDigit(peek()))
-      advance();
-    Token T = make(TokenKind::Identifier, Begin, Loc);
-    if (T.Text.size() > LexerLimits::MaxIdentifierLength)
-      return invalid(Loc, Begin, "identifier is longer than " +
-                              std::to_string(LexerLimits::MaxIdentifierLength) +
-                              " characters");
-    T.Kind = llvm::StringSwitch<TokenKind>(T.Text)
-                 .Case("def", TokenKind::KwDef)
-                 .Case("extern", TokenKind::KwExtern)
-                 .Case("if", TokenKind::KwIf)
-                 .Case("then", TokenKind::KwThen)
-                 .Case("else", TokenKind::KwElse)
-                 .Case("for", TokenKind::KwFor)
-                 .Case("in", TokenKind::KwIn)
-                 .Case("binary", TokenKind::KwBinary)
-                 .Case("unary", TokenKind::KwUnary)
-                 .Case("var", TokenKind::KwVar)
-                 .Default(TokenKind::Identifier);
-    return T;
+    finish(T, TokenKind::Identifier, Begin, P, Loc);
+    T.Kind = classifyIdentifier(T.Text);
+    return;
   }
 
-  if (isDigit(C) || (C == '.' && isDigit(peek(1)))) {
-    while (isDigit(peek()))
-      advance();
-    if (peek() == '.') {
-      advance();
-      while (isDigit(peek()))
-        advance();
+  auto IsDigitAt = [&](const char *Q) {
+    return Q != End && hasClass(*Q, Digit);
+  };
+  if (hasClass(*P, Digit) || (*P == '.' && IsDigitAt(P + 1))) {
+    while (IsDigitAt(P))
+      ++P;
+    if (P != End && *P == '.') {
+      ++P;
+      while (IsDigitAt(P))
+        ++P;
     }
     // "1.2.3" or "12abc" is one malformed number, not two tokens.
-    if (peek() == '.' || isAlpha(peek())) {
-      while (peek() == '.' || isAlpha(peek()) || isDigit(peek()))
-        advance();
-      return invalid(Loc, Begin, ("malformed number '" +
-                           Source.slice(Begin, Pos).take_front(40) + "'")
-                              .str());
+    if (P != End && (*P == '.' || hasClass(*P, Letter))) {
+      while (P != End && (*P == '.' || hasClass(*P, Letter | Digit)))
+        ++P;
+      finish(T, TokenKind::Invalid, Begin, P, Loc);
+      T.Problem = LexProblem::MalformedNumber;
+      return;
     }
-    Token T = make(TokenKind::Number, Begin, Loc);
-    if (T.Text.size() > LexerLimits::MaxNumberLength)
-      return invalid(Loc, Begin, "number is longer than " +
-                              std::to_string(LexerLimits::MaxNumberLength) +
-                              " characters");
-    // strtod needs a terminated string; the literal is short and bounded.
-    std::string Digits = T.Text.str();
-    T.Value = std::strtod(Digits.c_str(), nullptr);
-    return T;
+    if (static_cast<size_t>(P - Begin) > LexerLimits::MaxNumberLength) {
+      finish(T, TokenKind::Invalid, Begin, P, Loc);
+      T.Problem = LexProblem::NumberTooLong;
+      return;
+    }
+    finish(T, TokenKind::Number, Begin, P, Loc);
+    T.Value = parseNumberLiteral(T.Text);
+    return;
   }
 
-  unsigned char U = static_cast<unsigned char>(C);
-  advance();
+  unsigned char U = static_cast<unsigned char>(*P++);
   if (U < 0x20 || U >= 0x7f) {
-    std::string Msg;
-    llvm::raw_string_ostream(Msg)
-        << "unexpected byte 0x" << llvm::format_hex_no_prefix(U, 2)
-        << " in source (only ASCII is allowed)";
     // Skip the rest of a UTF-8 sequence so it is reported once.
-    while (Pos < Source.size() &&
-           (static_cast<unsigned char>(peek()) & 0xC0) == 0x80)
-      advance();
-    return invalid(Loc, Begin, std::move(Msg));
+    while (P != End && (static_cast<unsigned char>(*P) & 0xC0) == 0x80)
+      ++P;
+    finish(T, TokenKind::Invalid, Begin, P, Loc);
+    T.Problem = LexProblem::UnexpectedByte;
+    return;
   }
-  return make(TokenKind::Char, Begin, Loc);
+  finish(T, TokenKind::Char, Begin, P, Loc);
 }

@@ -2,7 +2,7 @@
 //
 // Part of kaleido. The lexer is a cursor over a buffer it does not own; token
 // texts point into that buffer. It never fails: bad input becomes an Invalid
-// token carrying a message, and the parser reports it.
+// token saying what is wrong, and the parser reports it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,8 +10,6 @@
 #define KALEIDO_LEX_LEXER_H
 
 #include "Lex/Token.h"
-
-#include <string>
 
 namespace kaleido {
 
@@ -23,25 +21,42 @@ struct LexerLimits {
 
 class Lexer {
 public:
-  explicit Lexer(llvm::StringRef Source) : Source(Source) {}
+  explicit Lexer(llvm::StringRef Source)
+      : Cur(Source.begin()), End(Source.end()), LineStart(Source.begin()) {}
 
   /// Returns the next token; Eof forever at the end of the buffer.
-  Token next();
+  Token next() {
+    Token T;
+    lex(T);
+    return T;
+  }
+
+  /// Reads the next token into T (every field). The parser lexes into its
+  /// current token in place: copying a returned token, whose fields were just
+  /// stored one by one, with wider loads stalls on store forwarding.
+  void lex(Token &T);
 
 private:
-  Token make(TokenKind K, size_t Begin, SourceLocation Loc);
-  Token invalid(SourceLocation Loc, size_t Begin, std::string Message);
-  void skipSpaceAndComments();
-  char peek(size_t Ahead = 0) const {
-    return Pos + Ahead < Source.size() ? Source[Pos + Ahead] : '\0';
-  }
-  void advance();
+  /// Skips white space and comments from P; returns where the next token
+  /// starts. Counts the lines it passes.
+  const char *skipSpaceAndComments(const char *P);
+  /// Fills T with the token of kind K that began at Begin and ends before P.
+  void finish(Token &T, TokenKind K, const char *Begin, const char *P,
+              SourceLocation Loc);
 
-  llvm::StringRef Source;
-  size_t Pos = 0;
+  // The scanning loops work on local copies of these pointers and store them
+  // back once per token, so that the compiler keeps them in registers.
+  const char *Cur;
+  const char *End;
+  /// Where the current line begins. A column counts bytes from there, so it
+  /// is computed when a token starts instead of kept up to date per byte.
+  const char *LineStart;
   unsigned Line = 1;
-  unsigned Column = 1;
 };
+
+/// The value of a number literal (digits with at most one '.'), bit for bit
+/// what strtod returns for it, without copying it to the heap.
+double parseNumberLiteral(llvm::StringRef Text);
 
 } // namespace kaleido
 

@@ -1,6 +1,9 @@
 //===- Token.h - Kaleidoscope tokens -----------------------------*- C++ -*-===//
 //
-// Part of kaleido.
+// Part of kaleido. A token is a small value (40 bytes, trivially copyable):
+// the parser copies one on every step, so it holds no string of its own. Its
+// text points into the source buffer, and an invalid token records only what
+// is wrong; the message is written when the parser reports it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,13 +14,14 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
 #include <string>
 
 namespace kaleido {
 
-enum class TokenKind {
+enum class TokenKind : uint8_t {
   Eof,
-  Invalid, ///< A lexical error; Token::Message says what.
+  Invalid, ///< A lexical error; Token::Problem says what.
   Identifier,
   Number,
   Char, ///< Any other single character: '(', ')', ',', ';' and operators.
@@ -34,13 +38,24 @@ enum class TokenKind {
   KwVar,
 };
 
+/// What is wrong with an Invalid token.
+enum class LexProblem : uint8_t {
+  None,
+  MalformedNumber,   ///< "1.2.3", "12abc"
+  NumberTooLong,     ///< longer than LexerLimits::MaxNumberLength
+  IdentifierTooLong, ///< longer than LexerLimits::MaxIdentifierLength
+  UnexpectedByte,    ///< a control character or a byte outside ASCII
+};
+
 struct Token {
   TokenKind Kind = TokenKind::Eof;
-  SourceLocation Loc;
-  /// The spelling, pointing into the source buffer.
-  llvm::StringRef Text;
   /// For Invalid: what is wrong.
-  std::string Message;
+  LexProblem Problem = LexProblem::None;
+  SourceLocation Loc;
+  /// The spelling, pointing into the source buffer. For Invalid, the whole
+  /// offending text (the malformed number, the byte and the rest of its UTF-8
+  /// sequence, ...).
+  llvm::StringRef Text;
   /// For Number.
   double Value = 0;
 
@@ -50,6 +65,10 @@ struct Token {
   }
   /// For Char tokens, the character; otherwise 0.
   char getChar() const { return Kind == TokenKind::Char ? Text[0] : 0; }
+
+  /// For Invalid: what is wrong, as the parser reports it ("malformed number
+  /// '1.2.3'"). Made from Problem and Text on demand.
+  std::string getMessage() const;
 };
 
 /// A name for diagnostics: "'foo'", "number", "end of input", ...

@@ -49,7 +49,7 @@ std::nullptr_t Parser::error(SourceLocation Loc, const llvm::Twine &Message) {
 
 std::nullptr_t Parser::expected(const llvm::Twine &What) {
   if (Tok.is(TokenKind::Invalid))
-    return error(Tok.Loc, Tok.Message);
+    return error(Tok.Loc, Tok.getMessage());
   return error(Tok.Loc, "expected " + What + ", found " + describe(Tok));
 }
 
@@ -63,7 +63,7 @@ bool Parser::expectClose(char C, char Open, SourceLocation OpenLoc) {
   return false;
 }
 
-ExprPtr Parser::checkDepth(ExprPtr E) {
+const Expr *Parser::checkDepth(const Expr *E) {
   if (E && E->getDepth() > ParserLimits::MaxDepth)
     return error(E->getLoc(),
                  llvm::formatv("expression is nested more than {0} levels "
@@ -91,6 +91,7 @@ void Parser::synchronize() {
 Parser::Result Parser::parseItem(TopLevelItem &Out) {
   Failed = false;
   ErrorAtEnd = false;
+  Scratch.reset();
   while (Tok.isChar(';'))
     consume();
   if (Tok.is(TokenKind::Eof))
@@ -110,18 +111,20 @@ Parser::Result Parser::parseItem(TopLevelItem &Out) {
     consume();
     if (!parsePrototype(F->Proto))
       return Result::Error;
-    F->Body = parseExpression();
-    if (!F->Body || !checkItemEnd())
+    const Expr *Body = parseExpression();
+    if (!Body || !checkItemEnd())
       return Result::Error;
+    keepBody(*F, *Body);
     Out.K = TopLevelItem::Kind::Definition;
     Out.Function = std::move(F);
     return Result::Item;
   }
 
   SourceLocation Loc = Tok.Loc;
-  F->Body = parseExpression();
-  if (!F->Body || !checkItemEnd())
+  const Expr *Body = parseExpression();
+  if (!Body || !checkItemEnd())
     return Result::Error;
+  keepBody(*F, *Body);
   F->IsTopLevel = true;
   F->Proto.Name = llvm::formatv("<expr@{0}>", locText(Loc)).str();
   F->Proto.Loc = Loc;
@@ -130,12 +133,21 @@ Parser::Result Parser::parseItem(TopLevelItem &Out) {
   return Result::Item;
 }
 
+/// Copies a complete tree out of the scratch arena (and its names out of the
+/// source) into F's own arena, in one block of exactly its size: the scratch
+/// holds nothing else but, after an assignment, the variable node the
+/// assignment replaced.
+void Parser::keepBody(FunctionAST &F, const Expr &Body) {
+  F.Arena.reserve(Scratch.getBytesUsed());
+  F.Body = copyTree(Body, F.Arena);
+}
+
 /// A lexical error right after an item belongs to it: report it before the
 /// item is checked or run.
 bool Parser::checkItemEnd() {
   if (!Tok.is(TokenKind::Invalid))
     return true;
-  error(Tok.Loc, Tok.Message);
+  error(Tok.Loc, Tok.getMessage());
   return false;
 }
 
@@ -244,22 +256,22 @@ bool Parser::parseParams(PrototypeAST &Proto) {
 }
 
 /// expression ::= unary binoprhs
-ExprPtr Parser::parseExpression() {
+const Expr *Parser::parseExpression() {
   NestingGuard G(Nesting);
   if (Nesting > ParserLimits::MaxDepth)
     return error(Tok.Loc, llvm::formatv("expression is nested more than {0} "
                                         "levels deep",
                                         ParserLimits::MaxDepth));
-  ExprPtr LHS = parseUnary();
+  const Expr *LHS = parseUnary();
   if (!LHS)
     return nullptr;
-  return parseBinOpRHS(1, std::move(LHS));
+  return parseBinOpRHS(1, LHS);
 }
 
 /// binoprhs ::= (binop unary)*
 /// Operators of precedence below MinPrec end the loop. '=' associates to the
 /// right, every other operator to the left.
-ExprPtr Parser::parseBinOpRHS(unsigned MinPrec, ExprPtr LHS) {
+const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
   for (;;) {
     char Op = Tok.getChar();
     unsigned Prec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(Op) : 0;
@@ -268,7 +280,7 @@ ExprPtr Parser::parseBinOpRHS(unsigned MinPrec, ExprPtr LHS) {
     SourceLocation OpLoc = Tok.Loc;
     consume();
 
-    ExprPtr RHS = parseUnary();
+    const Expr *RHS = parseUnary();
     if (!RHS)
       return nullptr;
     char NextOp = Tok.getChar();
@@ -280,22 +292,20 @@ ExprPtr Parser::parseBinOpRHS(unsigned MinPrec, ExprPtr LHS) {
         return error(OpLoc, llvm::formatv("expression is nested more than "
                                           "{0} levels deep",
                                           ParserLimits::MaxDepth));
-      RHS = parseBinOpRHS(Op == '=' ? Prec : Prec + 1, std::move(RHS));
+      RHS = parseBinOpRHS(Op == '=' ? Prec : Prec + 1, RHS);
       if (!RHS)
         return nullptr;
     }
 
     if (Op == '=') {
-      auto *Var = llvm::dyn_cast<VariableExpr>(LHS.get());
+      auto *Var = llvm::dyn_cast<VariableExpr>(LHS);
       if (!Var)
         return error(OpLoc, "the left side of '=' must be a variable name");
-      LHS = std::make_unique<AssignExpr>(OpLoc, Var->getName(), Var->getLoc(),
-                                         std::move(RHS));
+      LHS = make<AssignExpr>(OpLoc, Var->getName(), Var->getLoc(), RHS);
     } else {
-      LHS = std::make_unique<BinaryExpr>(OpLoc, Op, std::move(LHS),
-                                         std::move(RHS));
+      LHS = make<BinaryExpr>(OpLoc, Op, LHS, RHS);
     }
-    LHS = checkDepth(std::move(LHS));
+    LHS = checkDepth(LHS);
     if (!LHS)
       return nullptr;
   }
@@ -304,7 +314,7 @@ ExprPtr Parser::parseBinOpRHS(unsigned MinPrec, ExprPtr LHS) {
 /// unary ::= primary | CHAR unary
 /// Any character other than '(' ',' ')' ';' before an operand is a unary
 /// operator; whether it is defined is checked by Sema.
-ExprPtr Parser::parseUnary() {
+const Expr *Parser::parseUnary() {
   if (!Tok.is(TokenKind::Char) || !OperatorTable::canBeOperator(Tok.getChar()))
     return parsePrimary();
   NestingGuard G(Nesting);
@@ -315,15 +325,15 @@ ExprPtr Parser::parseUnary() {
   char Op = Tok.getChar();
   SourceLocation Loc = Tok.Loc;
   consume();
-  ExprPtr Operand = parseUnary();
+  const Expr *Operand = parseUnary();
   if (!Operand)
     return nullptr;
-  return checkDepth(std::make_unique<UnaryExpr>(Loc, Op, std::move(Operand)));
+  return checkDepth(make<UnaryExpr>(Loc, Op, Operand));
 }
 
 /// primary ::= identifierexpr | numberexpr | parenexpr
 ///           | ifexpr | forexpr | varexpr
-ExprPtr Parser::parsePrimary() {
+const Expr *Parser::parsePrimary() {
   switch (Tok.Kind) {
   case TokenKind::Identifier:
     return parseIdentifier();
@@ -343,17 +353,17 @@ ExprPtr Parser::parsePrimary() {
 }
 
 /// numberexpr ::= number
-ExprPtr Parser::parseNumber() {
-  auto E = std::make_unique<NumberExpr>(Tok.Loc, Tok.Value);
+const Expr *Parser::parseNumber() {
+  const Expr *E = make<NumberExpr>(Tok.Loc, Tok.Value);
   consume();
   return E;
 }
 
 /// parenexpr ::= '(' expression ')'
-ExprPtr Parser::parseParen() {
+const Expr *Parser::parseParen() {
   SourceLocation Open = Tok.Loc;
   consume();
-  ExprPtr E = parseExpression();
+  const Expr *E = parseExpression();
   if (!E || !expectClose(')', '(', Open))
     return nullptr;
   return E;
@@ -361,25 +371,25 @@ ExprPtr Parser::parseParen() {
 
 /// identifierexpr ::= identifier
 ///                  | identifier '(' (expression (',' expression)*)? ')'
-ExprPtr Parser::parseIdentifier() {
-  std::string Name = Tok.Text.str();
+const Expr *Parser::parseIdentifier() {
+  llvm::StringRef Name = Scratch.borrow(Tok.Text);
   SourceLocation Loc = Tok.Loc;
   consume();
   if (!Tok.isChar('('))
-    return std::make_unique<VariableExpr>(Loc, std::move(Name));
+    return make<VariableExpr>(Loc, Name);
 
   SourceLocation Open = Tok.Loc;
   consume();
-  std::vector<ExprPtr> Args;
+  llvm::SmallVector<const Expr *, 4> Args;
   if (!Tok.isChar(')')) {
     for (;;) {
       if (Args.size() >= ParserLimits::MaxListLength)
         return error(Tok.Loc, llvm::formatv("more than {0} arguments",
                                             ParserLimits::MaxListLength));
-      ExprPtr Arg = parseExpression();
+      const Expr *Arg = parseExpression();
       if (!Arg)
         return nullptr;
-      Args.push_back(std::move(Arg));
+      Args.push_back(Arg);
       if (Tok.isChar(')'))
         break;
       if (!Tok.isChar(','))
@@ -390,57 +400,56 @@ ExprPtr Parser::parseIdentifier() {
   }
   consume();
   return checkDepth(
-      std::make_unique<CallExpr>(Loc, std::move(Name), std::move(Args)));
+      make<CallExpr>(Loc, Name, Scratch.copy(llvm::ArrayRef(Args))));
 }
 
 /// ifexpr ::= 'if' expression 'then' expression 'else' expression
-ExprPtr Parser::parseIf() {
+const Expr *Parser::parseIf() {
   SourceLocation Loc = Tok.Loc;
   consume();
-  ExprPtr Cond = parseExpression();
+  const Expr *Cond = parseExpression();
   if (!Cond)
     return nullptr;
   if (!Tok.is(TokenKind::KwThen))
     return expected(llvm::formatv("'then' after the condition of 'if' at {0}",
                                   locText(Loc)));
   consume();
-  ExprPtr Then = parseExpression();
+  const Expr *Then = parseExpression();
   if (!Then)
     return nullptr;
   if (!Tok.is(TokenKind::KwElse))
     return expected(
         llvm::formatv("'else' to complete 'if' at {0}", locText(Loc)));
   consume();
-  ExprPtr Else = parseExpression();
+  const Expr *Else = parseExpression();
   if (!Else)
     return nullptr;
-  return checkDepth(std::make_unique<IfExpr>(Loc, std::move(Cond),
-                                             std::move(Then), std::move(Else)));
+  return checkDepth(make<IfExpr>(Loc, Cond, Then, Else));
 }
 
 /// forexpr ::= 'for' identifier '=' expression ',' expression
 ///             (',' expression)? 'in' expression
-ExprPtr Parser::parseFor() {
+const Expr *Parser::parseFor() {
   SourceLocation Loc = Tok.Loc;
   consume();
   if (!Tok.is(TokenKind::Identifier))
     return expected("a loop variable name after 'for'");
-  std::string Var = Tok.Text.str();
+  llvm::StringRef Var = Scratch.borrow(Tok.Text);
   consume();
   if (!Tok.isChar('='))
     return expected("'=' after the loop variable '" + Var + "'");
   consume();
-  ExprPtr Start = parseExpression();
+  const Expr *Start = parseExpression();
   if (!Start)
     return nullptr;
   if (!Tok.isChar(','))
     return expected(llvm::formatv("',' after the start value of 'for' at {0}",
                                   locText(Loc)));
   consume();
-  ExprPtr End = parseExpression();
+  const Expr *End = parseExpression();
   if (!End)
     return nullptr;
-  ExprPtr Step;
+  const Expr *Step = nullptr;
   if (Tok.isChar(',')) {
     consume();
     Step = parseExpression();
@@ -451,20 +460,18 @@ ExprPtr Parser::parseFor() {
     return expected(llvm::formatv("'in' after the header of 'for' at {0}",
                                   locText(Loc)));
   consume();
-  ExprPtr Body = parseExpression();
+  const Expr *Body = parseExpression();
   if (!Body)
     return nullptr;
-  return checkDepth(std::make_unique<ForExpr>(Loc, std::move(Var),
-                                              std::move(Start), std::move(End),
-                                              std::move(Step), std::move(Body)));
+  return checkDepth(make<ForExpr>(Loc, Var, Start, End, Step, Body));
 }
 
 /// varexpr ::= 'var' identifier ('=' expression)?
 ///             (',' identifier ('=' expression)?)* 'in' expression
-ExprPtr Parser::parseVar() {
+const Expr *Parser::parseVar() {
   SourceLocation Loc = Tok.Loc;
   consume();
-  std::vector<VarExpr::Binding> Bindings;
+  llvm::SmallVector<VarExpr::Binding, 4> Bindings;
   for (;;) {
     if (!Tok.is(TokenKind::Identifier))
       return expected("a variable name after 'var'");
@@ -473,7 +480,7 @@ ExprPtr Parser::parseVar() {
                                           "'var'",
                                           ParserLimits::MaxListLength));
     VarExpr::Binding B;
-    B.Name = Tok.Text.str();
+    B.Name = Scratch.borrow(Tok.Text);
     B.Loc = Tok.Loc;
     consume();
     if (Tok.isChar('=')) {
@@ -482,7 +489,7 @@ ExprPtr Parser::parseVar() {
       if (!B.Init)
         return nullptr;
     }
-    Bindings.push_back(std::move(B));
+    Bindings.push_back(B);
     if (!Tok.isChar(','))
       break;
     consume();
@@ -491,9 +498,9 @@ ExprPtr Parser::parseVar() {
     return expected(llvm::formatv("'in' after the variables of 'var' at {0}",
                                   locText(Loc)));
   consume();
-  ExprPtr Body = parseExpression();
+  const Expr *Body = parseExpression();
   if (!Body)
     return nullptr;
   return checkDepth(
-      std::make_unique<VarExpr>(Loc, std::move(Bindings), std::move(Body)));
+      make<VarExpr>(Loc, Scratch.copy(llvm::ArrayRef(Bindings)), Body));
 }

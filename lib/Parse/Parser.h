@@ -34,6 +34,7 @@ public:
     Error, ///< A syntax error was reported.
   };
 
+  /// Source must outlive the parser; the items it returns do not refer to it.
   Parser(llvm::StringRef Source, const OperatorTable &Ops,
          DiagnosticEngine &Diags);
 
@@ -49,21 +50,22 @@ public:
   void synchronize();
 
 private:
-  ExprPtr parseExpression();
-  ExprPtr parseBinOpRHS(unsigned MinPrec, ExprPtr LHS);
-  ExprPtr parseUnary();
-  ExprPtr parsePrimary();
-  ExprPtr parseNumber();
-  ExprPtr parseParen();
-  ExprPtr parseIdentifier();
-  ExprPtr parseIf();
-  ExprPtr parseFor();
-  ExprPtr parseVar();
+  // Each returns null after reporting an error.
+  const Expr *parseExpression();
+  const Expr *parseBinOpRHS(unsigned MinPrec, const Expr *LHS);
+  const Expr *parseUnary();
+  const Expr *parsePrimary();
+  const Expr *parseNumber();
+  const Expr *parseParen();
+  const Expr *parseIdentifier();
+  const Expr *parseIf();
+  const Expr *parseFor();
+  const Expr *parseVar();
   bool parsePrototype(PrototypeAST &Proto);
   bool parseParams(PrototypeAST &Proto);
   bool checkItemEnd();
 
-  void consume() { Tok = Lex.next(); }
+  void consume() { Lex.lex(Tok); }
   /// Reports "expected What, found <token>" (and the lexer's message for an
   /// invalid token) at the current token. Always returns null.
   std::nullptr_t expected(const llvm::Twine &What);
@@ -71,12 +73,22 @@ private:
   /// Expects character C closing Open (at OpenLoc).
   bool expectClose(char C, char Open, SourceLocation OpenLoc);
   /// Fails with a located error if E is too deep.
-  ExprPtr checkDepth(ExprPtr E);
+  const Expr *checkDepth(const Expr *E);
+  /// Allocates a node of the item being parsed.
+  template <typename T, typename... ArgTs> const Expr *make(ArgTs &&...Args) {
+    return Scratch.create<T>(std::forward<ArgTs>(Args)...);
+  }
+  void keepBody(FunctionAST &F, const Expr &Body);
 
   Lexer Lex;
   Token Tok;
   const OperatorTable &Ops;
   DiagnosticEngine &Diags;
+  /// Where the item being parsed is built: its nodes and lists, its names
+  /// borrowed from the source. Reused from item to item, so that after the
+  /// first few items parsing allocates nothing; keepBody copies a complete
+  /// tree out, names included.
+  ASTArena Scratch;
   unsigned Nesting = 0;
   bool ErrorAtEnd = false;
   bool Failed = false;

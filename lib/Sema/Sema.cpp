@@ -20,6 +20,18 @@ static std::string where(const FunctionDecl &D) {
       .str();
 }
 
+FunctionTable &FunctionTable::operator=(const FunctionTable &Other) {
+  if (this == &Other)
+    return *this;
+  Decls.clear();
+  for (const auto &Entry : Other.Decls) {
+    FunctionDecl &D = Decls[Entry.getKey()];
+    D = Entry.second;
+    D.BufferName = internBufferName(D.BufferName);
+  }
+  return *this;
+}
+
 FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
                                          OperatorTable &Ops,
                                          const TopLevelItem &Item,
@@ -33,7 +45,7 @@ FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
     D.Arity = Proto.Params.size();
     D.K = Proto.K;
     D.Loc = Proto.Loc;
-    D.BufferName = BufferName.str();
+    D.BufferName = Functions.internBufferName(BufferName);
   }
   if (Item.K == TopLevelItem::Kind::Definition) {
     D.Body = Item.Function;
@@ -161,7 +173,7 @@ bool Sema::checkExpr(const Expr &E) {
     auto &C = cast<CallExpr>(E);
     if (!checkCall(E.getLoc(), C.getCallee(), C.getArgs().size(), "function"))
       return false;
-    for (const ExprPtr &A : C.getArgs())
+    for (const Expr *A : C.getArgs())
       if (!checkExpr(*A))
         return false;
     return true;

@@ -13,7 +13,9 @@
 #include "Basic/DiagnosticEngine.h"
 #include "Parse/OperatorTable.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace kaleido {
 
@@ -23,19 +25,66 @@ struct FunctionDecl {
   PrototypeAST::Kind K = PrototypeAST::Kind::Function;
   /// Where it was first declared.
   SourceLocation Loc;
-  std::string BufferName;
+  /// The buffer of Loc: interned by the table (see recordDeclaration), or any
+  /// string that outlives the table.
+  llvm::StringRef BufferName;
   /// The current definition, or null for an extern that has none.
   std::shared_ptr<const FunctionAST> Body;
   /// Counts definitions; 0 while only declared.
   unsigned Version = 0;
 };
 
-using FunctionTable = llvm::StringMap<FunctionDecl>;
+/// The functions a session knows, by name. The table keeps one copy of each
+/// buffer name its entries point to, instead of one per entry.
+///
+/// (Packing the entries in a BumpPtrAllocator would save a few cache misses
+/// per lookup, but under the sanitizers our instrumented copy of LLVM's
+/// allocator code would be linked in place of the one the uninstrumented
+/// LLVM libraries expect, and LLVM's own slabs would stay poisoned.)
+class FunctionTable {
+  using Map = llvm::StringMap<FunctionDecl>;
+
+public:
+  using iterator = Map::iterator;
+  using const_iterator = Map::const_iterator;
+
+  FunctionTable() = default;
+  /// Copies the entries; buffer names are interned again in the copy.
+  FunctionTable(const FunctionTable &Other) { *this = Other; }
+  FunctionTable &operator=(const FunctionTable &Other);
+  FunctionTable(FunctionTable &&) = default;
+  FunctionTable &operator=(FunctionTable &&) = default;
+
+  iterator begin() { return Decls.begin(); }
+  iterator end() { return Decls.end(); }
+  const_iterator begin() const { return Decls.begin(); }
+  const_iterator end() const { return Decls.end(); }
+  iterator find(llvm::StringRef Name) { return Decls.find(Name); }
+  const_iterator find(llvm::StringRef Name) const { return Decls.find(Name); }
+  size_t size() const { return Decls.size(); }
+
+  /// Inserts a default entry for Name unless there is one; returns the entry
+  /// and whether it was inserted.
+  std::pair<iterator, bool> try_emplace(llvm::StringRef Name) {
+    return Decls.try_emplace(Name);
+  }
+  FunctionDecl &operator[](llvm::StringRef Name) { return Decls[Name]; }
+
+  /// A copy of Name that lives as long as the table; one per distinct name.
+  llvm::StringRef internBufferName(llvm::StringRef Name) {
+    return BufferNames.insert(Name).first->getKey();
+  }
+
+private:
+  Map Decls;
+  llvm::StringSet<> BufferNames;
+};
 
 /// Records a checked `extern` or `def` in the tables: the first declaration
-/// of a name fixes its arity and location; a definition replaces the body
-/// and, for a binary operator, sets the precedence the following items are
-/// parsed with. Returns the name's entry.
+/// of a name fixes its arity and location (BufferName is interned in
+/// Functions, so it need not outlive the call); a definition replaces the
+/// body and, for a binary operator, sets the precedence the following items
+/// are parsed with. Returns the name's entry.
 FunctionDecl &recordDeclaration(FunctionTable &Functions, OperatorTable &Ops,
                                 const TopLevelItem &Item,
                                 llvm::StringRef BufferName);
@@ -61,7 +110,7 @@ private:
   /// The definition being checked, so that it can call itself.
   const PrototypeAST *Current = nullptr;
   /// Names in scope, innermost last.
-  std::vector<llvm::StringRef> Scope;
+  llvm::SmallVector<llvm::StringRef, 16> Scope;
 };
 
 } // namespace kaleido

@@ -28,7 +28,7 @@ bool DirectEvaluator::canEvaluate(const Expr &E) {
     auto &C = cast<CallExpr>(E);
     if (C.getArgs().size() > MaxArgs)
       return false;
-    for (const ExprPtr &A : C.getArgs())
+    for (const Expr *A : C.getArgs())
       if (!canEvaluate(*A))
         return false;
     return true;
@@ -57,7 +57,7 @@ template <typename Fn> static void forEachCall(const Expr &E, Fn &&F) {
   }
   case Expr::Kind::Call: {
     auto &C = cast<CallExpr>(E);
-    for (const ExprPtr &A : C.getArgs())
+    for (const Expr *A : C.getArgs())
       forEachCall(*A, F);
     F(C.getCallee());
     return;
@@ -71,7 +71,7 @@ llvm::Expected<DirectEvaluator> DirectEvaluator::prepare(const Expr &E,
                                                          KaleidoJIT &JIT) {
   DirectEvaluator D(E);
   llvm::Error Err = llvm::Error::success();
-  forEachCall(E, [&](const std::string &Name) {
+  forEachCall(E, [&](llvm::StringRef Name) {
     if (Err)
       return;
     auto Addr = JIT.lookupStub(Name);
@@ -142,11 +142,7 @@ double DirectEvaluator::eval(const Expr &E, size_t &Next) const {
   }
   case Expr::Kind::Call: {
     auto &C = cast<CallExpr>(E);
-    const Expr *Args[MaxArgs];
-    unsigned N = C.getArgs().size();
-    for (unsigned I = 0; I < N; ++I)
-      Args[I] = C.getArgs()[I].get();
-    return call(Next, Args, N);
+    return call(Next, C.getArgs().data(), C.getArgs().size());
   }
   default:
     llvm_unreachable("canEvaluate rejects this expression");

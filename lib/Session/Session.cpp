@@ -135,7 +135,7 @@ public:
     case Expr::Kind::Call: {
       auto &C = cast<CallExpr>(E);
       call(C.getCallee());
-      for (const ExprPtr &A : C.getArgs())
+      for (const Expr *A : C.getArgs())
         visit(*A);
       return;
     }
@@ -435,11 +435,11 @@ Expected<double> Session::call(StringRef Name, ArrayRef<double> Args) {
   FunctionAST F;
   F.IsTopLevel = true;
   F.Proto.Name = ("<call " + Name + ">").str();
-  std::vector<ExprPtr> ArgExprs;
+  SmallVector<const Expr *, 8> ArgExprs;
   for (double A : Args)
-    ArgExprs.push_back(std::make_unique<NumberExpr>(SourceLocation(), A));
-  F.Body = std::make_unique<CallExpr>(SourceLocation(), Name.str(),
-                                      std::move(ArgExprs));
+    ArgExprs.push_back(F.Arena.create<NumberExpr>(SourceLocation(), A));
+  F.Body = F.Arena.create<CallExpr>(SourceLocation(), F.Arena.save(Name),
+                                    F.Arena.copy(ArrayRef(ArgExprs)));
   double Result = 0;
   P->InterruptRequested.store(false);
   std::function<void(double)> Saved = std::move(P->Opts.OnResult);
