@@ -81,33 +81,11 @@ constexpr size_t OutputCap = 1 << 20;
 
 uint64_t add(uint64_t A, uint64_t B) { return std::min(A + B, Over); }
 
-/// The number of parameters of what an extern without a body reaches, or -1 if
-/// unknown. Keep in step with rt::getRuntimeSymbols and rt::isMathFunction.
-int hostArity(StringRef Name) {
-  static const char *const Binary[] = {"atan2", "pow",      "hypot",
-                                       "fmod",  "fmin",     "fmax",
-                                       "fdim",  "copysign", "remainder"};
-  static const char *const Unary[] = {
-      "putchard", "printd", "sin",   "cos",   "tan",   "asin",      "acos",
-      "atan",     "sinh",   "cosh",  "tanh",  "asinh", "acosh",     "atanh",
-      "exp",      "exp2",   "expm1", "log",   "log2",  "log10",     "log1p",
-      "sqrt",     "cbrt",   "fabs",  "floor", "ceil",  "round",     "trunc",
-      "rint",     "erf",    "erfc",  "tgamma", "lgamma", "nearbyint"};
-  for (const char *N : Binary)
-    if (Name == N)
-      return 2;
-  for (const char *N : Unary)
-    if (Name == N)
-      return 1;
-  return -1;
-}
-
 /// Upper bounds on the work of expressions, given the definitions current
 /// when they run. Valid for one set of definitions only.
 class CostModel {
 public:
-  CostModel(const FunctionTable &Functions, bool &HostCallsWellTyped)
-      : Functions(Functions), HostCallsWellTyped(HostCallsWellTyped) {}
+  explicit CostModel(const FunctionTable &Functions) : Functions(Functions) {}
 
   uint64_t expr(const Expr &E) {
     switch (E.getKind()) {
@@ -163,13 +141,8 @@ public:
 private:
   uint64_t call(StringRef Name) {
     auto It = Functions.find(Name);
-    if (It == Functions.end() || !It->second.Body) {
-      // The runtime or libm; or Sema has rejected the call.
-      if (It == Functions.end() ||
-          hostArity(Name) != static_cast<int>(It->second.Arity))
-        HostCallsWellTyped = false;
-      return 1;
-    }
+    if (It == Functions.end() || !It->second.Body)
+      return 1; // The runtime or libm (a call of the wrong arity fails).
     if (auto M = Memo.find(Name); M != Memo.end())
       return M->second;
     if (!Active.insert(Name).second)
@@ -181,7 +154,6 @@ private:
   }
 
   const FunctionTable &Functions;
-  bool &HostCallsWellTyped;
   llvm::StringMap<uint64_t> Memo;
   llvm::StringSet<> Active;
 };
@@ -200,9 +172,6 @@ struct Analysis {
   /// Every item was accepted: the session will have recorded the same
   /// definitions as Functions and Ops if running all of Source succeeds.
   bool Complete = false;
-  /// No expression in the safe part calls a host function with the wrong
-  /// number of arguments, so every mode must compute the same.
-  bool Deterministic = true;
 };
 
 /// Reads Source as Session::run would, with the definitions already in
@@ -232,12 +201,10 @@ Analysis analyze(StringRef Source, FunctionTable &Functions,
       recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
       continue;
     }
-    bool WellTyped = true;
-    if (CostModel(Functions, WellTyped).expr(*Item.Function->Body) > Budget) {
+    if (CostModel(Functions).expr(*Item.Function->Body) > Budget) {
       A.SafeLength = offsetOf(Source, Item.Function->Proto.Loc);
       return A;
     }
-    A.Deterministic &= WellTyped;
   }
 }
 
@@ -309,8 +276,7 @@ std::unique_ptr<Session> makeSession(const Config &C, Outcome &Out,
 /// Runs Source as analysed by First (and, if it all ran, once more) in a new
 /// session; Functions and Ops are the analysis's tables after First.
 Outcome runAll(StringRef Source, const Config &C, const Analysis &First,
-               FunctionTable &Functions, OperatorTable &Ops,
-               bool &Deterministic) {
+               FunctionTable &Functions, OperatorTable &Ops) {
   Outcome Out;
   std::string Diagnostics;
   std::unique_ptr<Session> S = makeSession(C, Out, Diagnostics);
@@ -322,7 +288,6 @@ Outcome runAll(StringRef Source, const Config &C, const Analysis &First,
     if (!First.Complete)
       __builtin_trap();
     Analysis Second = analyze(Source, Functions, Ops);
-    Deterministic &= Second.Deterministic;
     if (Second.SafeLength) {
       llvm::Error Err2 =
           S->run(Source.take_front(Second.SafeLength), "<fuzz>");
@@ -363,13 +328,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   // Each run needs its own copy of the tables after the first analysis.
   FunctionTable Functions2 = Functions;
   OperatorTable Ops2 = Ops;
-  bool Deterministic = First.Deterministic;
-  Outcome A = runAll(Source, C, First, Functions, Ops, Deterministic);
+  Outcome A = runAll(Source, C, First, Functions, Ops);
   Config Other = C;
   Other.Mode = C.Mode == JITMode::Interp ? JITMode::Lazy : JITMode::Interp;
-  bool Unused = true;
-  Outcome B = runAll(Source, Other, First, Functions2, Ops2, Unused);
-  if (Deterministic && !(A == B)) {
+  Outcome B = runAll(Source, Other, First, Functions2, Ops2);
+  if (!(A == B)) {
     llvm::errs() << "fuzz-run: the modes disagree (-O" << C.OptLevel
                  << ", --tier-up=" << C.TierUpCalls << ")\n";
     print(llvm::errs(), C.Mode == JITMode::Interp ? "interp" : "jit", A);
