@@ -55,15 +55,11 @@ struct KaleidoJIT::FunctionState {
   uint32_t Version = 0;
   /// "name$Version" once defined.
   std::string BodySymbol;
-  /// The current body's IR generator, while it may still be compiled: until
-  /// its first compile, and while it runs baseline code (it is compiled again
-  /// when it tiers up).
-  std::shared_ptr<IRGenerator> Gen;
   /// Whether the current body has been handed to the JIT (its BodyUnit is
   /// defined in <bodies>).
   bool BodyDefined = false;
-  /// Whether the current body starts in the baseline tier.
-  bool StartsBaseline = false;
+  /// Whether the current body runs baseline code that has not tiered up yet.
+  bool Baseline = false;
   /// The code of the current body, once it has been handed to the JIT.
   ResourceTrackerSP BodyRT;
   /// The call counter of the current body's baseline code, if it has any.
@@ -188,8 +184,9 @@ public:
     bool TierUp = false;
   };
 
-  BodyUnit(KaleidoJIT &J, SymbolStringPtr Sym,
-           std::shared_ptr<IRGenerator> Gen, Info I)
+  /// Gen generates the IR; if null, the IR of function I.Name's current
+  /// body comes from JITOptions::Bodies.
+  BodyUnit(KaleidoJIT &J, SymbolStringPtr Sym, IRGenerator Gen, Info I)
       : MaterializationUnit(Interface(SymbolFlagsMap{{Sym, FunctionFlags}},
                                       nullptr)),
         J(J), Sym(std::move(Sym)), Gen(std::move(Gen)), I(std::move(I)) {}
@@ -206,8 +203,10 @@ public:
       R->failMaterialization();
       return;
     }
-    auto M = J.L->TSCtx.withContextDo(
-        [&](LLVMContext *Ctx) { return (*Gen)(*Ctx, *Sym, I.T); });
+    auto M = J.L->TSCtx.withContextDo([&](LLVMContext *Ctx) {
+      return Gen ? Gen(*Ctx, *Sym, I.T)
+                 : J.Opts.Bodies->generateIR(*Ctx, I.Name, *Sym, I.T);
+    });
     if (!M) {
       J.ES->reportError(M.takeError());
       R->failMaterialization();
@@ -233,7 +232,7 @@ private:
 
   KaleidoJIT &J;
   SymbolStringPtr Sym;
-  std::shared_ptr<IRGenerator> Gen;
+  IRGenerator Gen;
   Info I;
 };
 
@@ -283,12 +282,14 @@ public:
       if (It == J.Functions.end())
         continue;
       FunctionState &F = It->second;
-      if (F.BodySymbol != *Sym || F.BodyDefined || !F.Gen)
+      if (F.BodySymbol != *Sym || F.BodyDefined)
         continue;
       BodyUnit::Info I;
       I.Name = Name.str();
       I.IsFunction = true;
-      if (F.StartsBaseline) {
+      F.Baseline = J.Opts.OptLevel > 0 && J.Opts.TierUpCalls > 0 &&
+                   J.Opts.Bodies->isBounded(Name);
+      if (F.Baseline) {
         I.T = Tier::Baseline;
         F.Site.reset(new TierUpSite{&J, Name.str(), F.Version,
                                     int32_t(J.Opts.TierUpCalls)});
@@ -298,14 +299,10 @@ public:
       }
       F.BodyRT = JD.createResourceTracker();
       if (Error Err = JD.define(
-              std::make_unique<BodyUnit>(J, Sym, F.Gen, std::move(I)),
+              std::make_unique<BodyUnit>(J, Sym, nullptr, std::move(I)),
               F.BodyRT))
         return Err;
       F.BodyDefined = true;
-      // Optimised code is final: the generator (and the AST it holds) is no
-      // longer needed here.
-      if (!F.StartsBaseline)
-        F.Gen.reset();
     }
     return Error::success();
   }
@@ -348,12 +345,15 @@ private:
 // KaleidoJIT
 //===----------------------------------------------------------------------===//
 
+BodySource::~BodySource() = default;
+
 KaleidoJIT::KaleidoJIT(JITOptions Opts) : Opts(std::move(Opts)), DL("") {}
 
 Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   if (Opts.OptLevel > 3)
     return make_error<StringError>("optimisation level must be 0 to 3",
                                    inconvertibleErrorCode());
+  assert(Opts.Bodies && "the JIT needs a source of function bodies");
   // LLVM's target registry is process-wide; registering is idempotent.
   static std::once_flag TargetsReady;
   std::call_once(TargetsReady, [] {
@@ -489,17 +489,15 @@ void KaleidoJIT::declare(StringRef Name, unsigned Arity) {
   Functions[Name].Arity = Arity;
 }
 
-Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, BodyOptions BO) {
+Error KaleidoJIT::define(StringRef Name, bool Eager) {
   // Nothing can be running any body now: kaleido runs no JIT'd code while it
   // reads a definition, and callers reach bodies only through the stub.
   releaseRetiredCode();
   FunctionState &F = Functions[Name];
   ++F.Version;
   F.BodySymbol = (Name + "$" + Twine(F.Version)).str();
-  F.Gen = std::make_shared<IRGenerator>(std::move(Gen));
   F.BodyDefined = false;
-  F.StartsBaseline = BO.Bounded && !BO.Eager && Opts.OptLevel > 0 &&
-                     Opts.TierUpCalls > 0;
+  F.Baseline = false;
   if (F.HasStub) {
     auto Tramp = makeTrampoline(Name, F);
     if (!Tramp)
@@ -515,8 +513,19 @@ Error KaleidoJIT::define(StringRef Name, IRGenerator Gen, BodyOptions BO) {
   }
   // The old baseline code, which held the counter, is gone.
   F.Site.reset();
-  if (!BO.Eager)
+  if (!Eager)
     return Error::success();
+  // An eager body is compiled at OptLevel: nothing would count its calls.
+  F.BodyDefined = true;
+  BodyUnit::Info I;
+  I.Name = Name.str();
+  I.IsFunction = true;
+  F.BodyRT = Bodies->createResourceTracker();
+  if (Error Err = Bodies->define(
+          std::make_unique<BodyUnit>(*this, ES->intern(F.BodySymbol), nullptr,
+                                     std::move(I)),
+          F.BodyRT))
+    return Err;
   auto Body = ES->lookup({Bodies}, ES->intern(F.BodySymbol));
   if (!Body)
     return Body.takeError();
@@ -533,12 +542,12 @@ void KaleidoJIT::tierUpEntry(void *Site) {
 void KaleidoJIT::tierUp(TierUpSite &Site) {
   auto It = Functions.find(Site.Name);
   if (It == Functions.end() || It->second.Version != Site.Version ||
-      !It->second.Gen || !It->second.HasStub)
+      !It->second.Baseline || !It->second.HasStub)
     return;
   FunctionState &F = It->second;
-  // Hand the body over once: whatever happens next, this is its last
-  // compile (a failed one leaves the baseline code in place).
-  std::shared_ptr<IRGenerator> Gen = std::move(F.Gen);
+  // Whatever happens next, this is the body's last compile (a failed one
+  // leaves the baseline code in place).
+  F.Baseline = false;
   SymbolStringPtr Sym = ES->intern(F.BodySymbol + ".opt");
   ResourceTrackerSP RT = Bodies->createResourceTracker();
   BodyUnit::Info I;
@@ -548,8 +557,7 @@ void KaleidoJIT::tierUp(TierUpSite &Site) {
   I.TierUp = true;
   auto Install = [&]() -> Error {
     if (Error Err = Bodies->define(
-            std::make_unique<BodyUnit>(*this, Sym, std::move(Gen),
-                                       std::move(I)),
+            std::make_unique<BodyUnit>(*this, Sym, nullptr, std::move(I)),
             RT))
       return Err;
     auto Body = ES->lookup({Bodies}, Sym);
@@ -591,9 +599,7 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   I.Name = DisplayName.str();
   I.T = Opts.OptLevel > 0 && Opts.TierUpCalls > 0 ? T : Tier::Optimized;
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(
-              *this, Sym, std::make_shared<IRGenerator>(std::move(Gen)),
-              std::move(I)),
+          std::make_unique<BodyUnit>(*this, Sym, std::move(Gen), std::move(I)),
           RT))
     return std::move(Err);
   auto Def = ES->lookup({Bodies}, Sym);

@@ -15,9 +15,9 @@
 //                        runs the Optimizer (new pass manager) on one module
 //                        at a time; the baseline tier: a second
 //                        TargetMachine at CodeGenOptLevel::None, no IR passes.
-//   BodyUnit             our MaterializationUnit: holds a function's AST (via
-//                        an IRGenerator closure) and generates its IR only
-//                        when the body symbol is looked up, for either tier.
+//   BodyUnit             our MaterializationUnit: names a function's body and
+//                        asks the session for its IR (from the AST) only when
+//                        the body symbol is looked up, for either tier.
 //   stubs                LocalIndirectStubsManager (a RedirectableSymbolManager)
 //                        plus a LazyCallThroughManager: the stub jumps through
 //                        a pointer that starts at a reentry trampoline and is
@@ -109,6 +109,21 @@ using IRGenerator = llvm::unique_function<
     llvm::Expected<std::unique_ptr<llvm::Module>>(
         llvm::LLVMContext &Ctx, llvm::StringRef Symbol, Tier T)>;
 
+/// What the JIT asks its owner about a defined function's current body.
+/// Functions are named; the JIT compiles only the current body of a name.
+class BodySource {
+public:
+  virtual ~BodySource();
+  /// The IR module of Name's current body, emitted under Symbol, for tier T.
+  virtual llvm::Expected<std::unique_ptr<llvm::Module>>
+  generateIR(llvm::LLVMContext &Ctx, llvm::StringRef Name,
+             llvm::StringRef Symbol, Tier T) = 0;
+  /// Whether one call of Name's current body runs a bounded number of
+  /// operations by itself (no loop, no call to itself), so that it may start
+  /// in the baseline tier. Asked once per body, at its first compile.
+  virtual bool isBounded(llvm::StringRef Name) = 0;
+};
+
 /// What JITOptions::OnCompiled is told about each compiled body.
 struct CompileInfo {
   /// The function's name, or the expression's display name.
@@ -123,6 +138,8 @@ struct CompileInfo {
 };
 
 struct JITOptions {
+  /// The bodies of defined functions. Required; must outlive the JIT.
+  BodySource *Bodies = nullptr;
   /// The optimised tier's level, 0 to 3. At 0 there is no separate baseline.
   unsigned OptLevel = 2;
   /// Calls after which a function running baseline code is recompiled at
@@ -162,21 +179,13 @@ public:
   /// there is none.
   void declare(llvm::StringRef Name, unsigned Arity);
 
-  /// How define() compiles a body.
-  struct BodyOptions {
-    /// Compile now, at OptLevel, instead of on the first call.
-    bool Eager = false;
-    /// Whether every activation of the body is bounded (no loop, no call to
-    /// itself), so that it may start in the baseline tier.
-    bool Bounded = false;
-  };
-
-  /// Gives Name a new body, replacing any earlier one: every later call,
-  /// including calls from code compiled earlier, reaches it through Name's
-  /// stub. The old body's code is freed, so no JIT'd code may be running.
-  /// Gen runs when the body is first called (and again if it tiers up), or
-  /// now if Eager; an error from an eager compile is returned.
-  llvm::Error define(llvm::StringRef Name, IRGenerator Gen, BodyOptions Opts);
+  /// Gives Name a new body (the one JITOptions::Bodies now has for it),
+  /// replacing any earlier one: every later call, including calls from code
+  /// compiled earlier, reaches it through Name's stub. The old body's code is
+  /// freed, so no JIT'd code may be running. The body is compiled when it is
+  /// first called (and again if it tiers up), or now, at OptLevel, if Eager;
+  /// an error from an eager compile is returned. Costs a table entry.
+  llvm::Error define(llvm::StringRef Name, bool Eager);
 
   /// Compiles an anonymous function of no arguments under Symbol (which must
   /// not name a declared function), with the baseline tier if T says so;

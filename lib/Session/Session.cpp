@@ -29,6 +29,7 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
   auto I = std::make_unique<Impl>(std::move(Options));
   Impl *Raw = I.get();
   JITOptions JO;
+  JO.Bodies = I.get();
   JO.OptLevel = I->Opts.OptLevel;
   JO.TierUpCalls = I->Opts.TierUpCalls;
   JO.AllowHostSymbols = I->Opts.AllowHostSymbols;
@@ -210,17 +211,25 @@ IRGenOptions Session::Impl::irGenOptions(Tier T) const {
   return O;
 }
 
-/// The IR generator of a function body: holds the AST until the JIT asks.
-/// It runs while no definition can change (on the first call, when the body
-/// tiers up, or now if eager), so what it inlines is current.
-IRGenerator
-Session::Impl::makeIRGenerator(std::shared_ptr<const FunctionAST> F) const {
-  return [F = std::move(F), this](LLVMContext &Ctx, StringRef Symbol,
-                                  Tier T) -> Expected<std::unique_ptr<Module>> {
-    auto M = std::make_unique<Module>(Symbol, Ctx);
-    emitFunction(*F, Symbol, *M, irGenOptions(T));
-    return std::move(M);
-  };
+/// The JIT asks while no definition can change (on a first call, when a body
+/// tiers up, or at the definition if eager), so the body and whatever it
+/// inlines are current.
+Expected<std::unique_ptr<Module>>
+Session::Impl::generateIR(LLVMContext &Ctx, StringRef Name, StringRef Symbol,
+                          Tier T) {
+  auto It = Functions.find(Name);
+  if (It == Functions.end() || !It->second.Body)
+    return make_error<StringError>("no body for '" + Name + "'",
+                                   inconvertibleErrorCode());
+  auto M = std::make_unique<Module>(Symbol, Ctx);
+  emitFunction(*It->second.Body, Symbol, *M, irGenOptions(T));
+  return std::move(M);
+}
+
+bool Session::Impl::isBounded(StringRef Name) {
+  auto It = Functions.find(Name);
+  return It != Functions.end() && It->second.Body &&
+         !mayLoop(*It->second.Body);
 }
 
 Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
@@ -239,12 +248,7 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
   case TopLevelItem::Kind::Definition: {
     record(Item, Diags.getBufferName());
     const PrototypeAST &Proto = Item.Function->Proto;
-    KaleidoJIT::BodyOptions BO;
-    BO.Eager = Opts.Mode == JITMode::Eager;
-    BO.Bounded = !mayLoop(*Item.Function);
-    if (Error Err = JIT->define(Proto.Name,
-                                makeIRGenerator(Item.Function),
-                                BO)) {
+    if (Error Err = JIT->define(Proto.Name, Opts.Mode == JITMode::Eager)) {
       Diags.error(Proto.Loc, "internal error: cannot compile '" + Proto.Name +
                                  "': " + toString(std::move(Err)));
       return make_error<SessionError>(ErrorKind::Internal,

@@ -23,9 +23,16 @@ class Module;
 
 namespace kaleido {
 
-class Session::Impl {
+class Session::Impl : public BodySource {
 public:
   explicit Impl(SessionOptions Opts) : Opts(std::move(Opts)) {}
+
+  // BodySource: the JIT compiles the current definitions of this session's
+  // function table.
+  llvm::Expected<std::unique_ptr<llvm::Module>>
+  generateIR(llvm::LLVMContext &Ctx, llvm::StringRef Name,
+             llvm::StringRef Symbol, Tier T) override;
+  bool isBounded(llvm::StringRef Name) override;
 
   /// What to do with each accepted item.
   enum class Action { Run, Emit };
@@ -70,9 +77,6 @@ public:
   /// How IR is generated for tier T: safepoints, and inlining in optimised
   /// code.
   IRGenOptions irGenOptions(Tier T) const;
-
-  /// The JIT's IR generator for a function body; holds the AST.
-  IRGenerator makeIRGenerator(std::shared_ptr<const FunctionAST> F) const;
 
   /// Name's current definition, if the inliner may copy it: small, no loop,
   /// no call to itself.
