@@ -225,7 +225,9 @@ struct CallFixture {
   UnaryFn *Stub = nullptr;
   UnaryFn *Body = nullptr;
   CallFixture() {
-    S = makeSession();
+    // The optimised body from the first call: calling the baseline body
+    // directly would measure code that the stub has left behind.
+    S = makeSession(2, /*TierUpCalls=*/0);
     check(S->run("def inc(x) x + 1;", "<call>"), "defining inc");
     Stub = check(S->lookup<UnaryFn>("inc"), "lookup inc");
     Stub(0); // compiled now; the stub points at the body from here on
@@ -266,7 +268,7 @@ constexpr double Depth = 1000;
 
 void runJITCalls(benchmark::State &State, const char *Entry) {
   static std::unique_ptr<kaleido::Session> S = [] {
-    auto S = makeSession();
+    auto S = makeSession(2, /*TierUpCalls=*/0); // Steady state from the start.
     check(S->run("def self(n) if n < 1 then 0 else 1 + self(n - 1);\n"
                  "extern pong(n);\n"
                  "def ping(n) if n < 1 then 0 else 1 + pong(n - 1);\n"
