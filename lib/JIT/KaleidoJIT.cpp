@@ -42,6 +42,17 @@ using namespace llvm::orc;
 static const JITSymbolFlags FunctionFlags =
     JITSymbolFlags::Exported | JITSymbolFlags::Callable;
 
+/// The symbol of version V of Name's body in <bodies>: "name$V". Made only
+/// when a body is referenced or compiled, not for every definition.
+static std::string bodySymbol(StringRef Name, uint32_t Version) {
+  std::string S;
+  S.reserve(Name.size() + 11);
+  S.append(Name.data(), Name.size());
+  S += '$';
+  S += std::to_string(Version);
+  return S;
+}
+
 /// What baseline code calls when its counter runs out. Kaleidoscope names
 /// cannot contain '_', so no program can declare it.
 static constexpr const char *TierUpFunction = "kaleido_jit_tier_up";
@@ -53,8 +64,6 @@ struct KaleidoJIT::FunctionState {
   /// 0 while the name is only an extern; counts definitions after that.
   /// Inlined copies of the body test it (getVersionWord).
   uint32_t Version = 0;
-  /// "name$Version" once defined.
-  std::string BodySymbol;
   /// Whether the current body has been handed to the JIT (its BodyUnit is
   /// defined in <bodies>).
   bool BodyDefined = false;
@@ -277,12 +286,16 @@ public:
                       JITDylibLookupFlags,
                       const SymbolLookupSet &Symbols) override {
     for (const auto &[Sym, Flags] : Symbols) {
-      StringRef Name = StringRef(*Sym).rsplit('$').first;
+      // "name$V": only the current version V is ever compiled.
+      auto [Name, VersionText] = StringRef(*Sym).rsplit('$');
+      uint32_t Version;
+      if (VersionText.getAsInteger(10, Version))
+        continue;
       auto It = J.Functions.find(Name);
       if (It == J.Functions.end())
         continue;
       FunctionState &F = It->second;
-      if (F.BodySymbol != *Sym || F.BodyDefined)
+      if (F.Version != Version || F.BodyDefined)
         continue;
       BodyUnit::Info I;
       I.Name = Name.str();
@@ -471,7 +484,8 @@ KaleidoJIT::~KaleidoJIT() {
 Expected<ExecutorAddr> KaleidoJIT::makeTrampoline(StringRef Name,
                                                   FunctionState &F) {
   JITDylib &TargetJD = F.Version ? *Bodies : *Host;
-  SymbolStringPtr Target = ES->intern(F.Version ? F.BodySymbol : Name);
+  SymbolStringPtr Target =
+      ES->intern(F.Version ? bodySymbol(Name, F.Version) : Name.str());
   unsigned Version = F.Version;
   std::string Key = Name.str();
   return L->LCTM->getCallThroughTrampoline(
@@ -495,7 +509,6 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
   releaseRetiredCode();
   FunctionState &F = Functions[Name];
   ++F.Version;
-  F.BodySymbol = (Name + "$" + Twine(F.Version)).str();
   F.BodyDefined = false;
   F.Baseline = false;
   if (F.HasStub) {
@@ -520,13 +533,13 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
   BodyUnit::Info I;
   I.Name = Name.str();
   I.IsFunction = true;
+  SymbolStringPtr Sym = ES->intern(bodySymbol(Name, F.Version));
   F.BodyRT = Bodies->createResourceTracker();
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(*this, ES->intern(F.BodySymbol), nullptr,
-                                     std::move(I)),
+          std::make_unique<BodyUnit>(*this, Sym, nullptr, std::move(I)),
           F.BodyRT))
     return Err;
-  auto Body = ES->lookup({Bodies}, ES->intern(F.BodySymbol));
+  auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
     return Body.takeError();
   if (F.HasStub)
@@ -548,7 +561,8 @@ void KaleidoJIT::tierUp(TierUpSite &Site) {
   // Whatever happens next, this is the body's last compile (a failed one
   // leaves the baseline code in place).
   F.Baseline = false;
-  SymbolStringPtr Sym = ES->intern(F.BodySymbol + ".opt");
+  SymbolStringPtr Sym =
+      ES->intern(bodySymbol(Site.Name, F.Version) + ".opt");
   ResourceTrackerSP RT = Bodies->createResourceTracker();
   BodyUnit::Info I;
   I.Name = Site.Name;
