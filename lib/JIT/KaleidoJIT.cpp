@@ -31,7 +31,9 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -178,9 +180,9 @@ static void addTierUpCounter(Function &F, int32_t *Counter, void *Site,
 // Materialization unit and generators
 //===----------------------------------------------------------------------===//
 
-/// The body of one function (or top-level expression): nothing but an IR
-/// generator until its symbol is looked up, then IR, (optimised IR,) an object
-/// file and linked code, in one go, in the tier it was made for.
+/// The body of one function (or top-level expression): nothing but a name
+/// until its symbol is looked up, then IR, (optimised IR,) an object file and
+/// linked code, in one go, in the tier it was made for.
 class KaleidoJIT::BodyUnit : public MaterializationUnit {
 public:
   struct Info {
@@ -304,8 +306,9 @@ public:
                    J.Opts.Bodies->isBounded(Name);
       if (F.Baseline) {
         I.T = Tier::Baseline;
-        F.Site.reset(new TierUpSite{&J, Name.str(), F.Version,
-                                    int32_t(J.Opts.TierUpCalls)});
+        int32_t Calls = static_cast<int32_t>(std::min<unsigned>(
+            J.Opts.TierUpCalls, std::numeric_limits<int32_t>::max()));
+        F.Site.reset(new TierUpSite{&J, Name.str(), F.Version, Calls});
         I.Site = F.Site.get();
       } else {
         I.T = Tier::Optimized;
@@ -366,7 +369,9 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   if (Opts.OptLevel > 3)
     return make_error<StringError>("optimisation level must be 0 to 3",
                                    inconvertibleErrorCode());
-  assert(Opts.Bodies && "the JIT needs a source of function bodies");
+  if (!Opts.Bodies)
+    return make_error<StringError>("the JIT needs a source of function bodies",
+                                   inconvertibleErrorCode());
   // LLVM's target registry is process-wide; registering is idempotent.
   static std::once_flag TargetsReady;
   std::call_once(TargetsReady, [] {
