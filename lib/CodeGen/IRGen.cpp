@@ -13,8 +13,8 @@
 
 #include "CodeGen/IRGen.h"
 
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/IRBuilder.h"
@@ -86,18 +86,44 @@ public:
       Params.push_back(Slot);
       Scope.push_back({Name, Slot});
     }
-    // Self tail calls branch back here, after the parameters are stored.
-    Top = BasicBlock::Create(Ctx, "top", Fn);
-    B.CreateBr(Top);
+    // The entry block gets its terminator once the body is there: emitting
+    // the body may add to it (requireCurrent).
+    BasicBlock *Body = emitBody("top");
+    B.SetInsertPoint(Entry);
+    if (CurrentFlags.empty()) {
+      B.CreateBr(Body);
+      return;
+    }
+    // Callees were inlined. Their copies are right only while the callees
+    // keep the definitions that were copied, which the entry block checks
+    // (requireCurrent). The body is emitted a second time, calling through the
+    // stubs, for when one has been redefined: so the inlined version has no
+    // guards at all, and the optimiser sees it whole.
+    Inlining = false;
+    BasicBlock *Stale = emitBody("top.stale");
+    B.SetInsertPoint(Entry);
+    Value *AllCurrent = nullptr;
+    for (auto &Flag : CurrentFlags)
+      AllCurrent = AllCurrent ? B.CreateAnd(AllCurrent, Flag.second)
+                              : Flag.second;
+    B.CreateCondBr(AllCurrent, Body, Stale,
+                   MDBuilder(Ctx).createLikelyBranchWeights());
+  }
+
+private:
+  /// Emits the function's body from a new block named Name, which self tail
+  /// calls branch back to (after the parameters are stored). Returns it.
+  BasicBlock *emitBody(const Twine &Name) {
+    Top = BasicBlock::Create(Ctx, Name, Fn);
     B.SetInsertPoint(Top);
     // A function that calls nothing cannot recurse: its own loops poll.
     if (containsCall(*F.Body))
       emitSafepoint();
     if (Value *V = emitExpr(*F.Body, /*Tail=*/true))
       B.CreateRet(V);
+    return Top;
   }
 
-private:
   /// if (sp < *PollWord) SafepointFunction("name");
   void emitSafepoint() {
     if (!Opts.PollWord)
@@ -257,13 +283,12 @@ private:
     return Call;
   }
 
-  /// Inlines a call of Callee, if the options allow, as
-  ///   current ? <Callee's body with its parameters bound to Vals>
-  ///           : <a call through Callee's stub>
-  /// where `current` (read once, on entry) says whether Callee still has the
-  /// definition that was copied. Returns null if the call is not inlined.
+  /// Inlines a call of Callee, if the options allow: emits Callee's body
+  /// with its parameters bound to Vals, and registers the check that Callee
+  /// still has that body (see emit()). Returns null if the call is not
+  /// inlined.
   Value *tryInline(StringRef Callee, ArrayRef<Value *> Vals) {
-    if (!Opts.FindInlinable ||
+    if (!Inlining || !Opts.FindInlinable ||
         InlineStack.size() >= IRGenOptions::MaxInlineDepth ||
         llvm::is_contained(InlineStack, Callee))
       return nullptr;
@@ -271,14 +296,8 @@ private:
     if (!C || InlinedNodes + C->Size > IRGenOptions::InlineBudget)
       return nullptr;
     InlinedNodes += C->Size;
+    requireCurrent(Callee, *C);
 
-    BasicBlock *InlineBB = BasicBlock::Create(Ctx, "inline." + Callee, Fn);
-    BasicBlock *CallBB = BasicBlock::Create(Ctx, "stale." + Callee, Fn);
-    BasicBlock *MergeBB = BasicBlock::Create(Ctx, "inlined." + Callee, Fn);
-    B.CreateCondBr(isCurrent(Callee, *C), InlineBB, CallBB,
-                   MDBuilder(Ctx).createLikelyBranchWeights());
-
-    B.SetInsertPoint(InlineBB);
     size_t Depth = Scope.size();
     const PrototypeAST &P = C->Body->Proto;
     for (size_t I = 0; I < Vals.size(); ++I) {
@@ -290,29 +309,19 @@ private:
     Value *Inlined = emitExpr(*C->Body->Body, /*Tail=*/false);
     InlineStack.pop_back();
     Scope.resize(Depth);
-    BasicBlock *InlineEnd = B.GetInsertBlock();
-    B.CreateBr(MergeBB);
-
-    B.SetInsertPoint(CallBB);
-    Value *Called = emitPlainCall(declare(Callee, Vals.size()), Vals);
-    B.CreateBr(MergeBB);
-
-    B.SetInsertPoint(MergeBB);
-    PHINode *Phi = B.CreatePHI(DoubleTy, 2, "call");
-    Phi->addIncoming(Inlined, InlineEnd);
-    Phi->addIncoming(Called, CallBB);
-    return Phi;
+    return Inlined;
   }
 
-  /// Whether Callee's version word still holds C's version, read once in the
-  /// entry block: no definition can change while JIT'd code runs, so one read
-  /// per call of this function serves every inlined copy in it.
-  Value *isCurrent(StringRef Callee, const InlineCandidate &C) {
+  /// Adds to the entry block, once per callee, the test that Callee's version
+  /// word still holds C's version: no definition can change while JIT'd code
+  /// runs, so one test per call of this function serves every inlined copy
+  /// in it.
+  void requireCurrent(StringRef Callee, const InlineCandidate &C) {
     Value *&Flag = CurrentFlags[Callee];
     if (Flag)
-      return Flag;
-    BasicBlock &Entry = Fn->getEntryBlock();
-    IRBuilder<> EntryB(Entry.getTerminator());
+      return;
+    // The entry block has no terminator yet (see emit()).
+    IRBuilder<> EntryB(&Fn->getEntryBlock());
     Type *IntPtrTy = Fn->getParent()->getDataLayout().getIntPtrType(Ctx);
     Value *Word = ConstantExpr::getIntToPtr(
         ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(C.VersionWord)),
@@ -320,7 +329,6 @@ private:
     Flag = EntryB.CreateICmpEQ(
         EntryB.CreateLoad(EntryB.getInt32Ty(), Word, "version." + Callee),
         EntryB.getInt32(C.Version), "current." + Callee);
-    return Flag;
   }
 
   Function *declare(StringRef Name, size_t Arity) {
@@ -421,11 +429,14 @@ private:
   BasicBlock *Top = nullptr;
   SmallVector<AllocaInst *, 8> Params;
   std::vector<std::pair<StringRef, AllocaInst *>> Scope;
+  /// Whether calls may be inlined (not in the stale version of the body).
+  bool Inlining = true;
   /// The functions being inlined, outermost first.
   SmallVector<StringRef, IRGenOptions::MaxInlineDepth> InlineStack;
   unsigned InlinedNodes = 0;
-  /// Per inlined callee, the entry block's "still current" test.
-  StringMap<Value *> CurrentFlags;
+  /// Per inlined callee, in the order they were met, the entry block's
+  /// "still current" test.
+  MapVector<StringRef, Value *> CurrentFlags;
 };
 
 } // namespace

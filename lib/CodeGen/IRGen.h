@@ -10,8 +10,10 @@
 // function itself goes straight to that body; a call to any other function
 // goes to a declaration named after the callee, which the JIT resolves to the
 // callee's permanent stub, unless the callee is inlined (see
-// IRGenOptions::FindInlinable): then the callee's AST is emitted in place,
-// guarded by its version word, with the stub call as the fallback. Every call
+// IRGenOptions::FindInlinable): then the callee's AST is emitted in place, and
+// the function gets a second copy of its body that calls through the stubs,
+// which its entry block picks when an inlined callee's version word has
+// changed. Every call
 // site is marked `nobuiltin`, so a user function named `sin` is never folded
 // as the C library's.
 //
@@ -41,10 +43,10 @@ struct InlineCandidate {
   /// The callee's current definition: bounded (no loop, no call to itself).
   const FunctionAST *Body = nullptr;
   /// A word that holds Version while Body is the callee's current
-  /// definition. The caller's code reads it on entry and takes the inlined
-  /// copy only if it still matches; otherwise it calls through the stub, so
-  /// a redefinition reaches callers that inlined the old body without
-  /// recompiling them.
+  /// definition. The caller's code reads it on entry and runs the body with
+  /// the inlined copies only if it still matches; otherwise the body that
+  /// calls through the stubs, so a redefinition reaches callers that inlined
+  /// the old body without recompiling them.
   const uint32_t *VersionWord = nullptr;
   uint32_t Version = 0;
   /// Expression nodes in Body: the unit of the inlining budget.
