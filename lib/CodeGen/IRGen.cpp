@@ -317,7 +317,9 @@ private:
   /// runs, so one test per call of this function serves every inlined copy
   /// in it.
   void requireCurrent(StringRef Callee, const InlineCandidate &C) {
-    Value *&Flag = CurrentFlags[Callee];
+    // Keyed by the name the callee's AST owns: Callee may be a temporary
+    // (an operator's "binary|").
+    Value *&Flag = CurrentFlags[C.Body->Proto.Name];
     if (Flag)
       return;
     // The entry block has no terminator yet (see emit()).
