@@ -2,10 +2,13 @@
 
 #include "AST/AST.h"
 #include "Parse/Parser.h"
+#include "ParseHelpers.h"
 
 #include "gtest/gtest.h"
 
 using namespace kaleido;
+using test::dump;
+using test::Parsed;
 
 namespace {
 
@@ -60,33 +63,11 @@ TEST(ASTTest, ReserveMakesABlockOfExactlyThatSize) {
   EXPECT_EQ(A.getTotalMemory(), Block);
 }
 
-struct Parsed {
-  std::vector<TopLevelItem> Items;
-  std::vector<std::string> Errors;
-};
-
+/// The programs below use '|' as a binary operator.
 Parsed parse(llvm::StringRef Src) {
-  Parsed P;
-  DiagnosticHandler H = [&](const Diagnostic &D) {
-    P.Errors.push_back(D.Message);
-  };
-  DiagnosticEngine Diags("t", Src, H);
   OperatorTable Ops;
   Ops.setPrecedence('|', 5);
-  Parser Parse(Src, Ops, Diags);
-  for (;;) {
-    TopLevelItem Item;
-    if (Parse.parseItem(Item) != Parser::Result::Item)
-      return P;
-    P.Items.push_back(std::move(Item));
-  }
-}
-
-std::string dump(const TopLevelItem &I) {
-  std::string S;
-  llvm::raw_string_ostream OS(S);
-  printAST(I, OS);
-  return S;
+  return test::parse(Src, Ops);
 }
 
 const char *const Programs[] = {

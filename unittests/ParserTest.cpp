@@ -1,41 +1,14 @@
 //===- ParserTest.cpp - Unit tests for the parser -------------------------===//
 
 #include "Parse/Parser.h"
+#include "ParseHelpers.h"
 
 #include "gtest/gtest.h"
 
 using namespace kaleido;
+using namespace kaleido::test;
 
 namespace {
-
-struct Parsed {
-  std::vector<std::string> Errors;
-  std::vector<TopLevelItem> Items;
-};
-
-Parsed parse(llvm::StringRef Src, OperatorTable Ops = OperatorTable()) {
-  Parsed P;
-  DiagnosticHandler H = [&](const Diagnostic &D) {
-    P.Errors.push_back(std::to_string(D.Loc.Line) + ":" +
-                       std::to_string(D.Loc.Column) + ": " + D.Message);
-  };
-  DiagnosticEngine Diags("t", Src, H);
-  Parser Parse(Src, Ops, Diags);
-  for (;;) {
-    TopLevelItem Item;
-    auto R = Parse.parseItem(Item);
-    if (R != Parser::Result::Item)
-      return P;
-    P.Items.push_back(std::move(Item));
-  }
-}
-
-std::string dump(const TopLevelItem &I) {
-  std::string S;
-  llvm::raw_string_ostream OS(S);
-  printAST(I, OS);
-  return S;
-}
 
 TEST(ParserTest, PrecedenceClimbing) {
   auto P = parse("1 + 2 * 3 < 4");
