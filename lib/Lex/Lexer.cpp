@@ -20,6 +20,7 @@
 
 #include "Lex/Lexer.h"
 
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -167,41 +168,21 @@ bool hasClass(char C, uint8_t Classes) {
 }
 } // namespace
 
-/// The keyword Text spells, or Identifier.
+/// The keyword Text spells, or Identifier. (StringSwitch compares lengths
+/// before bytes, so an identifier costs a few integer compares.)
 static TokenKind classifyIdentifier(llvm::StringRef Text) {
-  switch (Text.size()) {
-  case 2:
-    if (Text == "if")
-      return TokenKind::KwIf;
-    if (Text == "in")
-      return TokenKind::KwIn;
-    break;
-  case 3:
-    if (Text == "def")
-      return TokenKind::KwDef;
-    if (Text == "for")
-      return TokenKind::KwFor;
-    if (Text == "var")
-      return TokenKind::KwVar;
-    break;
-  case 4:
-    if (Text == "then")
-      return TokenKind::KwThen;
-    if (Text == "else")
-      return TokenKind::KwElse;
-    break;
-  case 5:
-    if (Text == "unary")
-      return TokenKind::KwUnary;
-    break;
-  case 6:
-    if (Text == "extern")
-      return TokenKind::KwExtern;
-    if (Text == "binary")
-      return TokenKind::KwBinary;
-    break;
-  }
-  return TokenKind::Identifier;
+  return llvm::StringSwitch<TokenKind>(Text)
+      .Case("def", TokenKind::KwDef)
+      .Case("extern", TokenKind::KwExtern)
+      .Case("if", TokenKind::KwIf)
+      .Case("then", TokenKind::KwThen)
+      .Case("else", TokenKind::KwElse)
+      .Case("for", TokenKind::KwFor)
+      .Case("in", TokenKind::KwIn)
+      .Case("binary", TokenKind::KwBinary)
+      .Case("unary", TokenKind::KwUnary)
+      .Case("var", TokenKind::KwVar)
+      .Default(TokenKind::Identifier);
 }
 
 const char *Lexer::skipSpaceAndComments(const char *P) {
