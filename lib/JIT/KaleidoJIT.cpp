@@ -284,7 +284,7 @@ class KaleidoJIT::BodyGenerator : public DefinitionGenerator {
 public:
   explicit BodyGenerator(KaleidoJIT &J) : J(J) {}
 
-  Error tryToGenerate(LookupState &, LookupKind, JITDylib &JD,
+  Error tryToGenerate(LookupState &, LookupKind, JITDylib &,
                       JITDylibLookupFlags,
                       const SymbolLookupSet &Symbols) override {
     for (const auto &[Sym, Flags] : Symbols) {
@@ -299,26 +299,8 @@ public:
       FunctionState &F = It->second;
       if (F.Version != Version || F.BodyDefined)
         continue;
-      BodyUnit::Info I;
-      I.Name = Name.str();
-      I.IsFunction = true;
-      F.Baseline = J.Opts.OptLevel > 0 && J.Opts.TierUpCalls > 0 &&
-                   J.Opts.Bodies->isBounded(Name);
-      if (F.Baseline) {
-        I.T = Tier::Baseline;
-        int32_t Calls = static_cast<int32_t>(std::min<unsigned>(
-            J.Opts.TierUpCalls, std::numeric_limits<int32_t>::max()));
-        F.Site.reset(new TierUpSite{&J, Name.str(), F.Version, Calls});
-        I.Site = F.Site.get();
-      } else {
-        I.T = Tier::Optimized;
-      }
-      F.BodyRT = JD.createResourceTracker();
-      if (Error Err = JD.define(
-              std::make_unique<BodyUnit>(J, Sym, nullptr, std::move(I)),
-              F.BodyRT))
+      if (Error Err = J.defineBody(Name, F, Sym, /*MayStartBaseline=*/true))
         return Err;
-      F.BodyDefined = true;
     }
     return Error::success();
   }
@@ -538,21 +520,40 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
   if (!Eager)
     return Error::success();
   // An eager body is compiled at OptLevel: nothing would count its calls.
-  F.BodyDefined = true;
-  BodyUnit::Info I;
-  I.Name = Name.str();
-  I.IsFunction = true;
   SymbolStringPtr Sym = ES->intern(bodySymbol(Name, F.Version));
-  F.BodyRT = Bodies->createResourceTracker();
-  if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(*this, Sym, nullptr, std::move(I)),
-          F.BodyRT))
+  if (Error Err = defineBody(Name, F, Sym, /*MayStartBaseline=*/false))
     return Err;
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
     return Body.takeError();
   if (F.HasStub)
     return L->ISM->updatePointer(Name, Body->getAddress());
+  return Error::success();
+}
+
+Error KaleidoJIT::defineBody(StringRef Name, FunctionState &F,
+                             SymbolStringPtr Sym, bool MayStartBaseline) {
+  BodyUnit::Info I;
+  I.Name = Name.str();
+  I.IsFunction = true;
+  F.Baseline = MayStartBaseline && Opts.OptLevel > 0 &&
+               Opts.TierUpCalls > 0 && Opts.Bodies->isBounded(Name);
+  if (F.Baseline) {
+    I.T = Tier::Baseline;
+    int32_t Calls = static_cast<int32_t>(std::min<unsigned>(
+        Opts.TierUpCalls, std::numeric_limits<int32_t>::max()));
+    F.Site.reset(new TierUpSite{this, Name.str(), F.Version, Calls});
+    I.Site = F.Site.get();
+  } else {
+    I.T = Tier::Optimized;
+  }
+  F.BodyRT = Bodies->createResourceTracker();
+  if (Error Err = Bodies->define(
+          std::make_unique<BodyUnit>(*this, std::move(Sym), nullptr,
+                                     std::move(I)),
+          F.BodyRT))
+    return Err;
+  F.BodyDefined = true;
   return Error::success();
 }
 

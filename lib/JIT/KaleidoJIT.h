@@ -227,6 +227,12 @@ private:
   llvm::Error init();
   llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(llvm::StringRef Name,
                                                          FunctionState &F);
+  /// Hands F's current body to <bodies> as Sym ("name$V"), to be compiled
+  /// when Sym is looked up: in the baseline tier if MayStartBaseline and the
+  /// body is bounded, else optimised.
+  llvm::Error defineBody(llvm::StringRef Name, FunctionState &F,
+                         llvm::orc::SymbolStringPtr Sym,
+                         bool MayStartBaseline);
   /// The baseline tier's compile layer, built on first use.
   llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
   /// Called (through tierUpEntry) by baseline code whose counter ran out.

@@ -196,21 +196,24 @@ constexpr MathFunction MathFunctions[] = {
     {"fmax", 2},     {"fdim", 2},      {"copysign", 2}, {"erf", 1},
     {"erfc", 1},     {"tgamma", 1},    {"lgamma", 1},   {"nearbyint", 1},
     {"remainder", 2}};
+
+const MathFunction *findMathFunction(llvm::StringRef Name) {
+  for (const MathFunction &F : MathFunctions)
+    if (Name == F.Name)
+      return &F;
+  return nullptr;
+}
 } // namespace
 
 bool rt::isMathFunction(llvm::StringRef Name) {
-  for (const MathFunction &F : MathFunctions)
-    if (Name == F.Name)
-      return true;
-  return false;
+  return findMathFunction(Name) != nullptr;
 }
 
 std::optional<unsigned> rt::hostArity(llvm::StringRef Name) {
   if (Name == "putchard" || Name == "printd")
     return 1;
-  for (const MathFunction &F : MathFunctions)
-    if (Name == F.Name)
-      return F.Arity;
+  if (const MathFunction *F = findMathFunction(Name))
+    return F->Arity;
   return std::nullopt;
 }
 
