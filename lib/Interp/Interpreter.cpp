@@ -121,20 +121,22 @@ double Interpreter::callByName(llvm::StringRef Name,
   if (Target)
     return call(*Target, std::move(Args));
 
-  std::string Why;
-  void *Addr = Resolve ? Resolve(Name, Args.size(), Why) : nullptr;
-  double R = 0;
+  llvm::Expected<void *> Addr =
+      Resolve ? Resolve(Name, Args.size()) : nullptr;
   if (!Addr) {
-    fail(Status::Error,
-         !Why.empty()
-             ? Why
-             : ("call to '" + Name +
-                "', which is declared by 'extern' but defined nowhere: not by "
-                "'def', not by the runtime or the C math library")
-                   .str());
+    fail(Status::Error, llvm::toString(Addr.takeError()));
     return 0;
   }
-  if (!callHost(Addr, Args, R))
+  if (!*Addr) {
+    fail(Status::Error,
+         ("call to '" + Name +
+          "', which is declared by 'extern' but defined nowhere: not by "
+          "'def', not by the runtime or the C math library")
+             .str());
+    return 0;
+  }
+  double R = 0;
+  if (!callHost(*Addr, Args, R))
     fail(Status::Error, llvm::formatv("the interpreter cannot call host "
                                       "function '{0}' with {1} arguments",
                                       Name, Args.size()));

@@ -28,10 +28,11 @@ namespace kaleido {
 class Interpreter {
 public:
   /// Resolves an extern of Arity parameters without a definition to a host
-  /// function of doubles, or null; then, if Why is set, the call fails with
-  /// that message (see rt::resolveHostSymbol).
-  using HostResolver = std::function<void *(llvm::StringRef Name,
-                                            unsigned Arity, std::string &Why)>;
+  /// function of doubles, or null; an error makes the call fail with its
+  /// message (see rt::resolveHostSymbol).
+  using HostResolver =
+      std::function<llvm::Expected<void *>(llvm::StringRef Name,
+                                           unsigned Arity)>;
 
   /// Functions is read at every call, so later definitions are seen.
   Interpreter(const FunctionTable &Functions, HostResolver Resolve)

@@ -324,11 +324,11 @@ public:
       std::optional<unsigned> Arity;
       if (auto It = J.Functions.find(*Sym); It != J.Functions.end())
         Arity = It->second.Arity;
-      std::string Why;
-      if (void *Addr = J.Opts.ResolveHostSymbol(*Sym, Arity, Why))
-        New[Sym] = {ExecutorAddr::fromPtr(Addr), FunctionFlags};
-      else if (!Why.empty())
-        return make_error<StringError>(Why, inconvertibleErrorCode());
+      Expected<void *> Addr = J.Opts.ResolveHostSymbol(*Sym, Arity);
+      if (!Addr)
+        return Addr.takeError();
+      if (*Addr)
+        New[Sym] = {ExecutorAddr::fromPtr(*Addr), FunctionFlags};
     }
     if (New.empty())
       return Error::success();

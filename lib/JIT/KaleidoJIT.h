@@ -149,11 +149,11 @@ struct JITOptions {
   bool AllowHostSymbols = false;
   /// Resolves a name in <host>: what an extern without a definition reaches
   /// (Arity is its number of parameters), and the runtime functions
-  /// generated code calls (Arity is nullopt). Null if none; if Why is then
-  /// set, the call fails with it (an extern whose arity does not match the
-  /// host function's).
-  std::function<void *(llvm::StringRef Name, std::optional<unsigned> Arity,
-                       std::string &Why)>
+  /// generated code calls (Arity is nullopt). Null if none; an error makes
+  /// the call fail with its message (an extern whose arity does not match
+  /// the host function's).
+  std::function<llvm::Expected<void *>(llvm::StringRef Name,
+                                       std::optional<unsigned> Arity)>
       ResolveHostSymbol;
   /// Where a failed lazy call lands; see LazyCallThroughManager.
   void *LazyCallFailureHandler = nullptr;

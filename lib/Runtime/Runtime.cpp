@@ -221,18 +221,17 @@ static std::string parameters(unsigned N) {
   return std::to_string(N) + (N == 1 ? " parameter" : " parameters");
 }
 
-void *rt::resolveHostSymbol(llvm::StringRef Name,
-                            std::optional<unsigned> Arity, bool AllowAll,
-                            std::string &Why) {
+llvm::Expected<void *> rt::resolveHostSymbol(llvm::StringRef Name,
+                                             std::optional<unsigned> Arity,
+                                             bool AllowAll) {
   if (Arity) {
     std::optional<unsigned> Want = hostArity(Name);
-    if (Want && *Want != *Arity) {
-      Why = "call to '" + Name.str() + "', which is declared by 'extern' with " +
-            parameters(*Arity) + ", but the " +
-            (isMathFunction(Name) ? "C math library's" : "runtime's") + " '" +
-            Name.str() + "' takes " + std::to_string(*Want);
-      return nullptr;
-    }
+    if (Want && *Want != *Arity)
+      return llvm::createStringError(
+          "call to '" + Name.str() + "', which is declared by 'extern' with " +
+          parameters(*Arity) + ", but the " +
+          (isMathFunction(Name) ? "C math library's" : "runtime's") + " '" +
+          Name.str() + "' takes " + std::to_string(*Want));
   }
   for (const auto &[RtName, Addr] : getRuntimeSymbols())
     if (RtName == Name)

@@ -31,6 +31,7 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <atomic>
 #include <csetjmp>
@@ -122,10 +123,11 @@ std::optional<unsigned> hostArity(llvm::StringRef Name);
 /// process. Null if none. Arity is the extern's number of parameters (nullopt
 /// for the runtime's own symbols, which generated code calls): if the runtime
 /// or C math library function of that name takes another number, the call
-/// would pass garbage, so the result is null and Why says so, in the words of
-/// the runtime error the call becomes.
-void *resolveHostSymbol(llvm::StringRef Name, std::optional<unsigned> Arity,
-                        bool AllowAll, std::string &Why);
+/// would pass garbage, so the result is an error, in the words of the runtime
+/// error the call becomes.
+llvm::Expected<void *> resolveHostSymbol(llvm::StringRef Name,
+                                         std::optional<unsigned> Arity,
+                                         bool AllowAll);
 
 } // namespace kaleido::rt
 

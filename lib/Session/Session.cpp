@@ -34,9 +34,8 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
   JO.TierUpCalls = I->Opts.TierUpCalls;
   JO.AllowHostSymbols = I->Opts.AllowHostSymbols;
   JO.ResolveHostSymbol = [AllowAll = JO.AllowHostSymbols](
-                             StringRef Name, std::optional<unsigned> Arity,
-                             std::string &Why) {
-    return rt::resolveHostSymbol(Name, Arity, AllowAll, Why);
+                             StringRef Name, std::optional<unsigned> Arity) {
+    return rt::resolveHostSymbol(Name, Arity, AllowAll);
   };
   JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
   JO.OnError = [Raw](std::string Msg) {
@@ -324,9 +323,8 @@ Error Session::Impl::runExpression(const FunctionAST &F,
 Error Session::Impl::interpretExpression(const FunctionAST &F,
                                          DiagnosticEngine &Diags) {
   Interpreter Interp(Functions, [AllowAll = Opts.AllowHostSymbols](
-                                    StringRef Name, unsigned Arity,
-                                    std::string &Why) {
-    return rt::resolveHostSymbol(Name, Arity, AllowAll, Why);
+                                    StringRef Name, unsigned Arity) {
+    return rt::resolveHostSymbol(Name, Arity, AllowAll);
   });
   Interpreter::Status St = Interpreter::Status::OK;
   std::string Msg;
