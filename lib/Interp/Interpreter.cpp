@@ -32,17 +32,14 @@ void Interpreter::fail(Status S, std::string Msg) {
 }
 
 bool Interpreter::poll(llvm::StringRef Function) {
-  std::string Msg;
-  switch (rt::pollSafepoint(Function, Msg)) {
-  case rt::Fault::None:
+  llvm::Error Err = rt::pollSafepoint(Function);
+  if (!Err)
     return true;
-  case rt::Fault::Interrupted:
-    fail(Status::Interrupted, std::move(Msg));
-    return false;
-  case rt::Fault::Error:
-    fail(Status::Error, std::move(Msg));
-    return false;
-  }
+  llvm::handleAllErrors(std::move(Err), [&](const rt::RuntimeError &E) {
+    fail(E.getFault() == rt::Fault::Interrupted ? Status::Interrupted
+                                                : Status::Error,
+         E.message());
+  });
   return false;
 }
 

@@ -99,7 +99,10 @@ void rt::raise(Fault Kind, std::string Message) {
   siglongjmp(Ctx->Env, 1);
 }
 
-Fault rt::pollSafepoint(llvm::StringRef Function, std::string &Message) {
+char rt::RuntimeError::ID = 0;
+
+/// The fault the active call is at, if any (Message says why).
+static Fault checkSafepoint(llvm::StringRef Function, std::string &Message) {
   ExecutionContext *Ctx = Active;
   if (!Ctx)
     return Fault::None;
@@ -115,12 +118,20 @@ Fault rt::pollSafepoint(llvm::StringRef Function, std::string &Message) {
   return Fault::None;
 }
 
+llvm::Error rt::pollSafepoint(llvm::StringRef Function) {
+  std::string Message;
+  Fault F = checkSafepoint(Function, Message);
+  if (F == Fault::None)
+    return llvm::Error::success();
+  return llvm::make_error<RuntimeError>(F, std::move(Message));
+}
+
 /// Called by generated code when a safepoint's comparison fails. Returns if
 /// the comparison was stale (the word was raised for an interrupt that has
 /// since been forgotten).
 extern "C" void kaleido_rt_check(const char *Function) {
   std::string Message;
-  Fault F = pollSafepoint(Function, Message);
+  Fault F = checkSafepoint(Function, Message);
   if (F != Fault::None)
     raise(F, std::move(Message));
 }

@@ -90,10 +90,28 @@ ExecutionContext *activeContext();
 /// called through a raw pointer) prints Message and aborts.
 [[noreturn]] void raise(Fault Kind, std::string Message);
 
+/// A runtime error or an interrupt, as a value: what a guarded call that
+/// failed, or code that polls itself, returns instead of unwinding.
+class RuntimeError : public llvm::ErrorInfo<RuntimeError> {
+public:
+  static char ID;
+  RuntimeError(Fault Kind, std::string Message)
+      : Kind(Kind), Message(std::move(Message)) {}
+  Fault getFault() const { return Kind; }
+  void log(llvm::raw_ostream &OS) const override { OS << Message; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+private:
+  Fault Kind;
+  std::string Message;
+};
+
 /// Whether the active call should stop at this point: interrupted, or the
-/// stack is below its limit. For code that polls itself (the interpreter);
-/// returns the fault and its message without unwinding.
-Fault pollSafepoint(llvm::StringRef Function, std::string &Message);
+/// stack is below its limit. For code that polls itself (the interpreter):
+/// returns a RuntimeError instead of unwinding.
+llvm::Error pollSafepoint(llvm::StringRef Function);
 
 /// The runtime's symbols as (name, address): putchard, printd and the
 /// safepoint check.

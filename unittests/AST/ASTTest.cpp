@@ -2,7 +2,7 @@
 
 #include "AST/AST.h"
 #include "Parse/Parser.h"
-#include "ParseHelpers.h"
+#include "Support/ParseHelpers.h"
 
 #include "gtest/gtest.h"
 

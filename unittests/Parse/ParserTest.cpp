@@ -1,7 +1,7 @@
 //===- ParserTest.cpp - Unit tests for the parser -------------------------===//
 
 #include "Parse/Parser.h"
-#include "ParseHelpers.h"
+#include "Support/ParseHelpers.h"
 
 #include "gtest/gtest.h"
 
