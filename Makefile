@@ -4,10 +4,12 @@
 #   make fuzz   build the libFuzzer targets in build-fuzz/, run each for 60 s
 # Options: SANITIZE=address,undefined builds everything with sanitizers (in
 # build-sanitize/); JOBS=N sets build parallelism (default 2); FUZZ_SECONDS=N
-# sets how long `make fuzz` runs each target.
+# sets how long `make fuzz` runs each target; WERROR=ON makes warnings errors
+# (CI does).
 
 JOBS     ?= 2
 FUZZ_SECONDS ?= 60
+WERROR   ?= OFF
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD    ?= build
@@ -27,7 +29,7 @@ $(BUILD)/build.ninja: CMakeLists.txt | deps
 	cmake -G Ninja -S . -B $(BUILD) \
 	  -DCMAKE_BUILD_TYPE=Release \
 	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-	  -DLLVM_DIR=$(LLVM_DIR) -DKALEIDO_SANITIZE=$(SANITIZE)
+	  -DLLVM_DIR=$(LLVM_DIR) -DKALEIDO_SANITIZE=$(SANITIZE) -DKALEIDO_WERROR=$(WERROR)
 
 configure: $(BUILD)/build.ninja
 

@@ -61,7 +61,7 @@ double &Interpreter::lookup(Frame &Fr, llvm::StringRef Name) {
 }
 
 double Interpreter::call(const FunctionAST &F, std::vector<double> Args) {
-  Frame Fr{&F, Vars.size()};
+  Frame Fr{&F, Vars.size(), false, {}};
   for (;;) {
     if (!poll(F.Proto.Name))
       return 0;

@@ -129,6 +129,8 @@ llvm::Error rt::pollSafepoint(llvm::StringRef Function) {
 /// Called by generated code when a safepoint's comparison fails. Returns if
 /// the comparison was stale (the word was raised for an interrupt that has
 /// since been forgotten).
+// A C symbol JIT'd code calls; no Kaleidoscope identifier contains '_'.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" void kaleido_rt_check(const char *Function) {
   std::string Message;
   Fault F = checkSafepoint(Function, Message);
@@ -145,6 +147,8 @@ static void emit(llvm::StringRef S) {
 
 /// putchard(c): writes the byte c (taken modulo 256; NaN and values out of
 /// the range of a 64-bit integer write a 0 byte). Returns 0.
+// A C symbol JIT'd code calls; no Kaleidoscope identifier contains '_'.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" double kaleido_rt_putchard(double X) {
   char C = 0;
   if (X > -9.2e18 && X < 9.2e18)
@@ -158,6 +162,8 @@ extern "C" double kaleido_rt_putchard(double X) {
 /// prints as "nan": the sign and payload of a NaN are not specified (LLVM may
 /// fold an operation to a NaN other than the one the hardware makes), and
 /// every optimisation level must print the same.
+// A C symbol JIT'd code calls; no Kaleidoscope identifier contains '_'.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" double kaleido_rt_printd(double X) {
   char Buf[400];
   int N = std::isnan(X) ? std::snprintf(Buf, sizeof Buf, "nan\n")
@@ -170,6 +176,8 @@ extern "C" double kaleido_rt_printd(double X) {
 double rt::putchard(double X) { return kaleido_rt_putchard(X); }
 double rt::printd(double X) { return kaleido_rt_printd(X); }
 
+// A C symbol JIT'd code calls; no Kaleidoscope identifier contains '_'.
+// NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" double kaleido_rt_lazy_call_failed() {
   ExecutionContext *Ctx = Active;
   std::string Msg = Ctx && !Ctx->ErrorMessage.empty()

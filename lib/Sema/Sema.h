@@ -45,8 +45,10 @@ class FunctionTable {
   using Map = llvm::StringMap<FunctionDecl>;
 
 public:
-  using iterator = Map::iterator;
-  using const_iterator = Map::const_iterator;
+  // A container's interface keeps the standard library's names, so range-for
+  // and generic code work with it.
+  using iterator = Map::iterator;             // NOLINT(readability-identifier-naming)
+  using const_iterator = Map::const_iterator; // NOLINT(readability-identifier-naming)
 
   FunctionTable() = default;
   /// Copies the entries; buffer names are interned again in the copy.
@@ -65,6 +67,7 @@ public:
 
   /// Inserts a default entry for Name unless there is one; returns the entry
   /// and whether it was inserted.
+  // NOLINTNEXTLINE(readability-identifier-naming): the container interface.
   std::pair<iterator, bool> try_emplace(llvm::StringRef Name) {
     return Decls.try_emplace(Name);
   }
