@@ -61,8 +61,9 @@ static uintptr_t stackLimitOfThisThread() {
 // The guard keeps no C++ object with a destructor alive between sigsetjmp and
 // a possible siglongjmp, and JIT'd frames have nothing to unwind, so jumping
 // over them is safe.
-bool rt::callGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
-                     double &Result) {
+/// Runs Fn with Ctx active; true if it returned (with its value in Result).
+static bool enterGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
+                         double &Result) {
   Ctx.Prev = Active;
   Ctx.StackLimit = stackLimitOfThisThread();
   if (Ctx.Poll) {
@@ -85,6 +86,19 @@ bool rt::callGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
   return Returned;
 }
 
+llvm::Expected<double> rt::callGuarded(llvm::function_ref<double()> Fn,
+                                       const Environment &Env) {
+  ExecutionContext Ctx;
+  Ctx.Sink = Env.Sink;
+  Ctx.Poll = Env.Poll;
+  Ctx.InterruptRequested = Env.InterruptRequested;
+  double Result = 0;
+  if (enterGuarded(Fn, Ctx, Result))
+    return Result;
+  return llvm::make_error<RuntimeError>(Ctx.Failure,
+                                        std::move(Ctx.ErrorMessage));
+}
+
 void rt::raise(Fault Kind, std::string Message) {
   ExecutionContext *Ctx = Active;
   if (!Ctx) {
@@ -101,29 +115,31 @@ void rt::raise(Fault Kind, std::string Message) {
 
 char rt::RuntimeError::ID = 0;
 
-/// The fault the active call is at, if any (Message says why).
-static Fault checkSafepoint(llvm::StringRef Function, std::string &Message) {
+/// The fault the active call is at, if any.
+static Fault checkSafepoint() {
   ExecutionContext *Ctx = Active;
   if (!Ctx)
     return Fault::None;
-  if (Ctx->InterruptRequested && Ctx->InterruptRequested->load()) {
-    Message = "interrupted";
+  if (Ctx->InterruptRequested && Ctx->InterruptRequested->load())
     return Fault::Interrupted;
-  }
   auto SP = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  if (SP < Ctx->StackLimit) {
-    Message = "stack overflow in '" + Function.str() + "'";
+  if (SP < Ctx->StackLimit)
     return Fault::Error;
-  }
   return Fault::None;
 }
 
+/// What a fault at a safepoint in Function says.
+static std::string describeFault(Fault F, llvm::StringRef Function) {
+  if (F == Fault::Interrupted)
+    return "interrupted";
+  return "stack overflow in '" + Function.str() + "'";
+}
+
 llvm::Error rt::pollSafepoint(llvm::StringRef Function) {
-  std::string Message;
-  Fault F = checkSafepoint(Function, Message);
+  Fault F = checkSafepoint();
   if (F == Fault::None)
     return llvm::Error::success();
-  return llvm::make_error<RuntimeError>(F, std::move(Message));
+  return llvm::make_error<RuntimeError>(F, describeFault(F, Function));
 }
 
 /// Called by generated code when a safepoint's comparison fails. Returns if
@@ -132,10 +148,9 @@ llvm::Error rt::pollSafepoint(llvm::StringRef Function) {
 // A C symbol JIT'd code calls; no Kaleidoscope identifier contains '_'.
 // NOLINTNEXTLINE(readability-identifier-naming)
 extern "C" void kaleido_rt_check(const char *Function) {
-  std::string Message;
-  Fault F = checkSafepoint(Function, Message);
+  Fault F = checkSafepoint();
   if (F != Fault::None)
-    raise(F, std::move(Message));
+    raise(F, describeFault(F, Function));
 }
 
 static void emit(llvm::StringRef S) {
@@ -204,16 +219,16 @@ struct MathFunction {
   unsigned Arity;
 };
 constexpr MathFunction MathFunctions[] = {
-    {"sin", 1},      {"cos", 1},       {"tan", 1},      {"asin", 1},
-    {"acos", 1},     {"atan", 1},      {"atan2", 2},    {"sinh", 1},
-    {"cosh", 1},     {"tanh", 1},      {"asinh", 1},    {"acosh", 1},
-    {"atanh", 1},    {"exp", 1},       {"exp2", 1},     {"expm1", 1},
-    {"log", 1},      {"log2", 1},      {"log10", 1},    {"log1p", 1},
-    {"pow", 2},      {"sqrt", 1},      {"cbrt", 1},     {"hypot", 2},
-    {"fabs", 1},     {"floor", 1},     {"ceil", 1},     {"round", 1},
-    {"trunc", 1},    {"rint", 1},      {"fmod", 2},     {"fmin", 2},
-    {"fmax", 2},     {"fdim", 2},      {"copysign", 2}, {"erf", 1},
-    {"erfc", 1},     {"tgamma", 1},    {"lgamma", 1},   {"nearbyint", 1},
+    {"sin", 1},      {"cos", 1},    {"tan", 1},      {"asin", 1},
+    {"acos", 1},     {"atan", 1},   {"atan2", 2},    {"sinh", 1},
+    {"cosh", 1},     {"tanh", 1},   {"asinh", 1},    {"acosh", 1},
+    {"atanh", 1},    {"exp", 1},    {"exp2", 1},     {"expm1", 1},
+    {"log", 1},      {"log2", 1},   {"log10", 1},    {"log1p", 1},
+    {"pow", 2},      {"sqrt", 1},   {"cbrt", 1},     {"hypot", 2},
+    {"fabs", 1},     {"floor", 1},  {"ceil", 1},     {"round", 1},
+    {"trunc", 1},    {"rint", 1},   {"fmod", 2},     {"fmin", 2},
+    {"fmax", 2},     {"fdim", 2},   {"copysign", 2}, {"erf", 1},
+    {"erfc", 1},     {"tgamma", 1}, {"lgamma", 1},   {"nearbyint", 1},
     {"remainder", 2}};
 
 const MathFunction *findMathFunction(llvm::StringRef Name) {

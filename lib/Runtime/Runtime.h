@@ -1,4 +1,5 @@
-//===- Runtime.h - What JIT'd code calls, and how it fails -------*- C++ -*-===//
+//===- Runtime.h - What JIT'd code calls, and how it fails -------*- C++
+//-*-===//
 //
 // Part of kaleido. The runtime functions (putchard, printd), the guard around
 // every call into JIT'd code, and the safepoint check that makes stack
@@ -74,14 +75,22 @@ struct ExecutionContext {
   void flush();
 };
 
-/// Calls Fn() with Ctx active and the poll word armed. Returns true and sets
-/// Result if Fn returned; returns false if a runtime error or an interrupt
-/// ended it (Ctx.Failure and Ctx.ErrorMessage say why). An interrupt already
-/// requested stops Fn at its first safepoint. Output still buffered is flushed
-/// either way. Fn must not hold C++ objects with destructors across calls into
-/// JIT'd code: a failure jumps over its frames.
-bool callGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
-                 double &Result);
+/// What a guarded call writes to and polls: the session's output, poll word
+/// and interrupt flag. Null members mean stdout, no poll word, no interrupts.
+struct Environment {
+  const std::function<void(llvm::StringRef)> *Sink = nullptr;
+  PollWord *Poll = nullptr;
+  std::atomic<bool> *InterruptRequested = nullptr;
+};
+
+/// Calls Fn() with a new ExecutionContext for Env active and the poll word
+/// armed. Returns Fn's value, or a RuntimeError if a runtime error or an
+/// interrupt ended it. An interrupt already requested stops Fn at its first
+/// safepoint. Output still buffered is flushed either way. Fn must not hold
+/// C++ objects with destructors across calls into JIT'd code: a failure jumps
+/// over its frames.
+llvm::Expected<double> callGuarded(llvm::function_ref<double()> Fn,
+                                   const Environment &Env);
 
 /// The innermost active context on this thread, or null.
 ExecutionContext *activeContext();

@@ -12,6 +12,7 @@
 
 #include "CodeGen/IRGen.h"
 #include "CodeGen/Optimizer.h"
+#include "JIT/HostTarget.h"
 #include "Lex/Lexer.h"
 
 #include "llvm/IR/IRBuilder.h"
@@ -76,10 +77,22 @@ static void defineRuntime(Module &M) {
 
 Error Session::Impl::emitModule(StringRef Source, StringRef BufferName,
                                 bool Asm, raw_ostream &OS) {
+  // The same code generator settings as the JIT's optimised tier, without a
+  // JIT: an interpreting session can dump its program too.
+  auto JTMB = hostMachineBuilder(Opts.OptLevel);
+  if (!JTMB)
+    return make_error<SessionError>(ErrorKind::Internal,
+                                    "cannot target this host: " +
+                                        toString(JTMB.takeError()));
+  auto TM = JTMB->createTargetMachine();
+  if (!TM)
+    return make_error<SessionError>(ErrorKind::Internal,
+                                    "cannot target this host: " +
+                                        toString(TM.takeError()));
   LLVMContext Ctx;
   auto M = std::make_unique<Module>(BufferName, Ctx);
-  M->setDataLayout(JIT->getDataLayout());
-  M->setTargetTriple(JIT->getTargetMachine().getTargetTriple());
+  M->setDataLayout((*TM)->createDataLayout());
+  M->setTargetTriple((*TM)->getTargetTriple());
   std::vector<Function *> Expressions;
 
   Error Err = forEachItem(
@@ -115,11 +128,14 @@ Error Session::Impl::emitModule(StringRef Source, StringRef BufferName,
   for (Function *E : Expressions)
     B.CreateCall(E);
   B.CreateRet(ConstantInt::get(I32, 0));
-  if (verifyModule(*M, &errs()))
+  std::string Broken;
+  raw_string_ostream BrokenOS(Broken);
+  if (verifyModule(*M, &BrokenOS))
     return make_error<SessionError>(ErrorKind::Internal,
-                                    "internal error: invalid module");
+                                    "internal error: invalid module: " +
+                                        Broken);
 
-  Optimizer(Opts.OptLevel, &JIT->getTargetMachine()).run(*M);
+  Optimizer(Opts.OptLevel, TM->get()).run(*M);
   if (!Asm) {
     M->print(OS, nullptr);
     return Error::success();
@@ -127,8 +143,8 @@ Error Session::Impl::emitModule(StringRef Source, StringRef BufferName,
   SmallString<0> Text;
   raw_svector_ostream TextOS(Text);
   legacy::PassManager PM;
-  if (JIT->getTargetMachine().addPassesToEmitFile(PM, TextOS, nullptr,
-                                                  CodeGenFileType::AssemblyFile))
+  if ((*TM)->addPassesToEmitFile(PM, TextOS, nullptr,
+                                 CodeGenFileType::AssemblyFile))
     return make_error<SessionError>(ErrorKind::Internal,
                                     "the target cannot emit assembly");
   PM.run(*M);

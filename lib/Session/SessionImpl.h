@@ -1,6 +1,13 @@
-//===- SessionImpl.h - The state a Session owns ------------------*- C++ -*-===//
+//===- SessionImpl.h - The state a Session owns ------------------*- C++
+//-*-===//
 //
 // Part of kaleido. Private to the Session library.
+//
+// The session reads a program item by item: parse (against the operator
+// precedences of the items before), check, record in the tables, and hand
+// over to its Executor (Session/Executor.h), which makes definitions
+// runnable and runs expressions. Everything the session decides is in
+// Session.cpp; everything the executor decides is behind that seam.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,48 +17,54 @@
 #include "kaleido/Session.h"
 
 #include "AST/AST.h"
-#include "CodeGen/IRGen.h"
 #include "Basic/DiagnosticEngine.h"
-#include "JIT/KaleidoJIT.h"
 #include "Parse/OperatorTable.h"
 #include "Runtime/Runtime.h"
 #include "Sema/Sema.h"
-
-namespace llvm {
-class Module;
-}
+#include "Session/Executor.h"
 
 namespace kaleido {
 
-class Session::Impl : public BodySource {
+class Session::Impl {
 public:
+  /// Builds the executor Opts.Mode asks for.
+  static llvm::Expected<std::unique_ptr<Impl>> create(SessionOptions Opts);
+
+  llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
+  bool needsMoreInput(llvm::StringRef Source) const;
+  llvm::Error emit(llvm::StringRef Source, llvm::StringRef BufferName,
+                   EmitKind Kind, llvm::raw_ostream &OS);
+  llvm::Expected<double> call(llvm::StringRef Name,
+                              llvm::ArrayRef<double> Args);
+  llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name, unsigned Arity);
+  void interrupt();
+  SessionStats getStats() const;
+
+private:
   explicit Impl(SessionOptions Opts) : Opts(std::move(Opts)) {}
-
-  // BodySource: the JIT compiles the current definitions of this session's
-  // function table.
-  llvm::Expected<std::unique_ptr<llvm::Module>>
-  generateIR(llvm::LLVMContext &Ctx, llvm::StringRef Name,
-             llvm::StringRef Symbol, Tier T) override;
-  bool isBounded(llvm::StringRef Name) override;
-
-  /// What to do with each accepted item.
-  enum class Action { Run, Emit };
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
-  llvm::Error
-  forEachItem(llvm::StringRef Source, llvm::StringRef BufferName,
-              llvm::function_ref<llvm::Error(TopLevelItem &,
-                                             DiagnosticEngine &)>
-                  OnItem);
+  llvm::Error forEachItem(
+      llvm::StringRef Source, llvm::StringRef BufferName,
+      llvm::function_ref<llvm::Error(TopLevelItem &, DiagnosticEngine &)>
+          OnItem);
 
-  /// Records a checked extern or def in the tables (not in the JIT).
+  /// Records a checked extern or def in the tables (not in the executor).
   void record(const TopLevelItem &Item, llvm::StringRef BufferName);
 
   llvm::Error runItem(TopLevelItem &Item, DiagnosticEngine &Diags);
-  llvm::Error runExpression(const FunctionAST &F, DiagnosticEngine &Diags);
-  llvm::Error interpretExpression(const FunctionAST &F,
-                                  DiagnosticEngine &Diags);
+
+  /// Runs F with the executor and reports a failure at F's location: a
+  /// runtime fault or interrupt as the program's, anything else as an
+  /// internal error.
+  llvm::Expected<double> runExpression(const FunctionAST &F,
+                                       DiagnosticEngine &Diags);
+
+  /// Checks that Name is declared with Arity parameters; What names the
+  /// caller's argument list in the message.
+  llvm::Error checkSignature(llvm::StringRef Name, size_t Arity,
+                             llvm::StringRef What) const;
 
   llvm::Error emitTokens(llvm::StringRef Source, llvm::raw_ostream &OS);
   llvm::Error emitModule(llvm::StringRef Source, llvm::StringRef BufferName,
@@ -64,28 +77,13 @@ public:
   SessionOptions Opts;
   OperatorTable Ops;
   FunctionTable Functions;
-  std::unique_ptr<KaleidoJIT> JIT;
   SessionStats Stats;
-  unsigned NextExpression = 0;
-  /// An error the JIT reported while no JIT'd code was running.
-  std::string PendingJITError;
   /// Polled by generated code; see Runtime/Runtime.h. Never moves: generated
   /// code holds its address.
   rt::PollWord Poll{0};
   std::atomic<bool> InterruptRequested{false};
-
-  /// How IR is generated for tier T: safepoints, and inlining in optimised
-  /// code.
-  IRGenOptions irGenOptions(Tier T) const;
-
-  /// Name's current definition, if the inliner may copy it: small, no loop,
-  /// no call to itself.
-  std::optional<InlineCandidate> findInlinable(llvm::StringRef Name) const;
-
-  /// Runs Fn under the runtime guard; maps a fault to a located diagnostic
-  /// at Loc and a SessionError.
-  llvm::Error runGuarded(llvm::function_ref<double()> Fn, SourceLocation Loc,
-                         DiagnosticEngine &Diags, double &Result);
+  /// Built last: it reads the tables and the poll word above.
+  std::unique_ptr<Executor> Exec;
 };
 
 } // namespace kaleido

@@ -192,6 +192,9 @@ int exitCodeFor(Error Err) {
         case kaleido::ErrorKind::Interrupted:
           Code = ExitInterrupted;
           break;
+        case kaleido::ErrorKind::Usage:
+          Code = ExitUsage;
+          break;
         }
       },
       [&](const ErrorInfoBase &E) {

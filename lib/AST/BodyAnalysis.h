@@ -1,0 +1,40 @@
+//===- BodyAnalysis.h - What a function body does, read off its AST -*- C++
+//-*-===//
+//
+// Part of kaleido. Facts about a body that the tiers and the inliner decide
+// by, computed from the checked AST before any code exists: how big it is,
+// and whether one call of it can run for unbounded time by itself.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_AST_BODYANALYSIS_H
+#define KALEIDO_AST_BODYANALYSIS_H
+
+#include "AST/AST.h"
+
+namespace kaleido {
+
+/// The size and shape of one function body.
+struct BodyMeasure {
+  /// Expression nodes (`x * x` has 3), counted up to the cap given to
+  /// measureBody: a body over it reports Cap + 1.
+  unsigned Nodes = 0;
+  /// Whether one call can run for unbounded time by itself: the body has a
+  /// `for`, or it calls itself (directly or through its own operator; a self
+  /// tail call is a loop too). Such a function skips the baseline tier, whose
+  /// code only becomes optimised for later calls, and is never inlined.
+  /// Other functions spend unbounded time only in their callees, each of
+  /// which tiers up on its own.
+  bool MayLoop = false;
+};
+
+/// Measures F's body, stopping once it has more than Cap nodes or may loop.
+BodyMeasure measureBody(const FunctionAST &F, unsigned Cap = ~0u - 1);
+
+/// Whether one call of F may run for unbounded time by itself (see
+/// BodyMeasure::MayLoop).
+inline bool mayLoop(const FunctionAST &F) { return measureBody(F).MayLoop; }
+
+} // namespace kaleido
+
+#endif // KALEIDO_AST_BODYANALYSIS_H

@@ -1,0 +1,88 @@
+//===- Executor.h - How a session runs what it has read -----------*- C++
+//-*-===//
+//
+// Part of kaleido. Private to the Session library.
+//
+// The session reads, checks and records each item; an Executor makes it
+// runnable. This is the seam clang's Interpreter has in its
+// IncrementalExecutor: the session never compiles or evaluates anything
+// itself, so the JIT, the reference interpreter and (later) an executor in
+// another process are interchangeable behind it. An executor reads the
+// session's function table (the current definition of every name) and is
+// told when a name is declared or gets a new definition.
+//
+// Errors: run() returns an rt::RuntimeError for a fault of the program
+// (its kind says whether it was an error or an interrupt, its message is
+// the user's); any other error is the executor's own failure, phrased as
+// the rest of "internal error: ...".
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_SESSION_EXECUTOR_H
+#define KALEIDO_SESSION_EXECUTOR_H
+
+#include "kaleido/Session.h"
+
+#include "AST/AST.h"
+#include "Runtime/Runtime.h"
+#include "Sema/Sema.h"
+
+#include "llvm/Support/Error.h"
+
+#include <functional>
+
+namespace kaleido {
+
+/// What an executor is given by its session.
+struct ExecutorOptions {
+  /// The session's optimisation level, 0 to 3.
+  unsigned OptLevel = 2;
+  /// Compile each definition when it is read instead of on its first call.
+  bool Eager = false;
+  /// See SessionOptions::TierUpCalls.
+  unsigned TierUpCalls = 1000;
+  /// See SessionOptions::AllowHostSymbols.
+  bool AllowHostSymbols = false;
+  /// Told each compiled body (the session counts and traces them).
+  std::function<void(const CompileEvent &)> OnCompile;
+  /// Where program output goes, the poll word and the interrupt flag: owned
+  /// by the session, they outlive the executor.
+  rt::Environment Env;
+};
+
+class Executor {
+public:
+  virtual ~Executor();
+
+  /// Name is declared by `extern` with Arity parameters: until a definition
+  /// gives it a body, calls reach the host function of that name (or fail).
+  virtual llvm::Error declare(llvm::StringRef Name, unsigned Arity) = 0;
+
+  /// The function table has a new current definition for Name. No program
+  /// code is running. Errors are the executor's own (an eager compile).
+  virtual llvm::Error define(llvm::StringRef Name) = 0;
+
+  /// Runs F, a checked top-level expression (or any function of no
+  /// parameters), under the runtime guard, and returns its value.
+  virtual llvm::Expected<double> run(const FunctionAST &F) = 0;
+
+  /// The permanent address of Name's machine-code entry, for a host that
+  /// calls it directly. Name is declared.
+  virtual llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name) = 0;
+
+  /// Adds this executor's counters (compiles, tier-ups, freed bodies) to S.
+  virtual void addStats(SessionStats &S) const = 0;
+};
+
+/// The JIT (lib/JIT): functions compiled lazily (or eagerly) to machine code.
+llvm::Expected<std::unique_ptr<Executor>>
+createJITExecutor(const FunctionTable &Functions, ExecutorOptions Opts);
+
+/// The reference interpreter (lib/Interp): nothing is compiled; no JIT is
+/// built.
+std::unique_ptr<Executor> createInterpExecutor(const FunctionTable &Functions,
+                                               ExecutorOptions Opts);
+
+} // namespace kaleido
+
+#endif // KALEIDO_SESSION_EXECUTOR_H

@@ -1,0 +1,63 @@
+//===- InterpExecutor.cpp - Runs expressions with the interpreter ---------===//
+//
+// Part of kaleido. The executor behind --jit=interp: the interpreter reads
+// the function table at every call, so declaring and defining cost nothing
+// here, and no JIT, LLVM context or TargetMachine is ever built.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Session/Executor.h"
+
+#include "Interp/Interpreter.h"
+
+using namespace kaleido;
+using namespace llvm;
+
+namespace {
+class InterpExecutor final : public Executor {
+public:
+  InterpExecutor(const FunctionTable &Functions, ExecutorOptions Opts)
+      : Functions(Functions), Opts(std::move(Opts)) {}
+
+  Error declare(StringRef, unsigned) override { return Error::success(); }
+  Error define(StringRef) override { return Error::success(); }
+
+  Expected<double> run(const FunctionAST &F) override {
+    Interpreter Interp(Functions, [AllowAll = Opts.AllowHostSymbols](
+                                      StringRef Name, unsigned Arity) {
+      return rt::resolveHostSymbol(Name, Arity, AllowAll);
+    });
+    // The interpreter reports faults by return value; the guard provides the
+    // output, the poll word and the stack limit, and never jumps over it.
+    Interpreter::Status St = Interpreter::Status::OK;
+    std::string Msg;
+    double Result = 0;
+    Expected<double> Guarded = rt::callGuarded(
+        [&] { return St = Interp.evaluate(F, Result, Msg), Result; }, Opts.Env);
+    if (!Guarded || St == Interpreter::Status::OK)
+      return Guarded;
+    return make_error<rt::RuntimeError>(St == Interpreter::Status::Interrupted
+                                            ? rt::Fault::Interrupted
+                                            : rt::Fault::Error,
+                                        std::move(Msg));
+  }
+
+  Expected<uint64_t> lookupAddress(StringRef) override {
+    return make_error<SessionError>(
+        ErrorKind::Compile,
+        "lookup() needs machine code; this session interprets (use call())");
+  }
+
+  void addStats(SessionStats &) const override {}
+
+private:
+  const FunctionTable &Functions;
+  ExecutorOptions Opts;
+};
+} // namespace
+
+std::unique_ptr<Executor>
+kaleido::createInterpExecutor(const FunctionTable &Functions,
+                              ExecutorOptions Opts) {
+  return std::make_unique<InterpExecutor>(Functions, std::move(Opts));
+}

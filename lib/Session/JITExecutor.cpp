@@ -1,0 +1,235 @@
+//===- JITExecutor.cpp - Runs a session's program with the JIT ------------===//
+//
+// Part of kaleido. The executor behind --jit=lazy and --jit=eager. It is the
+// JIT's BodySource: when the JIT compiles a body it asks here for the IR of
+// the name's current definition, generated from the AST with the session's
+// safepoints and, in optimised code, the inlining policy. A top-level
+// expression made only of numbers, arithmetic and calls runs through the
+// DirectEvaluator without a compile; any other is compiled as an anonymous
+// function, run once and freed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Session/Executor.h"
+
+#include "AST/BodyAnalysis.h"
+#include "CodeGen/IRGen.h"
+#include "CodeGen/InlinePolicy.h"
+#include "JIT/KaleidoJIT.h"
+#include "Session/DirectEvaluator.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace kaleido;
+using namespace llvm;
+
+Executor::~Executor() = default;
+
+namespace {
+class JITExecutor final : public Executor, private BodySource {
+public:
+  JITExecutor(const FunctionTable &Functions, ExecutorOptions Opts)
+      : Functions(Functions), Opts(std::move(Opts)) {}
+
+  Error init();
+
+  Error declare(StringRef Name, unsigned Arity) override {
+    JIT->declare(Name, Arity);
+    return Error::success();
+  }
+
+  Error define(StringRef Name) override {
+    return JIT->define(Name, Opts.Eager);
+  }
+
+  Expected<double> run(const FunctionAST &F) override;
+
+  Expected<uint64_t> lookupAddress(StringRef Name) override {
+    auto Addr = JIT->lookupStub(Name);
+    if (!Addr)
+      return Addr.takeError();
+    return Addr->getValue();
+  }
+
+  void addStats(SessionStats &S) const override {
+    S.FunctionsCompiled += FunctionsCompiled;
+    S.CompileSeconds += CompileSeconds;
+    S.TierUps += JIT->getTierUps();
+    S.BodiesFreed += JIT->getBodiesFreed();
+  }
+
+private:
+  // BodySource. The JIT asks while no definition can change (on a first
+  // call, when a body tiers up, or at the definition if eager), so the body
+  // and whatever it inlines are current.
+  Expected<std::unique_ptr<Module>> generateIR(LLVMContext &Ctx, StringRef Name,
+                                               StringRef Symbol,
+                                               Tier T) override;
+  bool isBounded(StringRef Name) override {
+    const FunctionAST *F = currentBody(Name);
+    return F && !mayLoop(*F);
+  }
+
+  const FunctionAST *currentBody(StringRef Name) const {
+    auto It = Functions.find(Name);
+    return It == Functions.end() ? nullptr : It->second.Body.get();
+  }
+  IRGenOptions irGenOptions(Tier T) const;
+  Expected<double> runDirect(const FunctionAST &F);
+  Expected<double> runCompiled(const FunctionAST &F);
+  void onJITError(std::string Msg);
+  /// The errors the JIT reported outside JIT'd code since the last call,
+  /// joined, or Fallback if there were none.
+  Error takeReported(Error Fallback);
+
+  const FunctionTable &Functions;
+  ExecutorOptions Opts;
+  std::unique_ptr<KaleidoJIT> JIT;
+  /// What the JIT reported while no JIT'd code ran (the detail behind a
+  /// failed lookup, which itself only says that materialization failed).
+  std::vector<std::string> Reported;
+  unsigned NextExpression = 0;
+  uint64_t FunctionsCompiled = 0;
+  double CompileSeconds = 0;
+};
+} // namespace
+
+Error JITExecutor::init() {
+  JITOptions JO;
+  JO.Bodies = this;
+  JO.OptLevel = Opts.OptLevel;
+  JO.TierUpCalls = Opts.TierUpCalls;
+  JO.AllowHostSymbols = Opts.AllowHostSymbols;
+  JO.ResolveHostSymbol = [AllowAll = Opts.AllowHostSymbols](
+                             StringRef Name, std::optional<unsigned> Arity) {
+    return rt::resolveHostSymbol(Name, Arity, AllowAll);
+  };
+  JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
+  JO.OnError = [this](std::string Msg) { onJITError(std::move(Msg)); };
+  JO.OnCompiled = [this](const CompileInfo &C) {
+    CompileSeconds += C.Seconds;
+    if (C.IsFunction && !C.TierUp)
+      ++FunctionsCompiled;
+    if (Opts.OnCompile)
+      Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds});
+  };
+  auto J = KaleidoJIT::create(std::move(JO));
+  if (!J)
+    return J.takeError();
+  JIT = std::move(*J);
+  return Error::success();
+}
+
+void JITExecutor::onJITError(std::string Msg) {
+  // Inside JIT'd code the message goes with the runtime error that follows
+  // (the lazy-call failure handler raises it); otherwise it explains the
+  // failure the JIT is about to return to us.
+  if (rt::ExecutionContext *Ctx = rt::activeContext()) {
+    if (Ctx->ErrorMessage.empty())
+      Ctx->ErrorMessage = std::move(Msg);
+    return;
+  }
+  Reported.push_back(std::move(Msg));
+}
+
+Error JITExecutor::takeReported(Error Fallback) {
+  if (Reported.empty())
+    return Fallback;
+  // The reports say what went wrong; Fallback only that something did.
+  consumeError(std::move(Fallback));
+  std::string Msg = join(Reported, "; ");
+  Reported.clear();
+  return createStringError(Msg);
+}
+
+IRGenOptions JITExecutor::irGenOptions(Tier T) const {
+  IRGenOptions O;
+  O.PollWord = Opts.Env.Poll;
+  O.SafepointFunction = rt::SafepointFunction;
+  // Optimised code at -O2 and above inlines small callees; baseline code is
+  // meant to be quick to compile.
+  if (T == Tier::Optimized && Opts.OptLevel >= 2)
+    O.FindInlinable = [this](StringRef Name) -> std::optional<InlineCandidate> {
+      const FunctionAST *Callee = currentBody(Name);
+      if (!Callee)
+        return std::nullopt;
+      return makeInlineCandidate(*Callee, JIT->getVersionWord(Name));
+    };
+  return O;
+}
+
+Expected<std::unique_ptr<Module>> JITExecutor::generateIR(LLVMContext &Ctx,
+                                                          StringRef Name,
+                                                          StringRef Symbol,
+                                                          Tier T) {
+  const FunctionAST *F = currentBody(Name);
+  if (!F)
+    return createStringError("no body for '" + Name + "'");
+  auto M = std::make_unique<Module>(Symbol, Ctx);
+  emitFunction(*F, Symbol, *M, irGenOptions(T));
+  return std::move(M);
+}
+
+Expected<double> JITExecutor::run(const FunctionAST &F) {
+  // Reports from an earlier failure were returned with it; a report left
+  // over belongs to no failure of this expression.
+  Reported.clear();
+  Expected<double> R =
+      DirectEvaluator::canEvaluate(*F.Body) ? runDirect(F) : runCompiled(F);
+  // No JIT'd frame is live now: baseline code that tiered up can go.
+  JIT->releaseRetiredCode();
+  return R;
+}
+
+Expected<double> JITExecutor::runDirect(const FunctionAST &F) {
+  auto D = DirectEvaluator::prepare(*F.Body, *JIT);
+  if (!D)
+    return takeReported(D.takeError());
+  return rt::callGuarded([&D] { return D->evaluate(); }, Opts.Env);
+}
+
+Expected<double> JITExecutor::runCompiled(const FunctionAST &F) {
+  std::string Symbol = formatv("__expr${0}", ++NextExpression).str();
+  orc::ResourceTrackerSP RT;
+  // The AST outlives the compile: it is compiled before this returns.
+  auto Addr = JIT->compileExpression(
+      Symbol, F.Proto.Name,
+      [&F, this](LLVMContext &Ctx, StringRef Sym,
+                 Tier T) -> Expected<std::unique_ptr<Module>> {
+        auto M = std::make_unique<Module>(Sym, Ctx);
+        emitFunction(F, Sym, *M, irGenOptions(T));
+        return std::move(M);
+      },
+      // An expression runs once: only a loop makes optimising it pay.
+      mayLoop(F) ? Tier::Optimized : Tier::Baseline, RT);
+  Error RemoveErr = Error::success();
+  Expected<double> Result = [&]() -> Expected<double> {
+    if (!Addr)
+      return createStringError("cannot compile this expression: " +
+                               toString(takeReported(Addr.takeError())));
+    auto *Fn = Addr->toPtr<double (*)()>();
+    return rt::callGuarded([Fn] { return Fn(); }, Opts.Env);
+  }();
+  if (RT)
+    RemoveErr = RT->remove();
+  if (RemoveErr) {
+    // The expression's code could not be freed: a JIT failure that outranks
+    // the result (the session must not go on as if nothing happened).
+    if (!Result)
+      return joinErrors(Result.takeError(), std::move(RemoveErr));
+    return std::move(RemoveErr);
+  }
+  return Result;
+}
+
+Expected<std::unique_ptr<Executor>>
+kaleido::createJITExecutor(const FunctionTable &Functions,
+                           ExecutorOptions Opts) {
+  auto E = std::make_unique<JITExecutor>(Functions, std::move(Opts));
+  if (Error Err = E->init())
+    return std::move(Err);
+  return std::move(E);
+}
