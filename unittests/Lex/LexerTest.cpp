@@ -85,7 +85,8 @@ TEST(LexerTest, InvalidTokensSayWhatIsWrong) {
 }
 
 TEST(LexerTest, ColumnsCountBytesAfterTabsCommentsAndCR) {
-  auto T = lexAll("a\tb # c\r\n\r  d\xc3\xa9" "e # end");
+  auto T = lexAll("a\tb # c\r\n\r  d\xc3\xa9"
+                  "e # end");
   EXPECT_EQ(T[0].Loc.Column, 1u);
   EXPECT_EQ(T[1].Loc.Column, 3u);
   EXPECT_EQ(T[2].Loc.Line, 2u);
@@ -124,12 +125,26 @@ void expectSameAsStrtod(const std::string &Literal) {
 }
 
 TEST(LexerTest, NumbersAreExactlyStrtods) {
-  for (const char *L :
-       {"0", "1", "2.", ".5", "0.1", "0.2", "0.3", "1.5", "10000",
-        "123456789012345", "1234567890123456", "9007199254740993",
-        "0.30000000000000004", "3.14159265358979323846264338327950288",
-        "00000000000001.5", "0.000000000000001", "99999999999999.9",
-        "4.9406564584124654", "2.2250738585072011", "1797693134862315708"})
+  for (const char *L : {"0",
+                        "1",
+                        "2.",
+                        ".5",
+                        "0.1",
+                        "0.2",
+                        "0.3",
+                        "1.5",
+                        "10000",
+                        "123456789012345",
+                        "1234567890123456",
+                        "9007199254740993",
+                        "0.30000000000000004",
+                        "3.14159265358979323846264338327950288",
+                        "00000000000001.5",
+                        "0.000000000000001",
+                        "99999999999999.9",
+                        "4.9406564584124654",
+                        "2.2250738585072011",
+                        "1797693134862315708"})
     expectSameAsStrtod(L);
   expectSameAsStrtod(std::string(LexerLimits::MaxNumberLength, '9'));
   expectSameAsStrtod("0." + std::string(398, '3'));

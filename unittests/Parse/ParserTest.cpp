@@ -36,8 +36,7 @@ TEST(ParserTest, UserOperatorNeedsPrecedenceInTable) {
   Ops.setPrecedence('|', 5);
   auto P = parse("1 | 2", Ops);
   ASSERT_TRUE(P.Errors.empty());
-  EXPECT_EQ(llvm::cast<BinaryExpr>(P.Items[0].Function->Body)->getOp(),
-            '|');
+  EXPECT_EQ(llvm::cast<BinaryExpr>(P.Items[0].Function->Body)->getOp(), '|');
 }
 
 TEST(ParserTest, UnclosedParenNamesTheOpener) {

@@ -1,7 +1,7 @@
 //===- SemaTest.cpp - Unit tests for name and arity checks ----------------===//
 
-#include "Parse/Parser.h"
 #include "Sema/Sema.h"
+#include "Parse/Parser.h"
 
 #include "gtest/gtest.h"
 

@@ -139,7 +139,8 @@ TEST(SessionTest, ManyRedefinitionsKeepWorking) {
   Host H;
   H.run("def g(x) 0; def caller(x) g(x) + 1;");
   for (int I = 1; I <= 200; ++I)
-    H.run(llvm::StringRef("def g(x) x * " + std::to_string(I) + "; caller(2);"));
+    H.run(
+        llvm::StringRef("def g(x) x * " + std::to_string(I) + "; caller(2);"));
   ASSERT_EQ(H.Results.size(), 200u);
   EXPECT_EQ(H.Results.back(), 401);
   EXPECT_EQ(H.S->getStats().BodiesFreed, 199u);
@@ -190,7 +191,8 @@ TEST(SessionTest, OnlyCalledFunctionsAreCompiled) {
   EXPECT_EQ(H.Compiled, (std::vector<std::string>{"b", "a"}));
   // An expression with control flow is compiled.
   H.run("if b() then c() else 0;");
-  EXPECT_EQ(H.Compiled, (std::vector<std::string>{"b", "a", "<expr@1:1>", "c"}));
+  EXPECT_EQ(H.Compiled,
+            (std::vector<std::string>{"b", "a", "<expr@1:1>", "c"}));
 }
 
 TEST(SessionTest, EagerCompilesEverythingUpFront) {
@@ -204,8 +206,8 @@ TEST(SessionTest, EagerCompilesEverythingUpFront) {
 TEST(SessionTest, CompileErrorKeepsEarlierDefinitions) {
   Host H;
   H.run("def one() 1;");
-  llvm::Error E = H.S->run("def two() 2; def bad() nope; def three() 3;",
-                           "x.ks");
+  llvm::Error E =
+      H.S->run("def two() 2; def bad() nope; def three() 3;", "x.ks");
   ASSERT_TRUE(bool(E));
   llvm::handleAllErrors(std::move(E), [](const SessionError &SE) {
     EXPECT_EQ(SE.getKind(), ErrorKind::Compile);
@@ -227,8 +229,9 @@ TEST(SessionTest, NeedsMoreInput) {
 }
 
 TEST(SessionTest, EveryOptLevelGivesTheSameBits) {
-  const char *Src = "def f(x) var s = 0 in (for i = 1, i < x in "
-                    "s = s * 0.999 + (i * i * 0.3 + x) * 0.001) + s * 0.1; f(1000);";
+  const char *Src =
+      "def f(x) var s = 0 in (for i = 1, i < x in "
+      "s = s * 0.999 + (i * i * 0.3 + x) * 0.001) + s * 0.1; f(1000);";
   std::vector<double> Values;
   for (unsigned O = 0; O <= 3; ++O) {
     Host H(JITMode::Lazy, O);

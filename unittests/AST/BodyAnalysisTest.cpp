@@ -1,0 +1,59 @@
+//===- BodyAnalysisTest.cpp - Size and boundedness of a body --------------===//
+
+#include "AST/BodyAnalysis.h"
+
+#include "Support/ParseHelpers.h"
+
+#include "gtest/gtest.h"
+
+using namespace kaleido;
+
+namespace {
+
+BodyMeasure measure(llvm::StringRef Src, llvm::StringRef Name,
+                    unsigned Cap = ~0u - 1) {
+  test::Program P;
+  test::load(P, Src);
+  EXPECT_TRUE(P.Errors.empty()) << P.Errors.front();
+  const FunctionAST *F = P.body(Name);
+  EXPECT_NE(F, nullptr);
+  return F ? measureBody(*F, Cap) : BodyMeasure();
+}
+
+TEST(BodyAnalysisTest, CountsExpressionNodes) {
+  EXPECT_EQ(measure("def sq(x) x * x;", "sq").Nodes, 3u);
+  EXPECT_FALSE(measure("def sq(x) x * x;", "sq").MayLoop);
+}
+
+TEST(BodyAnalysisTest, StopsCountingPastTheCap) {
+  BodyMeasure M = measure("def f(x) x + x + x + x + x;", "f", 3);
+  EXPECT_EQ(M.Nodes, 4u);
+}
+
+TEST(BodyAnalysisTest, AForLoopMayLoop) {
+  EXPECT_TRUE(measure("def f(n) for i = 0, i < n in 0;", "f").MayLoop);
+}
+
+TEST(BodyAnalysisTest, ACallToItselfMayLoop) {
+  EXPECT_TRUE(
+      measure("def fib(x) if x < 3 then 1 else fib(x-1) + fib(x-2);", "fib")
+          .MayLoop);
+}
+
+TEST(BodyAnalysisTest, AnOperatorThatUsesItselfMayLoop) {
+  EXPECT_TRUE(measure("def unary!(v) if v < 1 then 0 else !(v - 1);", "unary!")
+                  .MayLoop);
+}
+
+TEST(BodyAnalysisTest, CallingOtherFunctionsIsBounded) {
+  EXPECT_FALSE(measure("def g(x) x; def f(x) g(x) + g(g(x));", "f").MayLoop);
+}
+
+TEST(BodyAnalysisTest, ATopLevelExpressionNeverCallsItself) {
+  test::Program P;
+  test::load(P, "def f(x) x; f(1);");
+  ASSERT_EQ(P.Expressions.size(), 1u);
+  EXPECT_FALSE(mayLoop(*P.Expressions[0]));
+}
+
+} // namespace
