@@ -67,24 +67,65 @@ static void defineRuntime(Module &M) {
   if (Function *F = M.getFunction("printd"); F && F->empty()) {
     IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
     FunctionCallee Printf = M.getOrInsertFunction(
-        "printf",
-        FunctionType::get(I32, {PointerType::getUnqual(Ctx)}, true));
+        "printf", FunctionType::get(I32, {PointerType::getUnqual(Ctx)}, true));
     B.CreateCall(Printf, {B.CreateGlobalString("%f\n", "printd.fmt"),
                           runtimeArgument(F)});
     B.CreateRet(ConstantFP::get(DoubleTy, 0.0));
   }
 }
 
+/// The host's TargetMachine at OptLevel: the JIT's optimised tier's
+/// settings, without a JIT (an interpreting session can dump its program).
+static Expected<std::unique_ptr<TargetMachine>>
+createEmitTarget(unsigned OptLevel) {
+  auto JTMB = hostMachineBuilder(OptLevel);
+  if (!JTMB)
+    return JTMB.takeError();
+  return JTMB->createTargetMachine();
+}
+
+/// Adds `main`, which runs Expressions in order, and the runtime's bodies,
+/// then checks M.
+static Error finishModule(Module &M, ArrayRef<Function *> Expressions) {
+  defineRuntime(M);
+  LLVMContext &Ctx = M.getContext();
+  Type *I32 = Type::getInt32Ty(Ctx);
+  Function *Main = Function::Create(FunctionType::get(I32, false),
+                                    Function::ExternalLinkage, "main", M);
+  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", Main));
+  for (Function *E : Expressions)
+    B.CreateCall(E);
+  B.CreateRet(ConstantInt::get(I32, 0));
+  std::string Broken;
+  raw_string_ostream BrokenOS(Broken);
+  if (verifyModule(M, &BrokenOS))
+    return make_error<SessionError>(
+        ErrorKind::Internal, "internal error: invalid module: " + Broken);
+  return Error::success();
+}
+
+/// Prints M as IR, or as assembly for TM if Asm.
+static Error printModule(Module &M, TargetMachine &TM, bool Asm,
+                         raw_ostream &OS) {
+  if (!Asm) {
+    M.print(OS, nullptr);
+    return Error::success();
+  }
+  SmallString<0> Text;
+  raw_svector_ostream TextOS(Text);
+  legacy::PassManager PM;
+  if (TM.addPassesToEmitFile(PM, TextOS, nullptr,
+                             CodeGenFileType::AssemblyFile))
+    return make_error<SessionError>(ErrorKind::Internal,
+                                    "the target cannot emit assembly");
+  PM.run(M);
+  OS << Text;
+  return Error::success();
+}
+
 Error Session::Impl::emitModule(StringRef Source, StringRef BufferName,
                                 bool Asm, raw_ostream &OS) {
-  // The same code generator settings as the JIT's optimised tier, without a
-  // JIT: an interpreting session can dump its program too.
-  auto JTMB = hostMachineBuilder(Opts.OptLevel);
-  if (!JTMB)
-    return make_error<SessionError>(ErrorKind::Internal,
-                                    "cannot target this host: " +
-                                        toString(JTMB.takeError()));
-  auto TM = JTMB->createTargetMachine();
+  auto TM = createEmitTarget(Opts.OptLevel);
   if (!TM)
     return make_error<SessionError>(ErrorKind::Internal,
                                     "cannot target this host: " +
@@ -119,35 +160,8 @@ Error Session::Impl::emitModule(StringRef Source, StringRef BufferName,
       });
   if (Err)
     return Err;
-
-  defineRuntime(*M);
-  Type *I32 = Type::getInt32Ty(Ctx);
-  Function *Main = Function::Create(FunctionType::get(I32, false),
-                                    Function::ExternalLinkage, "main", *M);
-  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", Main));
-  for (Function *E : Expressions)
-    B.CreateCall(E);
-  B.CreateRet(ConstantInt::get(I32, 0));
-  std::string Broken;
-  raw_string_ostream BrokenOS(Broken);
-  if (verifyModule(*M, &BrokenOS))
-    return make_error<SessionError>(ErrorKind::Internal,
-                                    "internal error: invalid module: " +
-                                        Broken);
-
+  if (Error Err = finishModule(*M, Expressions))
+    return Err;
   Optimizer(Opts.OptLevel, TM->get()).run(*M);
-  if (!Asm) {
-    M->print(OS, nullptr);
-    return Error::success();
-  }
-  SmallString<0> Text;
-  raw_svector_ostream TextOS(Text);
-  legacy::PassManager PM;
-  if ((*TM)->addPassesToEmitFile(PM, TextOS, nullptr,
-                                 CodeGenFileType::AssemblyFile))
-    return make_error<SessionError>(ErrorKind::Internal,
-                                    "the target cannot emit assembly");
-  PM.run(*M);
-  OS << Text;
-  return Error::success();
+  return printModule(*M, **TM, Asm, OS);
 }

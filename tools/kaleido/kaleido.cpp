@@ -24,8 +24,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/thread.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <atomic>
 #include <chrono>
@@ -62,16 +62,16 @@ cl::list<std::string> Exprs("e", cl::desc("Run <source> (may be repeated)"),
 cl::opt<unsigned> OptLevel("O", cl::Prefix, cl::init(2),
                            cl::desc("Optimisation level 0-3 (default 2)"),
                            cl::value_desc("level"), cl::cat(KaleidoCat));
-cl::opt<kaleido::JITMode> Mode(
-    "jit", cl::desc("When function bodies are compiled"),
-    cl::init(kaleido::JITMode::Lazy),
-    cl::values(clEnumValN(kaleido::JITMode::Lazy, "lazy",
-                          "on first call (default)"),
-               clEnumValN(kaleido::JITMode::Eager, "eager",
-                          "as soon as they are defined"),
-               clEnumValN(kaleido::JITMode::Interp, "interp",
-                          "never: interpret the syntax tree")),
-    cl::cat(KaleidoCat));
+cl::opt<kaleido::JITMode>
+    Mode("jit", cl::desc("When function bodies are compiled"),
+         cl::init(kaleido::JITMode::Lazy),
+         cl::values(clEnumValN(kaleido::JITMode::Lazy, "lazy",
+                               "on first call (default)"),
+                    clEnumValN(kaleido::JITMode::Eager, "eager",
+                               "as soon as they are defined"),
+                    clEnumValN(kaleido::JITMode::Interp, "interp",
+                               "never: interpret the syntax tree")),
+         cl::cat(KaleidoCat));
 cl::opt<unsigned> TierUp(
     "tier-up",
     cl::desc("Recompile a function at the -O level after <calls> calls of "
@@ -93,15 +93,15 @@ cl::opt<bool> TraceCompile("trace-compile",
 /// that one is unregistered.
 cl::opt<std::string> *StatsJSONOpt = nullptr;
 enum class Emit { None, Tokens, AST, LLVM, Asm };
-cl::opt<Emit> EmitOpt(
-    "emit", cl::desc("Print a compilation stage instead of running"),
-    cl::init(Emit::None),
-    cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
-               clEnumValN(Emit::AST, "ast", "the syntax tree"),
-               clEnumValN(Emit::LLVM, "llvm",
-                          "one LLVM IR module (runs under lli)"),
-               clEnumValN(Emit::Asm, "asm", "native assembly")),
-    cl::cat(KaleidoCat));
+cl::opt<Emit>
+    EmitOpt("emit", cl::desc("Print a compilation stage instead of running"),
+            cl::init(Emit::None),
+            cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
+                       clEnumValN(Emit::AST, "ast", "the syntax tree"),
+                       clEnumValN(Emit::LLVM, "llvm",
+                                  "one LLVM IR module (runs under lli)"),
+                       clEnumValN(Emit::Asm, "asm", "native assembly")),
+            cl::cat(KaleidoCat));
 cl::opt<double> Timeout("timeout",
                         cl::desc("Stop the program after <seconds> of wall "
                                  "time (exit code 130)"),
@@ -266,7 +266,24 @@ void writeStats(const kaleido::Session &S) {
   OS << formatv("{0:2}", json::Value(std::move(O))) << '\n';
 }
 
-int runDriver() {
+/// Prints one line per compile on stderr (--trace-compile).
+void traceCompile(const kaleido::CompileEvent &E) {
+  // compile: f (-O0 baseline, 0.210 ms)             first call, quick code
+  // compile: f (-O2 after 1000 calls, 0.512 ms)     ... which became hot
+  // compile: f (-O2, 0.512 ms)                      loops, or no tiers
+  std::string Why;
+  if (E.TierUp)
+    Why = formatv(" after {0} call{1}", TierUp.getValue(),
+                  TierUp == 1 ? "" : "s");
+  else if (E.OptLevel == 0 && OptLevel != 0)
+    Why = " baseline";
+  outs().flush();
+  errs() << formatv("compile: {0} (-O{1}{2}, {3:f3} ms)\n", E.Name, E.OptLevel,
+                    Why, E.Seconds * 1000);
+}
+
+/// The session the command line asks for.
+kaleido::SessionOptions sessionOptions(bool Interactive) {
   kaleido::SessionOptions Opts;
   Opts.OptLevel = OptLevel;
   Opts.Mode = Mode;
@@ -277,29 +294,45 @@ int runDriver() {
     errs() << D.format();
   };
   Opts.OnOutput = [](StringRef Bytes) { outs() << Bytes; };
-  bool Interactive = InputFiles.empty() && Exprs.empty() &&
-                     sys::Process::StandardInIsUserInput();
   if (PrintResults || Interactive)
     Opts.OnResult = [](double V) { outs() << formatValue(V) << '\n'; };
   if (TraceCompile)
-    Opts.OnCompile = [](const kaleido::CompileEvent &E) {
-      // compile: f (-O0 baseline, 0.210 ms)             first call, quick code
-      // compile: f (-O2 after 1000 calls, 0.512 ms)     ... which became hot
-      // compile: f (-O2, 0.512 ms)                      loops, or no tiers
-      std::string Why;
-      if (E.TierUp)
-        Why = formatv(" after {0} call{1}", TierUp.getValue(),
-                      TierUp == 1 ? "" : "s");
-      else if (E.OptLevel == 0 && OptLevel != 0)
-        Why = " baseline";
-      outs().flush();
-      errs() << formatv("compile: {0} (-O{1}{2}, {3:f3} ms)\n", E.Name,
-                        E.OptLevel, Why, E.Seconds * 1000);
-    };
+    Opts.OnCompile = traceCompile;
+  return Opts;
+}
 
-  auto S = kaleido::Session::create(std::move(Opts));
+/// Runs the -e strings, then the files (or stdin), in one session; stops at
+/// the first that fails. Returns the exit code.
+int runInputs(kaleido::Session &S) {
+  for (const std::string &E : Exprs)
+    if (Error Err = process(S, E, "<command line>"))
+      return exitCodeFor(std::move(Err));
+  std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
+  if (Files.empty() && Exprs.empty())
+    Files.push_back("-");
+  for (const std::string &File : Files) {
+    auto Buf = MemoryBuffer::getFileOrSTDIN(File, /*IsText=*/true);
+    if (!Buf) {
+      errs() << "kaleido: error: cannot read '" << File
+             << "': " << Buf.getError().message() << '\n';
+      return ExitIO;
+    }
+    StringRef Name = File == "-" ? StringRef("<stdin>") : StringRef(File);
+    if (Error Err = process(S, (*Buf)->getBuffer(), Name))
+      return exitCodeFor(std::move(Err));
+    if (GotInterrupt)
+      return ExitInterrupted; // Came while no program code was running.
+  }
+  return ExitOK;
+}
+
+int runDriver() {
+  bool Interactive = InputFiles.empty() && Exprs.empty() &&
+                     sys::Process::StandardInIsUserInput();
+  auto S = kaleido::Session::create(sessionOptions(Interactive));
   if (!S) {
-    errs() << "kaleido: error: " << toString(S.takeError()) << '\n';
+    Error Err = S.takeError();
+    errs() << "kaleido: error: " << toString(std::move(Err)) << '\n';
     return ExitRuntime;
   }
 
@@ -313,34 +346,7 @@ int runDriver() {
   sigaction(SIGINT, &SA, nullptr);
 
   Watchdog Limit(**S, Timeout);
-  int Code = ExitOK;
-  if (Interactive) {
-    Code = runREPL(**S);
-  } else {
-    for (const std::string &E : Exprs) {
-      if (Error Err = process(**S, E, "<command line>")) {
-        Code = exitCodeFor(std::move(Err));
-        break;
-      }
-    }
-    std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
-    if (Files.empty() && Exprs.empty())
-      Files.push_back("-");
-    for (size_t I = 0; Code == ExitOK && I < Files.size(); ++I) {
-      auto Buf = MemoryBuffer::getFileOrSTDIN(Files[I], /*IsText=*/true);
-      if (!Buf) {
-        errs() << "kaleido: error: cannot read '" << Files[I]
-               << "': " << Buf.getError().message() << '\n';
-        Code = ExitIO;
-        break;
-      }
-      StringRef Name = Files[I] == "-" ? StringRef("<stdin>") : Files[I];
-      if (Error Err = process(**S, (*Buf)->getBuffer(), Name))
-        Code = exitCodeFor(std::move(Err));
-      if (GotInterrupt && Code == ExitOK)
-        Code = ExitInterrupted; // Came while no program code was running.
-    }
-  }
+  int Code = Interactive ? runREPL(**S) : runInputs(**S);
   if (Limit.fired() && Code == ExitInterrupted)
     errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
                       Timeout.getValue());
@@ -372,9 +378,8 @@ int main(int argc, char **argv) {
   cl::SetVersionPrinter([](raw_ostream &OS) {
     OS << "kaleido " KALEIDO_VERSION " (LLVM " LLVM_VERSION_STRING ")\n";
   });
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "kaleido: Kaleidoscope on a lazy ORC JIT\n",
-                                   &errs()))
+  if (!cl::ParseCommandLineOptions(
+          argc, argv, "kaleido: Kaleidoscope on a lazy ORC JIT\n", &errs()))
     return ExitUsage;
   if (OptLevel > 3) {
     errs() << "kaleido: error: -O" << OptLevel

@@ -79,10 +79,10 @@ inline void load(Program &P, llvm::StringRef Src) {
       return;
     if (!Sema(P.Functions, Diags).check(Item))
       return;
-    if (Item.K == TopLevelItem::Kind::Expression)
+    if (Item.K == TopLevelItem::Kind::Expression) {
       P.Expressions.push_back(Item.Function);
-    if (Item.K == TopLevelItem::Kind::Expression)
       continue;
+    }
     bool IsDef = Item.K == TopLevelItem::Kind::Definition;
     recordDeclaration(P.Functions, P.Ops, Item, "t");
     P.Recorded.push_back(
