@@ -326,25 +326,30 @@ Error Session::Impl::interpretExpression(const FunctionAST &F,
                                     StringRef Name, unsigned Arity) {
     return rt::resolveHostSymbol(Name, Arity, AllowAll);
   });
-  Interpreter::Status St = Interpreter::Status::OK;
-  std::string Msg;
+  Error Failure = Error::success();
   double Result = 0;
   // The interpreter reports failures by return value; the guard only provides
   // the output, the poll word and the stack limit.
-  Error Err = runGuarded([&] { return St = Interp.evaluate(F, Result, Msg),
-                                Result; },
-                         F.Proto.Loc, Diags, Result);
+  Error Err = runGuarded(
+      [&] {
+        Expected<double> V = Interp.evaluate(F);
+        return V ? *V : (Failure = V.takeError(), 0.0);
+      },
+      F.Proto.Loc, Diags, Result);
   ++Stats.ExpressionsRun;
-  if (Err)
+  if (Err) {
+    consumeError(std::move(Failure));
     return Err;
-  if (St == Interpreter::Status::Interrupted) {
-    Diags.error(F.Proto.Loc, Msg);
-    return make_error<SessionError>(ErrorKind::Interrupted, "interrupted");
   }
-  if (St == Interpreter::Status::Error) {
-    Diags.error(F.Proto.Loc, Msg);
-    return make_error<SessionError>(ErrorKind::Runtime, "runtime error");
-  }
+  if (Failure)
+    return handleErrors(std::move(Failure), [&](const rt::RuntimeError &E) {
+      Diags.error(F.Proto.Loc, E.message());
+      return E.getFault() == rt::Fault::Interrupted
+                 ? make_error<SessionError>(ErrorKind::Interrupted,
+                                            "interrupted")
+                 : make_error<SessionError>(ErrorKind::Runtime,
+                                            "runtime error");
+    });
   if (Opts.OnResult)
     Opts.OnResult(Result);
   return Error::success();
