@@ -102,15 +102,9 @@ public:
     case Expr::Kind::Binary: {
       auto &B = cast<BinaryExpr>(E);
       uint64_t C = add(1, add(expr(B.getLHS()), expr(B.getRHS())));
-      switch (B.getOp()) {
-      case '<':
-      case '+':
-      case '-':
-      case '*':
+      if (B.isBuiltin())
         return C;
-      default:
-        return add(C, call(operatorFunctionName(true, B.getOp())));
-      }
+      return add(C, call(operatorFunctionName(true, B.getOp())));
     }
     case Expr::Kind::Call: {
       auto &C = cast<CallExpr>(E);

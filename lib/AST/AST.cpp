@@ -1,17 +1,17 @@
 //===- AST.cpp - The Kaleidoscope syntax tree -----------------------------===//
 //
 // Part of kaleido. Node checks, the tree copier and the tree printer for
-// --emit=ast.
+// --emit=ast, both ExprVisitors.
 //
 //===----------------------------------------------------------------------===//
 
 #include "AST/AST.h"
+#include "AST/ExprVisitor.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Format.h"
 
 using namespace kaleido;
-using llvm::cast;
 
 //===----------------------------------------------------------------------===//
 // Nodes
@@ -44,74 +44,71 @@ VarExpr::VarExpr(SourceLocation Loc, llvm::ArrayRef<Binding> Bindings,
            }()),
       Bindings(Bindings), Body(Body) {}
 
-const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
-  // Children first, as the parser allocates them; names and lists are copied
-  // as they are met. Depths are recomputed by the constructors and come out
-  // the same.
-  switch (E.getKind()) {
-  case Expr::Kind::Number: {
-    auto &N = cast<NumberExpr>(E);
+namespace {
+/// Copies a tree into an arena, children first, as the parser allocates
+/// them; names and lists are copied as they are met. Depths are recomputed by
+/// the constructors and come out the same. (The arena is an argument rather
+/// than a member: a load fewer per node.)
+class TreeCopier : public ExprVisitor<TreeCopier, const Expr *, ASTArena &> {
+public:
+  const Expr *visitNumber(const NumberExpr &N, ASTArena &To) {
     return To.create<NumberExpr>(N.getLoc(), N.getValue());
   }
-  case Expr::Kind::Variable: {
-    auto &V = cast<VariableExpr>(E);
+  const Expr *visitVariable(const VariableExpr &V, ASTArena &To) {
     return To.create<VariableExpr>(V.getLoc(), To.save(V.getName()));
   }
-  case Expr::Kind::Unary: {
-    auto &U = cast<UnaryExpr>(E);
+  const Expr *visitUnary(const UnaryExpr &U, ASTArena &To) {
     return To.create<UnaryExpr>(U.getLoc(), U.getOp(),
-                                copyTree(U.getOperand(), To));
+                                visit(U.getOperand(), To));
   }
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    const Expr *LHS = copyTree(B.getLHS(), To);
-    const Expr *RHS = copyTree(B.getRHS(), To);
-    return To.create<BinaryExpr>(B.getLoc(), B.getOp(), LHS, RHS);
+  const Expr *visitBinary(const BinaryExpr &B, ASTArena &To) {
+    const Expr *LHS = visit(B.getLHS(), To);
+    const Expr *RHS = visit(B.getRHS(), To);
+    return To.create<BinaryExpr>(B.getLoc(), B.getOp(), B.getBuiltin(), LHS,
+                                 RHS);
   }
-  case Expr::Kind::Assign: {
-    auto &A = cast<AssignExpr>(E);
+  const Expr *visitAssign(const AssignExpr &A, ASTArena &To) {
     llvm::StringRef Name = To.save(A.getName());
     return To.create<AssignExpr>(A.getLoc(), Name, A.getNameLoc(),
-                                 copyTree(A.getValue(), To));
+                                 visit(A.getValue(), To));
   }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
+  const Expr *visitCall(const CallExpr &C, ASTArena &To) {
     llvm::StringRef Callee = To.save(C.getCallee());
     size_t N = C.getArgs().size();
     const Expr **Args = N ? To.allocate<const Expr *>(N) : nullptr;
     for (size_t I = 0; I < N; ++I)
-      Args[I] = copyTree(*C.getArgs()[I], To);
+      Args[I] = visit(*C.getArgs()[I], To);
     return To.create<CallExpr>(C.getLoc(), Callee,
                                llvm::ArrayRef<const Expr *>(Args, N));
   }
-  case Expr::Kind::If: {
-    auto &I = cast<IfExpr>(E);
-    const Expr *Cond = copyTree(I.getCond(), To);
-    const Expr *Then = copyTree(I.getThen(), To);
-    const Expr *Else = copyTree(I.getElse(), To);
+  const Expr *visitIf(const IfExpr &I, ASTArena &To) {
+    const Expr *Cond = visit(I.getCond(), To);
+    const Expr *Then = visit(I.getThen(), To);
+    const Expr *Else = visit(I.getElse(), To);
     return To.create<IfExpr>(I.getLoc(), Cond, Then, Else);
   }
-  case Expr::Kind::For: {
-    auto &F = cast<ForExpr>(E);
+  const Expr *visitFor(const ForExpr &F, ASTArena &To) {
     llvm::StringRef Var = To.save(F.getVarName());
-    const Expr *Start = copyTree(F.getStart(), To);
-    const Expr *End = copyTree(F.getEnd(), To);
-    const Expr *Step = F.getStep() ? copyTree(*F.getStep(), To) : nullptr;
-    const Expr *Body = copyTree(F.getBody(), To);
+    const Expr *Start = visit(F.getStart(), To);
+    const Expr *End = visit(F.getEnd(), To);
+    const Expr *Step = F.getStep() ? visit(*F.getStep(), To) : nullptr;
+    const Expr *Body = visit(F.getBody(), To);
     return To.create<ForExpr>(F.getLoc(), Var, Start, End, Step, Body);
   }
-  case Expr::Kind::Var: {
-    auto &V = cast<VarExpr>(E);
+  const Expr *visitVar(const VarExpr &V, ASTArena &To) {
     llvm::SmallVector<VarExpr::Binding, 4> Bindings;
     for (const VarExpr::Binding &B : V.getBindings())
       Bindings.push_back(
-          {To.save(B.Name), B.Loc, B.Init ? copyTree(*B.Init, To) : nullptr});
-    const Expr *Body = copyTree(V.getBody(), To);
+          {To.save(B.Name), B.Loc, B.Init ? visit(*B.Init, To) : nullptr});
+    const Expr *Body = visit(V.getBody(), To);
     return To.create<VarExpr>(V.getLoc(), To.copy(llvm::ArrayRef(Bindings)),
                               Body);
   }
-  }
-  llvm_unreachable("unknown expression kind");
+};
+} // namespace
+
+const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
+  return TreeCopier().visit(E, To);
 }
 
 //===----------------------------------------------------------------------===//
@@ -120,87 +117,74 @@ const Expr *kaleido::copyTree(const Expr &E, ASTArena &To) {
 
 namespace {
 /// Prints one node per line, children indented by two spaces.
-class ASTPrinter {
+class ASTPrinter : public ExprVisitor<ASTPrinter, void, unsigned> {
 public:
   explicit ASTPrinter(llvm::raw_ostream &OS) : OS(OS) {}
 
+  /// Prints E at Indent, then its children below it.
   void print(const Expr &E, unsigned Indent) {
     OS.indent(Indent);
-    switch (E.getKind()) {
-    case Expr::Kind::Number:
-      OS << "Number " << llvm::format("%g", cast<NumberExpr>(E).getValue());
-      break;
-    case Expr::Kind::Variable:
-      OS << "Variable " << cast<VariableExpr>(E).getName();
-      break;
-    case Expr::Kind::Unary: {
-      auto &U = cast<UnaryExpr>(E);
-      OS << "Unary '" << U.getOp() << "'";
-      loc(E);
-      print(U.getOperand(), Indent + 2);
-      return;
+    visit(E, Indent);
+  }
+
+  void visitNumber(const NumberExpr &N, unsigned) {
+    OS << "Number " << llvm::format("%g", N.getValue());
+    loc(N);
+  }
+  void visitVariable(const VariableExpr &V, unsigned) {
+    OS << "Variable " << V.getName();
+    loc(V);
+  }
+  void visitUnary(const UnaryExpr &U, unsigned Indent) {
+    OS << "Unary '" << U.getOp() << "'";
+    loc(U);
+    print(U.getOperand(), Indent + 2);
+  }
+  void visitBinary(const BinaryExpr &B, unsigned Indent) {
+    OS << "Binary '" << B.getOp() << "'";
+    loc(B);
+    print(B.getLHS(), Indent + 2);
+    print(B.getRHS(), Indent + 2);
+  }
+  void visitAssign(const AssignExpr &A, unsigned Indent) {
+    OS << "Assign " << A.getName();
+    loc(A);
+    print(A.getValue(), Indent + 2);
+  }
+  void visitCall(const CallExpr &C, unsigned Indent) {
+    OS << "Call " << C.getCallee();
+    loc(C);
+    for (const Expr *A : C.getArgs())
+      print(*A, Indent + 2);
+  }
+  void visitIf(const IfExpr &I, unsigned Indent) {
+    OS << "If";
+    loc(I);
+    print(I.getCond(), Indent + 2);
+    print(I.getThen(), Indent + 2);
+    print(I.getElse(), Indent + 2);
+  }
+  void visitFor(const ForExpr &F, unsigned Indent) {
+    OS << "For " << F.getVarName();
+    loc(F);
+    print(F.getStart(), Indent + 2);
+    print(F.getEnd(), Indent + 2);
+    if (F.getStep())
+      print(*F.getStep(), Indent + 2);
+    else
+      OS.indent(Indent + 2) << "(step 1)\n";
+    print(F.getBody(), Indent + 2);
+  }
+  void visitVar(const VarExpr &V, unsigned Indent) {
+    OS << "Var";
+    loc(V);
+    for (const VarExpr::Binding &B : V.getBindings()) {
+      OS.indent(Indent + 2) << "Binding " << B.Name << " @" << B.Loc.Line << ':'
+                            << B.Loc.Column << '\n';
+      if (B.Init)
+        print(*B.Init, Indent + 4);
     }
-    case Expr::Kind::Binary: {
-      auto &B = cast<BinaryExpr>(E);
-      OS << "Binary '" << B.getOp() << "'";
-      loc(E);
-      print(B.getLHS(), Indent + 2);
-      print(B.getRHS(), Indent + 2);
-      return;
-    }
-    case Expr::Kind::Assign: {
-      auto &A = cast<AssignExpr>(E);
-      OS << "Assign " << A.getName();
-      loc(E);
-      print(A.getValue(), Indent + 2);
-      return;
-    }
-    case Expr::Kind::Call: {
-      auto &C = cast<CallExpr>(E);
-      OS << "Call " << C.getCallee();
-      loc(E);
-      for (const Expr *A : C.getArgs())
-        print(*A, Indent + 2);
-      return;
-    }
-    case Expr::Kind::If: {
-      auto &I = cast<IfExpr>(E);
-      OS << "If";
-      loc(E);
-      print(I.getCond(), Indent + 2);
-      print(I.getThen(), Indent + 2);
-      print(I.getElse(), Indent + 2);
-      return;
-    }
-    case Expr::Kind::For: {
-      auto &F = cast<ForExpr>(E);
-      OS << "For " << F.getVarName();
-      loc(E);
-      print(F.getStart(), Indent + 2);
-      print(F.getEnd(), Indent + 2);
-      if (F.getStep())
-        print(*F.getStep(), Indent + 2);
-      else {
-        OS.indent(Indent + 2) << "(step 1)\n";
-      }
-      print(F.getBody(), Indent + 2);
-      return;
-    }
-    case Expr::Kind::Var: {
-      auto &V = cast<VarExpr>(E);
-      OS << "Var";
-      loc(E);
-      for (const VarExpr::Binding &B : V.getBindings()) {
-        OS.indent(Indent + 2) << "Binding " << B.Name << " @" << B.Loc.Line
-                              << ':' << B.Loc.Column << '\n';
-        if (B.Init)
-          print(*B.Init, Indent + 4);
-      }
-      print(V.getBody(), Indent + 2);
-      return;
-    }
-    }
-    loc(E);
+    print(V.getBody(), Indent + 2);
   }
 
   void printProto(const PrototypeAST &P) {

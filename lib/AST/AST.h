@@ -1,4 +1,5 @@
-//===- AST.h - The Kaleidoscope syntax tree ----------------------*- C++ -*-===//
+//===- AST.h - The Kaleidoscope syntax tree ----------------------*- C++
+//-*-===//
 //
 // Part of kaleido. The AST knows nothing of LLVM IR: code generation and
 // interpretation are separate visitors. Every node carries its location, and
@@ -24,6 +25,7 @@
 #define KALEIDO_AST_AST_H
 
 #include "AST/ASTArena.h"
+#include "AST/BuiltinOperators.h"
 #include "kaleido/Diagnostic.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -83,8 +85,12 @@ protected:
   // stored as a pointer and this length takes 8 bytes less than a StringRef.
   /// UnaryExpr, BinaryExpr: the operator.
   char Op = 0;
-  /// VariableExpr, AssignExpr, CallExpr, ForExpr: the length of the name.
-  uint16_t NameLength = 0;
+  union {
+    /// VariableExpr, AssignExpr, CallExpr, ForExpr: the length of the name.
+    uint16_t NameLength = 0;
+    /// BinaryExpr: the built-in operator Op spells, decided by the parser.
+    BuiltinOp Builtin;
+  };
 };
 
 /// The depth of a node whose children are Children (null children ignored).
@@ -136,15 +142,25 @@ private:
   const Expr *Operand;
 };
 
-/// A binary operator: built in ('<', '+', '-', '*') or user-defined, which
-/// calls the function "binary<Op>". Loc is the operator's.
+/// A binary operator: built in (`<`, `+`, `-`, `*`; see BuiltinOperators.h)
+/// or user-defined, which calls the function "binary<Op>". Loc is the
+/// operator's.
 class BinaryExpr : public Expr {
 public:
-  BinaryExpr(SourceLocation Loc, char Op, const Expr *LHS, const Expr *RHS)
+  /// Builtin is what the parser resolved Op to: builtinOperatorFor(Op).
+  BinaryExpr(SourceLocation Loc, char Op, BuiltinOp Builtin, const Expr *LHS,
+             const Expr *RHS)
       : Expr(Kind::Binary, Loc, depthOver({LHS, RHS})), LHS(LHS), RHS(RHS) {
+    assert(Builtin == builtinOperatorFor(Op) && Builtin != BuiltinOp::Assign &&
+           "'=' is an AssignExpr; other operators are what they spell");
     this->Op = Op;
+    this->Builtin = Builtin;
   }
   char getOp() const { return Op; }
+  /// Whether Op is a built-in operator rather than a call of "binary<Op>".
+  bool isBuiltin() const { return Builtin != BuiltinOp::NotBuiltin; }
+  /// The built-in operator, or NotBuiltin for a user-defined one.
+  BuiltinOp getBuiltin() const { return Builtin; }
   const Expr &getLHS() const { return *LHS; }
   const Expr &getRHS() const { return *RHS; }
   static bool classof(const Expr *E) { return E->getKind() == Kind::Binary; }

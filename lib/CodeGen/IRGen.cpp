@@ -6,12 +6,15 @@
 //   * `if c` and the `for` end test take the branch when c is ordered and not
 //     equal to 0.0 (so NaN counts as false);
 //   * `a < b` is an unordered less-than (NaN operands give 1.0), as in the
-//     tutorial;
+//     tutorial; every built-in operator is lowered from the BuiltinOp the
+//     parser stored in the node (AST/BuiltinOperators.h);
 //   * a `for` loop tests its end condition before every iteration.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CodeGen/IRGen.h"
+
+#include "AST/ExprVisitor.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/STLExtras.h"
@@ -20,55 +23,45 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
-#include "llvm/TargetParser/Triple.h"
 #include "llvm/IR/Module.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace kaleido;
 using namespace llvm;
 
 namespace {
 
-/// Whether E calls a function (user operators included).
-bool containsCall(const Expr &E) {
-  switch (E.getKind()) {
-  case Expr::Kind::Number:
-  case Expr::Kind::Variable:
-    return false;
-  case Expr::Kind::Call:
-  case Expr::Kind::Unary:
-    return true;
-  case Expr::Kind::Assign:
-    return containsCall(cast<AssignExpr>(E).getValue());
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    char Op = B.getOp();
-    if (Op != '+' && Op != '-' && Op != '*' && Op != '<')
-      return true;
-    return containsCall(B.getLHS()) || containsCall(B.getRHS());
+/// Whether an expression calls a function (user operators included).
+class CallFinder : public ExprVisitor<CallFinder, bool> {
+public:
+  bool visitNumber(const NumberExpr &) { return false; }
+  bool visitVariable(const VariableExpr &) { return false; }
+  bool visitCall(const CallExpr &) { return true; }
+  bool visitUnary(const UnaryExpr &) { return true; }
+  bool visitAssign(const AssignExpr &A) { return visit(A.getValue()); }
+  bool visitBinary(const BinaryExpr &B) {
+    return !B.isBuiltin() || visit(B.getLHS()) || visit(B.getRHS());
   }
-  case Expr::Kind::If: {
-    auto &I = cast<IfExpr>(E);
-    return containsCall(I.getCond()) || containsCall(I.getThen()) ||
-           containsCall(I.getElse());
+  bool visitIf(const IfExpr &I) {
+    return visit(I.getCond()) || visit(I.getThen()) || visit(I.getElse());
   }
-  case Expr::Kind::For: {
-    auto &F = cast<ForExpr>(E);
-    return containsCall(F.getStart()) || containsCall(F.getEnd()) ||
-           (F.getStep() && containsCall(*F.getStep())) ||
-           containsCall(F.getBody());
+  bool visitFor(const ForExpr &F) {
+    return visit(F.getStart()) || visit(F.getEnd()) ||
+           (F.getStep() && visit(*F.getStep())) || visit(F.getBody());
   }
-  case Expr::Kind::Var: {
-    auto &V = cast<VarExpr>(E);
+  bool visitVar(const VarExpr &V) {
     for (const VarExpr::Binding &B : V.getBindings())
-      if (B.Init && containsCall(*B.Init))
+      if (B.Init && visit(*B.Init))
         return true;
-    return containsCall(V.getBody());
+    return visit(V.getBody());
   }
-  }
-  return true;
-}
+};
 
-class FunctionEmitter {
+bool containsCall(const Expr &E) { return CallFinder().visit(E); }
+
+/// Emits one function. emitExpr(E, Tail) is the visitor's visit: Tail says
+/// whether E is in tail position, where a self call becomes a branch.
+class FunctionEmitter : public ExprVisitor<FunctionEmitter, Value *, bool> {
 public:
   FunctionEmitter(const FunctionAST &F, Function *Fn, const IRGenOptions &Opts)
       : F(F), Fn(Fn), Opts(Opts), Ctx(Fn->getContext()), B(Ctx),
@@ -104,8 +97,8 @@ public:
     B.SetInsertPoint(Entry);
     Value *AllCurrent = nullptr;
     for (auto &Flag : CurrentFlags)
-      AllCurrent = AllCurrent ? B.CreateAnd(AllCurrent, Flag.second)
-                              : Flag.second;
+      AllCurrent =
+          AllCurrent ? B.CreateAnd(AllCurrent, Flag.second) : Flag.second;
     B.CreateCondBr(AllCurrent, Body, Stale,
                    MDBuilder(Ctx).createLikelyBranchWeights());
   }
@@ -134,21 +127,21 @@ private:
     Value *SP;
     if (TT.getArch() == Triple::x86_64 || TT.getArch() == Triple::aarch64) {
       MDNode *Reg = MDNode::get(
-          Ctx, MDString::get(Ctx, TT.getArch() == Triple::x86_64 ? "rsp"
-                                                                 : "sp"));
+          Ctx,
+          MDString::get(Ctx, TT.getArch() == Triple::x86_64 ? "rsp" : "sp"));
       SP = B.CreateIntrinsic(Intrinsic::read_register, {IntPtrTy},
                              {MetadataAsValue::get(Ctx, Reg)}, nullptr, "sp");
     } else {
-      SP = B.CreatePtrToInt(
-          B.CreateIntrinsic(Intrinsic::frameaddress,
-                            {PointerType::getUnqual(Ctx)}, {B.getInt32(0)}),
-          IntPtrTy, "sp");
+      SP = B.CreatePtrToInt(B.CreateIntrinsic(Intrinsic::frameaddress,
+                                              {PointerType::getUnqual(Ctx)},
+                                              {B.getInt32(0)}),
+                            IntPtrTy, "sp");
     }
     Value *WordAddr = ConstantExpr::getIntToPtr(
         ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(Opts.PollWord)),
         PointerType::getUnqual(Ctx));
-    LoadInst *Limit = B.CreateLoad(IntPtrTy, WordAddr, /*isVolatile=*/true,
-                                   "limit");
+    LoadInst *Limit =
+        B.CreateLoad(IntPtrTy, WordAddr, /*isVolatile=*/true, "limit");
     Value *Low = B.CreateICmpULT(SP, Limit, "stacklow");
     BasicBlock *Poll = BasicBlock::Create(Ctx, "safepoint", Fn);
     BasicBlock *Cont = BasicBlock::Create(Ctx, "cont", Fn);
@@ -185,7 +178,8 @@ private:
   /// nothing but two instructions the -O0 instruction selector cannot do
   /// quickly.
   Value *emitCondition(const Expr &E, const Twine &Name) {
-    if (auto *Cmp = dyn_cast<BinaryExpr>(&E); Cmp && Cmp->getOp() == '<') {
+    if (auto *Cmp = dyn_cast<BinaryExpr>(&E);
+        Cmp && Cmp->getBuiltin() == BuiltinOp::Less) {
       Value *L = emitExpr(Cmp->getLHS(), false);
       Value *R = emitExpr(Cmp->getRHS(), false);
       return B.CreateFCmpULT(L, R, Name);
@@ -196,67 +190,61 @@ private:
 
   /// Emits E. Returns its value, or null if control does not continue past it
   /// (a self tail call jumped back to the top).
-  Value *emitExpr(const Expr &E, bool Tail) {
-    switch (E.getKind()) {
-    case Expr::Kind::Number:
-      return ConstantFP::get(DoubleTy, cast<NumberExpr>(E).getValue());
-    case Expr::Kind::Variable: {
-      auto &V = cast<VariableExpr>(E);
-      return B.CreateLoad(DoubleTy, lookup(V.getName()), V.getName());
-    }
-    case Expr::Kind::Assign: {
-      auto &A = cast<AssignExpr>(E);
-      Value *Val = emitExpr(A.getValue(), false);
-      B.CreateStore(Val, lookup(A.getName()));
-      return Val;
-    }
-    case Expr::Kind::Unary: {
-      auto &U = cast<UnaryExpr>(E);
-      const Expr *Args[] = {&U.getOperand()};
-      return emitCall(operatorFunctionName(false, U.getOp()), Args, Tail);
-    }
-    case Expr::Kind::Binary:
-      return emitBinary(cast<BinaryExpr>(E), Tail);
-    case Expr::Kind::Call: {
-      auto &C = cast<CallExpr>(E);
-      return emitCall(C.getCallee(), C.getArgs(), Tail);
-    }
-    case Expr::Kind::If:
-      return emitIf(cast<IfExpr>(E), Tail);
-    case Expr::Kind::For:
-      return emitFor(cast<ForExpr>(E));
-    case Expr::Kind::Var:
-      return emitVar(cast<VarExpr>(E), Tail);
-    }
-    llvm_unreachable("unknown expression kind");
+  Value *emitExpr(const Expr &E, bool Tail) { return visit(E, Tail); }
+
+  friend class ExprVisitor<FunctionEmitter, Value *, bool>;
+  Value *visitNumber(const NumberExpr &N, bool) {
+    return ConstantFP::get(DoubleTy, N.getValue());
+  }
+  Value *visitVariable(const VariableExpr &V, bool) {
+    return B.CreateLoad(DoubleTy, lookup(V.getName()), V.getName());
+  }
+  Value *visitAssign(const AssignExpr &A, bool) {
+    Value *Val = emitExpr(A.getValue(), false);
+    B.CreateStore(Val, lookup(A.getName()));
+    return Val;
+  }
+  Value *visitUnary(const UnaryExpr &U, bool Tail) {
+    const Expr *Args[] = {&U.getOperand()};
+    return emitCall(operatorFunctionName(false, U.getOp()), Args, Tail);
+  }
+  Value *visitCall(const CallExpr &C, bool Tail) {
+    return emitCall(C.getCallee(), C.getArgs(), Tail);
   }
 
-  Value *emitBinary(const BinaryExpr &E, bool Tail) {
-    char Op = E.getOp();
-    if (Op != '+' && Op != '-' && Op != '*' && Op != '<') {
+  /// A built-in operator is lowered from the node's BuiltinOp; each case
+  /// computes what evaluateBuiltin (AST/BuiltinOperators.h) computes, which
+  /// the interpreter and the direct evaluator use: the tiers and the
+  /// interpreter agree bit for bit.
+  Value *visitBinary(const BinaryExpr &E, bool Tail) {
+    if (!E.isBuiltin()) {
       const Expr *Args[] = {&E.getLHS(), &E.getRHS()};
-      return emitCall(operatorFunctionName(true, Op), Args, Tail);
+      return emitCall(operatorFunctionName(true, E.getOp()), Args, Tail);
     }
     Value *L = emitExpr(E.getLHS(), false);
     Value *R = emitExpr(E.getRHS(), false);
-    switch (Op) {
-    case '+':
+    switch (E.getBuiltin()) {
+    case BuiltinOp::Add:
       return B.CreateFAdd(L, R, "add");
-    case '-':
+    case BuiltinOp::Subtract:
       return B.CreateFSub(L, R, "sub");
-    case '*':
+    case BuiltinOp::Multiply:
       return B.CreateFMul(L, R, "mul");
-    default:
-      // 1.0 or 0.0 (a select rather than uitofp: FastISel, the -O0 and
-      // baseline instruction selector, does not handle uitofp of an i1).
+    case BuiltinOp::Less:
+      // `fcmp ult` is evaluateBuiltin's `!(L >= R)`: true if either operand
+      // is NaN. 1.0 or 0.0 (a select rather than uitofp: FastISel, the -O0
+      // and baseline instruction selector, does not handle uitofp of an i1).
       return B.CreateSelect(B.CreateFCmpULT(L, R, "cmp"),
                             ConstantFP::get(DoubleTy, 1.0),
                             ConstantFP::get(DoubleTy, 0.0), "lt");
+    case BuiltinOp::NotBuiltin:
+    case BuiltinOp::Assign:
+      break;
     }
+    llvm_unreachable("'=' is an AssignExpr");
   }
 
-  Value *emitCall(StringRef Callee, ArrayRef<const Expr *> Args,
-                  bool Tail) {
+  Value *emitCall(StringRef Callee, ArrayRef<const Expr *> Args, bool Tail) {
     SmallVector<Value *, 8> Vals;
     for (const Expr *A : Args)
       Vals.push_back(emitExpr(*A, false));
@@ -342,7 +330,7 @@ private:
     return Function::Create(FT, Function::ExternalLinkage, Name, M);
   }
 
-  Value *emitIf(const IfExpr &E, bool Tail) {
+  Value *visitIf(const IfExpr &E, bool Tail) {
     Value *Cond = emitCondition(E.getCond(), "ifcond");
     BasicBlock *ThenBB = BasicBlock::Create(Ctx, "then", Fn);
     BasicBlock *ElseBB = BasicBlock::Create(Ctx, "else", Fn);
@@ -350,8 +338,8 @@ private:
     B.CreateCondBr(Cond, ThenBB, ElseBB);
 
     SmallVector<std::pair<Value *, BasicBlock *>, 2> Incoming;
-    for (auto [Block, Arm] : {std::pair{ThenBB, &E.getThen()},
-                              std::pair{ElseBB, &E.getElse()}}) {
+    for (auto [Block, Arm] :
+         {std::pair{ThenBB, &E.getThen()}, std::pair{ElseBB, &E.getElse()}}) {
       B.SetInsertPoint(Block);
       if (Value *V = emitExpr(*Arm, Tail)) {
         Incoming.push_back({V, B.GetInsertBlock()});
@@ -373,7 +361,7 @@ private:
     return Phi;
   }
 
-  Value *emitFor(const ForExpr &E) {
+  Value *visitFor(const ForExpr &E, bool) {
     Value *Start = emitExpr(E.getStart(), false);
     AllocaInst *Slot = createSlot(E.getVarName());
     B.CreateStore(Start, Slot);
@@ -407,11 +395,11 @@ private:
     return ConstantFP::get(DoubleTy, 0.0);
   }
 
-  Value *emitVar(const VarExpr &E, bool Tail) {
+  Value *visitVar(const VarExpr &E, bool Tail) {
     size_t Depth = Scope.size();
     for (const VarExpr::Binding &Bd : E.getBindings()) {
-      Value *Init = Bd.Init ? emitExpr(*Bd.Init, false)
-                            : ConstantFP::get(DoubleTy, 0.0);
+      Value *Init =
+          Bd.Init ? emitExpr(*Bd.Init, false) : ConstantFP::get(DoubleTy, 0.0);
       AllocaInst *Slot = createSlot(Bd.Name);
       B.CreateStore(Init, Slot);
       Scope.push_back({Bd.Name, Slot});

@@ -1,33 +1,32 @@
 //===- Interpreter.cpp - A tree-walking evaluator of the AST --------------===//
 //
-// Part of kaleido.
+// Part of kaleido. Each visit mirrors the IRGen.cpp function of the same
+// kind; built-in operators compute through evaluateBuiltin
+// (AST/BuiltinOperators.h), compiled here with -ffp-contract=off.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Interp/Interpreter.h"
-
-#include "Runtime/Runtime.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
 using namespace kaleido;
-using llvm::cast;
 
 /// The activation of one function: its variables are Vars[Base...], and a
 /// self tail call leaves its new arguments in TailArgs.
-struct Interpreter::Frame {
+struct kaleido::detail::InterpreterFrame {
   const FunctionAST *F;
   size_t Base;
   bool TailCallPending = false;
   std::vector<double> TailArgs;
 };
 
-void Interpreter::fail(Status S, std::string Msg) {
-  if (Failure != Status::OK)
+void Interpreter::fail(rt::Fault Kind, std::string Msg) {
+  if (Failure != rt::Fault::None)
     return;
-  Failure = S;
+  Failure = Kind;
   Message = std::move(Msg);
 }
 
@@ -36,21 +35,19 @@ bool Interpreter::poll(llvm::StringRef Function) {
   if (!Err)
     return true;
   llvm::handleAllErrors(std::move(Err), [&](const rt::RuntimeError &E) {
-    fail(E.getFault() == rt::Fault::Interrupted ? Status::Interrupted
-                                                : Status::Error,
-         E.message());
+    fail(E.getFault(), E.message());
   });
   return false;
 }
 
-Interpreter::Status Interpreter::evaluate(const FunctionAST &F, double &Result,
-                                          std::string &Msg) {
-  Failure = Status::OK;
+llvm::Expected<double> Interpreter::evaluate(const FunctionAST &F) {
+  Failure = rt::Fault::None;
   Message.clear();
   Vars.clear();
-  Result = call(F, {});
-  Msg = Message;
-  return Failure;
+  double Result = call(F, {});
+  if (Failure != rt::Fault::None)
+    return llvm::make_error<rt::RuntimeError>(Failure, std::move(Message));
+  return Result;
 }
 
 double &Interpreter::lookup(Frame &Fr, llvm::StringRef Name) {
@@ -69,7 +66,7 @@ double Interpreter::call(const FunctionAST &F, std::vector<double> Args) {
       Vars.push_back({F.Proto.Params[I], Args[I]});
     double R = eval(*F.Body, Fr, /*Tail=*/true);
     Vars.resize(Fr.Base);
-    if (Failure != Status::OK || !Fr.TailCallPending)
+    if (Failure != rt::Fault::None || !Fr.TailCallPending)
       return R;
     // A self tail call: start over with the new arguments, in constant stack.
     Fr.TailCallPending = false;
@@ -91,7 +88,7 @@ static bool callHost(void *Addr, const std::vector<double> &A, double &R) {
     return true;
   case 3:
     R = reinterpret_cast<double (*)(double, double, double)>(Addr)(A[0], A[1],
-                                                                  A[2]);
+                                                                   A[2]);
     return true;
   case 4:
     R = reinterpret_cast<double (*)(double, double, double, double)>(Addr)(
@@ -102,9 +99,8 @@ static bool callHost(void *Addr, const std::vector<double> &A, double &R) {
   }
 }
 
-double Interpreter::callByName(llvm::StringRef Name,
-                               std::vector<double> Args, Frame &Caller,
-                               bool Tail) {
+double Interpreter::callByName(llvm::StringRef Name, std::vector<double> Args,
+                               Frame &Caller, bool Tail) {
   if (Tail && !Caller.F->IsTopLevel && Name == Caller.F->Proto.Name) {
     Caller.TailCallPending = true;
     Caller.TailArgs = std::move(Args);
@@ -117,15 +113,19 @@ double Interpreter::callByName(llvm::StringRef Name,
     Target = It->second.Body.get();
   if (Target)
     return call(*Target, std::move(Args));
+  return callHostFunction(Name, Args);
+}
 
-  llvm::Expected<void *> Addr =
-      Resolve ? Resolve(Name, Args.size()) : nullptr;
+/// An extern without a definition: what the host resolver finds for it.
+double Interpreter::callHostFunction(llvm::StringRef Name,
+                                     const std::vector<double> &Args) {
+  llvm::Expected<void *> Addr = Resolve ? Resolve(Name, Args.size()) : nullptr;
   if (!Addr) {
-    fail(Status::Error, llvm::toString(Addr.takeError()));
+    fail(rt::Fault::Error, llvm::toString(Addr.takeError()));
     return 0;
   }
   if (!*Addr) {
-    fail(Status::Error,
+    fail(rt::Fault::Error,
          ("call to '" + Name +
           "', which is declared by 'extern' but defined nowhere: not by "
           "'def', not by the runtime or the C math library")
@@ -134,96 +134,73 @@ double Interpreter::callByName(llvm::StringRef Name,
   }
   double R = 0;
   if (!callHost(*Addr, Args, R))
-    fail(Status::Error, llvm::formatv("the interpreter cannot call host "
-                                      "function '{0}' with {1} arguments",
-                                      Name, Args.size()));
+    fail(rt::Fault::Error, llvm::formatv("the interpreter cannot call host "
+                                         "function '{0}' with {1} arguments",
+                                         Name, Args.size()));
   return R;
 }
 
-double Interpreter::eval(const Expr &E, Frame &Fr, bool Tail) {
-  if (Failure != Status::OK)
+double Interpreter::visitAssign(const AssignExpr &A, Frame &Fr, bool) {
+  double V = eval(A.getValue(), Fr, false);
+  lookup(Fr, A.getName()) = V;
+  return V;
+}
+
+double Interpreter::visitUnary(const UnaryExpr &U, Frame &Fr, bool Tail) {
+  double V = eval(U.getOperand(), Fr, false);
+  return callByName(operatorFunctionName(false, U.getOp()), {V}, Fr, Tail);
+}
+
+double Interpreter::visitBinary(const BinaryExpr &B, Frame &Fr, bool Tail) {
+  double L = eval(B.getLHS(), Fr, false);
+  double R = eval(B.getRHS(), Fr, false);
+  if (B.isBuiltin())
+    return evaluateBuiltin(B.getBuiltin(), L, R);
+  return callByName(operatorFunctionName(true, B.getOp()), {L, R}, Fr, Tail);
+}
+
+double Interpreter::visitCall(const CallExpr &C, Frame &Fr, bool Tail) {
+  std::vector<double> Args;
+  Args.reserve(C.getArgs().size());
+  for (const Expr *A : C.getArgs())
+    Args.push_back(eval(*A, Fr, false));
+  if (Failure != rt::Fault::None)
     return 0;
-  switch (E.getKind()) {
-  case Expr::Kind::Number:
-    return cast<NumberExpr>(E).getValue();
-  case Expr::Kind::Variable:
-    return lookup(Fr, cast<VariableExpr>(E).getName());
-  case Expr::Kind::Assign: {
-    auto &A = cast<AssignExpr>(E);
-    double V = eval(A.getValue(), Fr, false);
-    lookup(Fr, A.getName()) = V;
-    return V;
+  return callByName(C.getCallee(), std::move(Args), Fr, Tail);
+}
+
+double Interpreter::visitIf(const IfExpr &I, Frame &Fr, bool Tail) {
+  double C = eval(I.getCond(), Fr, false);
+  // Ordered not-equal, as `fcmp one`: NaN is false.
+  bool Taken = C < 0.0 || C > 0.0;
+  return eval(Taken ? I.getThen() : I.getElse(), Fr, Tail);
+}
+
+double Interpreter::visitFor(const ForExpr &F, Frame &Fr, bool) {
+  double Start = eval(F.getStart(), Fr, false);
+  Vars.push_back({F.getVarName(), Start});
+  size_t Slot = Vars.size() - 1;
+  for (;;) {
+    if (!poll(Fr.F->Proto.Name))
+      break;
+    double End = eval(F.getEnd(), Fr, false);
+    if (Failure != rt::Fault::None || !(End < 0.0 || End > 0.0))
+      break;
+    eval(F.getBody(), Fr, false);
+    double Step = F.getStep() ? eval(*F.getStep(), Fr, false) : 1.0;
+    Vars[Slot].second = Vars[Slot].second + Step;
   }
-  case Expr::Kind::Unary: {
-    auto &U = cast<UnaryExpr>(E);
-    double V = eval(U.getOperand(), Fr, false);
-    return callByName(operatorFunctionName(false, U.getOp()), {V}, Fr, Tail);
+  Vars.resize(Slot);
+  return 0.0;
+}
+
+double Interpreter::visitVar(const VarExpr &V, Frame &Fr, bool Tail) {
+  size_t Depth = Vars.size();
+  for (const VarExpr::Binding &B : V.getBindings()) {
+    double Init = B.Init ? eval(*B.Init, Fr, false) : 0.0;
+    Vars.push_back({B.Name, Init});
   }
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    double L = eval(B.getLHS(), Fr, false);
-    double R = eval(B.getRHS(), Fr, false);
-    switch (B.getOp()) {
-    case '+':
-      return L + R;
-    case '-':
-      return L - R;
-    case '*':
-      return L * R;
-    case '<':
-      // Unordered less-than, as `fcmp ult`: true if either is NaN.
-      return !(L >= R) ? 1.0 : 0.0;
-    default:
-      return callByName(operatorFunctionName(true, B.getOp()), {L, R}, Fr,
-                        Tail);
-    }
-  }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
-    std::vector<double> Args;
-    Args.reserve(C.getArgs().size());
-    for (const Expr *A : C.getArgs())
-      Args.push_back(eval(*A, Fr, false));
-    if (Failure != Status::OK)
-      return 0;
-    return callByName(C.getCallee(), std::move(Args), Fr, Tail);
-  }
-  case Expr::Kind::If: {
-    auto &I = cast<IfExpr>(E);
-    double C = eval(I.getCond(), Fr, false);
-    // Ordered not-equal, as `fcmp one`: NaN is false.
-    bool Taken = C < 0.0 || C > 0.0;
-    return eval(Taken ? I.getThen() : I.getElse(), Fr, Tail);
-  }
-  case Expr::Kind::For: {
-    auto &F = cast<ForExpr>(E);
-    double Start = eval(F.getStart(), Fr, false);
-    Vars.push_back({F.getVarName(), Start});
-    size_t Slot = Vars.size() - 1;
-    for (;;) {
-      if (!poll(Fr.F->Proto.Name))
-        break;
-      double End = eval(F.getEnd(), Fr, false);
-      if (Failure != Status::OK || !(End < 0.0 || End > 0.0))
-        break;
-      eval(F.getBody(), Fr, false);
-      double Step = F.getStep() ? eval(*F.getStep(), Fr, false) : 1.0;
-      Vars[Slot].second = Vars[Slot].second + Step;
-    }
-    Vars.resize(Slot);
-    return 0.0;
-  }
-  case Expr::Kind::Var: {
-    auto &V = cast<VarExpr>(E);
-    size_t Depth = Vars.size();
-    for (const VarExpr::Binding &B : V.getBindings()) {
-      double Init = B.Init ? eval(*B.Init, Fr, false) : 0.0;
-      Vars.push_back({B.Name, Init});
-    }
-    double R = eval(V.getBody(), Fr, Tail);
-    Vars.resize(Depth);
-    return R;
-  }
-  }
-  return 0;
+  double R = eval(V.getBody(), Fr, Tail);
+  Vars.resize(Depth);
+  return R;
 }

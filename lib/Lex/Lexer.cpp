@@ -214,6 +214,36 @@ void Lexer::finish(Token &T, TokenKind K, const char *Begin, const char *P,
   T.Value = 0;
 }
 
+/// number ::= [0-9]+ ('.' [0-9]*)? | '.' [0-9]+
+void Lexer::lexNumber(Token &T, const char *Begin, SourceLocation Loc) {
+  const char *P = Begin;
+  auto IsDigitAt = [&](const char *Q) {
+    return Q != End && hasClass(*Q, Digit);
+  };
+  while (IsDigitAt(P))
+    ++P;
+  if (P != End && *P == '.') {
+    ++P;
+    while (IsDigitAt(P))
+      ++P;
+  }
+  // "1.2.3" or "12abc" is one malformed number, not two tokens.
+  if (P != End && (*P == '.' || hasClass(*P, Letter))) {
+    while (P != End && (*P == '.' || hasClass(*P, Letter | Digit)))
+      ++P;
+    finish(T, TokenKind::Invalid, Begin, P, Loc);
+    T.Problem = LexProblem::MalformedNumber;
+    return;
+  }
+  if (static_cast<size_t>(P - Begin) > LexerLimits::MaxNumberLength) {
+    finish(T, TokenKind::Invalid, Begin, P, Loc);
+    T.Problem = LexProblem::NumberTooLong;
+    return;
+  }
+  finish(T, TokenKind::Number, Begin, P, Loc);
+  T.Value = parseNumberLiteral(T.Text);
+}
+
 void Lexer::lex(Token &T) {
   const char *P = skipSpaceAndComments(Cur);
   // Columns count bytes; like the line, the column wraps only past 2^32.
@@ -221,7 +251,6 @@ void Lexer::lex(Token &T) {
   const char *Begin = P;
   if (P == End)
     return finish(T, TokenKind::Eof, Begin, P, Loc);
-
   if (hasClass(*P, Letter)) {
     do
       ++P;
@@ -235,35 +264,9 @@ void Lexer::lex(Token &T) {
     T.Kind = classifyIdentifier(T.Text);
     return;
   }
-
-  auto IsDigitAt = [&](const char *Q) {
-    return Q != End && hasClass(*Q, Digit);
-  };
-  if (hasClass(*P, Digit) || (*P == '.' && IsDigitAt(P + 1))) {
-    while (IsDigitAt(P))
-      ++P;
-    if (P != End && *P == '.') {
-      ++P;
-      while (IsDigitAt(P))
-        ++P;
-    }
-    // "1.2.3" or "12abc" is one malformed number, not two tokens.
-    if (P != End && (*P == '.' || hasClass(*P, Letter))) {
-      while (P != End && (*P == '.' || hasClass(*P, Letter | Digit)))
-        ++P;
-      finish(T, TokenKind::Invalid, Begin, P, Loc);
-      T.Problem = LexProblem::MalformedNumber;
-      return;
-    }
-    if (static_cast<size_t>(P - Begin) > LexerLimits::MaxNumberLength) {
-      finish(T, TokenKind::Invalid, Begin, P, Loc);
-      T.Problem = LexProblem::NumberTooLong;
-      return;
-    }
-    finish(T, TokenKind::Number, Begin, P, Loc);
-    T.Value = parseNumberLiteral(T.Text);
-    return;
-  }
+  if (hasClass(*P, Digit) ||
+      (*P == '.' && P + 1 != End && hasClass(P[1], Digit)))
+    return lexNumber(T, Begin, Loc);
 
   unsigned char U = static_cast<unsigned char>(*P++);
   if (U < 0x20 || U >= 0x7f) {

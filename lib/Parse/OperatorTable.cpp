@@ -1,24 +1,23 @@
 //===- OperatorTable.cpp - Binary operator precedences --------------------===//
 //
-// Part of kaleido.
+// Part of kaleido. The built-in operators' precedences and the rule that they
+// cannot be redefined both come from AST/BuiltinOperators.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Parse/OperatorTable.h"
 
+#include "AST/BuiltinOperators.h"
+
 using namespace kaleido;
 
 OperatorTable::OperatorTable() {
-  // Assignment binds loosest; the rest are the tutorial's precedences.
-  setPrecedence('=', 2);
-  setPrecedence('<', 10);
-  setPrecedence('+', 20);
-  setPrecedence('-', 20);
-  setPrecedence('*', 40);
+  for (const BuiltinOperatorInfo &I : BuiltinOperators)
+    setPrecedence(I.Spelling, I.Precedence);
 }
 
 bool OperatorTable::isBuiltinBinary(char C) {
-  return C == '=' || C == '<' || C == '+' || C == '-' || C == '*';
+  return builtinOperatorFor(C) != BuiltinOp::NotBuiltin;
 }
 
 bool OperatorTable::canBeOperator(char C) {

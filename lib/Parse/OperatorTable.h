@@ -1,8 +1,10 @@
-//===- OperatorTable.h - Binary operator precedences -------------*- C++ -*-===//
+//===- OperatorTable.h - Binary operator precedences -------------*- C++
+//-*-===//
 //
 // Part of kaleido. The precedence of every binary operator the parser knows.
 // A session owns one; a `def binary...` adds to it once the definition has
-// been accepted, so the operator is usable from the next item on.
+// been accepted, so the operator is usable from the next item on. It starts
+// with the built-in operators of AST/BuiltinOperators.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,7 +32,8 @@ public:
     Prec[static_cast<unsigned char>(C)] = P;
   }
 
-  /// '=', '<', '+', '-' and '*' cannot be redefined.
+  /// Whether C spells a built-in binary operator (AST/BuiltinOperators.h:
+  /// '=', '<', '+', '-' and '*'), which cannot be redefined.
   static bool isBuiltinBinary(char C);
   /// Characters that can never name an operator: ( ) , ; # and
   /// anything that starts an identifier or a number.

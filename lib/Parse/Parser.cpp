@@ -58,8 +58,8 @@ bool Parser::expectClose(char C, char Open, SourceLocation OpenLoc) {
     consume();
     return true;
   }
-  expected(llvm::formatv("'{0}' to close '{1}' at {2}", C, Open,
-                         locText(OpenLoc)));
+  expected(
+      llvm::formatv("'{0}' to close '{1}' at {2}", C, Open, locText(OpenLoc)));
   return false;
 }
 
@@ -152,8 +152,7 @@ bool Parser::checkItemEnd() {
 }
 
 /// prototype ::= identifier '(' identifier* ')'
-///             | 'binary' CHAR number? '(' identifier identifier ')'
-///             | 'unary' CHAR '(' identifier ')'
+///             | operatorprototype
 bool Parser::parsePrototype(PrototypeAST &Proto) {
   Proto.Loc = Tok.Loc;
   if (Tok.is(TokenKind::Identifier)) {
@@ -166,17 +165,26 @@ bool Parser::parsePrototype(PrototypeAST &Proto) {
     expected("a function name, 'binary' or 'unary'");
     return false;
   }
+  return parseOperatorPrototype(Proto);
+}
 
+/// operatorprototype ::= 'binary' CHAR precedence? '(' identifier identifier
+/// ')'
+///                     | 'unary' CHAR '(' identifier ')'
+bool Parser::parseOperatorPrototype(PrototypeAST &Proto) {
   bool IsBinary = Tok.is(TokenKind::KwBinary);
   llvm::StringRef Keyword = IsBinary ? "binary" : "unary";
   consume();
-  if (!Tok.is(TokenKind::Char) || !OperatorTable::canBeOperator(Tok.getChar())) {
+  if (!Tok.is(TokenKind::Char) ||
+      !OperatorTable::canBeOperator(Tok.getChar())) {
     expected(llvm::formatv("an operator character after '{0}'", Keyword));
     return false;
   }
   char Op = Tok.getChar();
   Proto.Loc = Tok.Loc;
-  if (Op == '=' || (IsBinary && OperatorTable::isBuiltinBinary(Op))) {
+  // '=' is assignment, so not even a unary operator may be spelled so.
+  if (builtinOperatorFor(Op) == BuiltinOp::Assign ||
+      (IsBinary && OperatorTable::isBuiltinBinary(Op))) {
     error(Tok.Loc,
           llvm::formatv("cannot redefine built-in operator '{0}'", Op));
     return false;
@@ -184,24 +192,8 @@ bool Parser::parsePrototype(PrototypeAST &Proto) {
   consume();
   Proto.K = IsBinary ? PrototypeAST::Kind::Binary : PrototypeAST::Kind::Unary;
   Proto.Name = operatorFunctionName(IsBinary, Op);
-
-  if (IsBinary) {
-    Proto.Precedence = OperatorTable::DefaultUserPrecedence;
-    if (Tok.is(TokenKind::Number)) {
-      double P = Tok.Value;
-      if (P != std::floor(P) || P < OperatorTable::MinPrecedence ||
-          P > OperatorTable::MaxPrecedence) {
-        error(Tok.Loc,
-              llvm::formatv("precedence must be a whole number from {0} to "
-                            "{1}, found '{2}'",
-                            OperatorTable::MinPrecedence,
-                            OperatorTable::MaxPrecedence, Tok.Text));
-        return false;
-      }
-      Proto.Precedence = static_cast<unsigned>(P);
-      consume();
-    }
-  }
+  if (IsBinary && !parsePrecedence(Proto))
+    return false;
 
   if (!parseParams(Proto))
     return false;
@@ -218,6 +210,26 @@ bool Parser::parsePrototype(PrototypeAST &Proto) {
   return true;
 }
 
+/// precedence ::= number
+/// Optional: a binary operator without one gets DefaultUserPrecedence.
+bool Parser::parsePrecedence(PrototypeAST &Proto) {
+  Proto.Precedence = OperatorTable::DefaultUserPrecedence;
+  if (!Tok.is(TokenKind::Number))
+    return true;
+  double P = Tok.Value;
+  if (P != std::floor(P) || P < OperatorTable::MinPrecedence ||
+      P > OperatorTable::MaxPrecedence) {
+    error(Tok.Loc, llvm::formatv("precedence must be a whole number from {0} "
+                                 "to {1}, found '{2}'",
+                                 OperatorTable::MinPrecedence,
+                                 OperatorTable::MaxPrecedence, Tok.Text));
+    return false;
+  }
+  Proto.Precedence = static_cast<unsigned>(P);
+  consume();
+  return true;
+}
+
 /// params ::= '(' identifier* ')'
 bool Parser::parseParams(PrototypeAST &Proto) {
   if (!Tok.isChar('(')) {
@@ -229,8 +241,8 @@ bool Parser::parseParams(PrototypeAST &Proto) {
   while (Tok.is(TokenKind::Identifier)) {
     for (const std::string &P : Proto.Params)
       if (P == Tok.Text) {
-        error(Tok.Loc, "duplicate parameter '" + Tok.Text + "' in '" +
-                           Proto.Name + "'");
+        error(Tok.Loc,
+              "duplicate parameter '" + Tok.Text + "' in '" + Proto.Name + "'");
         return false;
       }
     if (Proto.Params.size() >= ParserLimits::MaxListLength) {
@@ -277,6 +289,9 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
     unsigned Prec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(Op) : 0;
     if (Prec == 0 || Prec < MinPrec)
       return LHS;
+    // Resolved once, here: later stages ask the node, not the character.
+    BuiltinOp Builtin = builtinOperatorFor(Op);
+    bool IsAssign = Builtin == BuiltinOp::Assign;
     SourceLocation OpLoc = Tok.Loc;
     consume();
 
@@ -284,26 +299,26 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
     if (!RHS)
       return nullptr;
     char NextOp = Tok.getChar();
-    unsigned NextPrec =
-        Tok.is(TokenKind::Char) ? Ops.getPrecedence(NextOp) : 0;
-    if (NextPrec > Prec || (Op == '=' && NextOp == '=')) {
+    unsigned NextPrec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(NextOp) : 0;
+    if (NextPrec > Prec ||
+        (IsAssign && builtinOperatorFor(NextOp) == BuiltinOp::Assign)) {
       NestingGuard G(Nesting);
       if (Nesting > ParserLimits::MaxDepth)
         return error(OpLoc, llvm::formatv("expression is nested more than "
                                           "{0} levels deep",
                                           ParserLimits::MaxDepth));
-      RHS = parseBinOpRHS(Op == '=' ? Prec : Prec + 1, RHS);
+      RHS = parseBinOpRHS(IsAssign ? Prec : Prec + 1, RHS);
       if (!RHS)
         return nullptr;
     }
 
-    if (Op == '=') {
+    if (IsAssign) {
       auto *Var = llvm::dyn_cast<VariableExpr>(LHS);
       if (!Var)
         return error(OpLoc, "the left side of '=' must be a variable name");
       LHS = make<AssignExpr>(OpLoc, Var->getName(), Var->getLoc(), RHS);
     } else {
-      LHS = make<BinaryExpr>(OpLoc, Op, LHS, RHS);
+      LHS = make<BinaryExpr>(OpLoc, Op, Builtin, LHS, RHS);
     }
     LHS = checkDepth(LHS);
     if (!LHS)
@@ -393,8 +408,8 @@ const Expr *Parser::parseIdentifier() {
       if (Tok.isChar(')'))
         break;
       if (!Tok.isChar(','))
-        return expected(llvm::formatv("',' or ')' to close '(' at {0}",
-                                      locText(Open)));
+        return expected(
+            llvm::formatv("',' or ')' to close '(' at {0}", locText(Open)));
       consume();
     }
   }
@@ -457,8 +472,8 @@ const Expr *Parser::parseFor() {
       return nullptr;
   }
   if (!Tok.is(TokenKind::KwIn))
-    return expected(llvm::formatv("'in' after the header of 'for' at {0}",
-                                  locText(Loc)));
+    return expected(
+        llvm::formatv("'in' after the header of 'for' at {0}", locText(Loc)));
   consume();
   const Expr *Body = parseExpression();
   if (!Body)

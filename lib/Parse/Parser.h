@@ -1,4 +1,5 @@
-//===- Parser.h - Recursive-descent parser for Kaleidoscope ------*- C++ -*-===//
+//===- Parser.h - Recursive-descent parser for Kaleidoscope ------*- C++
+//-*-===//
 //
 // Part of kaleido. The parser reads one top-level item at a time so that an
 // operator defined by one item can be used by the next. It reports syntax
@@ -62,6 +63,8 @@ private:
   const Expr *parseFor();
   const Expr *parseVar();
   bool parsePrototype(PrototypeAST &Proto);
+  bool parseOperatorPrototype(PrototypeAST &Proto);
+  bool parsePrecedence(PrototypeAST &Proto);
   bool parseParams(PrototypeAST &Proto);
   bool checkItemEnd();
 

@@ -9,7 +9,6 @@
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace kaleido;
-using llvm::cast;
 
 static std::string plural(size_t N, llvm::StringRef Word) {
   return llvm::formatv("{0} {1}{2}", N, Word, N == 1 ? "" : "s").str();
@@ -84,10 +83,8 @@ bool Sema::checkPrototype(const PrototypeAST &Proto) {
   Diags.error(Proto.Loc,
               llvm::formatv("'{0}' was declared with {1} at {2}; it cannot be "
                             "redeclared with {3}",
-                            Proto.Name,
-                            plural(It->second.Arity, "parameter"),
-                            where(It->second),
-                            Proto.Params.size()));
+                            Proto.Name, plural(It->second.Arity, "parameter"),
+                            where(It->second), Proto.Params.size()));
   return false;
 }
 
@@ -98,8 +95,8 @@ bool Sema::isVisible(llvm::StringRef Name) const {
   return false;
 }
 
-bool Sema::checkCall(SourceLocation Loc, llvm::StringRef Callee,
-                     size_t NumArgs, llvm::StringRef What) {
+bool Sema::checkCall(SourceLocation Loc, llvm::StringRef Callee, size_t NumArgs,
+                     llvm::StringRef What) {
   unsigned Arity;
   if (Current && Current->Name == Callee) {
     Arity = Current->Params.size();
@@ -119,96 +116,79 @@ bool Sema::checkCall(SourceLocation Loc, llvm::StringRef Callee,
   }
   if (Arity == NumArgs)
     return true;
-  Diags.error(Loc, llvm::formatv("'{0}' takes {1}, but {2} given", Callee,
-                                 plural(Arity, "argument"),
-                                 NumArgs == 1 ? "1 was"
-                                              : llvm::formatv("{0} were",
-                                                              NumArgs)
-                                                    .str()));
+  Diags.error(
+      Loc,
+      llvm::formatv(
+          "'{0}' takes {1}, but {2} given", Callee, plural(Arity, "argument"),
+          NumArgs == 1 ? "1 was" : llvm::formatv("{0} were", NumArgs).str()));
   return false;
 }
 
-bool Sema::checkExpr(const Expr &E) {
-  switch (E.getKind()) {
-  case Expr::Kind::Number:
+bool Sema::visitVariable(const VariableExpr &V) {
+  if (isVisible(V.getName()))
     return true;
-  case Expr::Kind::Variable: {
-    auto &V = cast<VariableExpr>(E);
-    if (isVisible(V.getName()))
-      return true;
-    Diags.error(E.getLoc(), "unknown variable '" + V.getName() + "'");
+  Diags.error(V.getLoc(), "unknown variable '" + V.getName() + "'");
+  return false;
+}
+
+bool Sema::visitAssign(const AssignExpr &A) {
+  if (!isVisible(A.getName())) {
+    Diags.error(A.getNameLoc(),
+                "cannot assign to unknown variable '" + A.getName() + "'");
     return false;
   }
-  case Expr::Kind::Assign: {
-    auto &A = cast<AssignExpr>(E);
-    if (!isVisible(A.getName())) {
-      Diags.error(A.getNameLoc(),
-                  "cannot assign to unknown variable '" + A.getName() + "'");
+  return checkExpr(A.getValue());
+}
+
+bool Sema::visitUnary(const UnaryExpr &U) {
+  return checkCall(U.getLoc(), operatorFunctionName(false, U.getOp()), 1,
+                   "unary operator") &&
+         checkExpr(U.getOperand());
+}
+
+bool Sema::visitBinary(const BinaryExpr &B) {
+  if (!B.isBuiltin() &&
+      !checkCall(B.getLoc(), operatorFunctionName(true, B.getOp()), 2,
+                 "binary operator"))
+    return false;
+  return checkExpr(B.getLHS()) && checkExpr(B.getRHS());
+}
+
+bool Sema::visitCall(const CallExpr &C) {
+  if (!checkCall(C.getLoc(), C.getCallee(), C.getArgs().size(), "function"))
+    return false;
+  for (const Expr *A : C.getArgs())
+    if (!checkExpr(*A))
       return false;
-    }
-    return checkExpr(A.getValue());
-  }
-  case Expr::Kind::Unary: {
-    auto &U = cast<UnaryExpr>(E);
-    return checkCall(E.getLoc(), operatorFunctionName(false, U.getOp()), 1,
-                     "unary operator") &&
-           checkExpr(U.getOperand());
-  }
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    switch (B.getOp()) {
-    case '<':
-    case '+':
-    case '-':
-    case '*':
+  return true;
+}
+
+bool Sema::visitIf(const IfExpr &I) {
+  return checkExpr(I.getCond()) && checkExpr(I.getThen()) &&
+         checkExpr(I.getElse());
+}
+
+bool Sema::visitFor(const ForExpr &F) {
+  if (!checkExpr(F.getStart()))
+    return false;
+  Scope.push_back(F.getVarName());
+  bool OK = checkExpr(F.getEnd()) &&
+            (!F.getStep() || checkExpr(*F.getStep())) && checkExpr(F.getBody());
+  Scope.pop_back();
+  return OK;
+}
+
+bool Sema::visitVar(const VarExpr &V) {
+  size_t Depth = Scope.size();
+  bool OK = true;
+  for (const VarExpr::Binding &B : V.getBindings()) {
+    if (B.Init && !checkExpr(*B.Init)) {
+      OK = false;
       break;
-    default:
-      if (!checkCall(E.getLoc(), operatorFunctionName(true, B.getOp()), 2,
-                     "binary operator"))
-        return false;
     }
-    return checkExpr(B.getLHS()) && checkExpr(B.getRHS());
+    Scope.push_back(B.Name);
   }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
-    if (!checkCall(E.getLoc(), C.getCallee(), C.getArgs().size(), "function"))
-      return false;
-    for (const Expr *A : C.getArgs())
-      if (!checkExpr(*A))
-        return false;
-    return true;
-  }
-  case Expr::Kind::If: {
-    auto &I = cast<IfExpr>(E);
-    return checkExpr(I.getCond()) && checkExpr(I.getThen()) &&
-           checkExpr(I.getElse());
-  }
-  case Expr::Kind::For: {
-    auto &F = cast<ForExpr>(E);
-    if (!checkExpr(F.getStart()))
-      return false;
-    Scope.push_back(F.getVarName());
-    bool OK = checkExpr(F.getEnd()) &&
-              (!F.getStep() || checkExpr(*F.getStep())) &&
-              checkExpr(F.getBody());
-    Scope.pop_back();
-    return OK;
-  }
-  case Expr::Kind::Var: {
-    auto &V = cast<VarExpr>(E);
-    size_t Depth = Scope.size();
-    bool OK = true;
-    for (const VarExpr::Binding &B : V.getBindings()) {
-      if (B.Init && !checkExpr(*B.Init)) {
-        OK = false;
-        break;
-      }
-      Scope.push_back(B.Name);
-    }
-    OK = OK && checkExpr(V.getBody());
-    Scope.resize(Depth);
-    return OK;
-  }
-  }
-  return false;
+  OK = OK && checkExpr(V.getBody());
+  Scope.resize(Depth);
+  return OK;
 }

@@ -1,70 +1,74 @@
 //===- DirectEvaluator.cpp - Top-level calls without a compile ------------===//
 //
-// Part of kaleido. Every operation mirrors CodeGen/IRGen.cpp; this file is
-// built with -ffp-contract=off.
+// Part of kaleido. Every operation mirrors CodeGen/IRGen.cpp; built-in
+// operators compute through evaluateBuiltin (AST/BuiltinOperators.h), and
+// this file is built with -ffp-contract=off.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Session/DirectEvaluator.h"
 
+#include "AST/ExprVisitor.h"
+
 using namespace kaleido;
-using llvm::cast;
 
-static bool isBuiltin(char Op) {
-  return Op == '+' || Op == '-' || Op == '*' || Op == '<';
-}
-
-bool DirectEvaluator::canEvaluate(const Expr &E) {
-  switch (E.getKind()) {
-  case Expr::Kind::Number:
-    return true;
-  case Expr::Kind::Unary:
-    return canEvaluate(cast<UnaryExpr>(E).getOperand());
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    return canEvaluate(B.getLHS()) && canEvaluate(B.getRHS());
+namespace {
+/// Whether an expression is made only of numbers, operators and calls of at
+/// most MaxArgs arguments; anything else (visitExpr) is compiled instead.
+class Evaluable : public ExprVisitor<Evaluable, bool> {
+public:
+  bool visitExpr(const Expr &) { return false; }
+  bool visitNumber(const NumberExpr &) { return true; }
+  bool visitUnary(const UnaryExpr &U) { return visit(U.getOperand()); }
+  bool visitBinary(const BinaryExpr &B) {
+    return visit(B.getLHS()) && visit(B.getRHS());
   }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
-    if (C.getArgs().size() > MaxArgs)
+  bool visitCall(const CallExpr &C) {
+    if (C.getArgs().size() > DirectEvaluator::MaxArgs)
       return false;
     for (const Expr *A : C.getArgs())
-      if (!canEvaluate(*A))
+      if (!visit(*A))
         return false;
     return true;
   }
-  default:
-    return false;
-  }
-}
+};
 
-/// Visits E's calls in evaluation order: operands first, then the call.
-template <typename Fn> static void forEachCall(const Expr &E, Fn &&F) {
-  switch (E.getKind()) {
-  case Expr::Kind::Unary: {
-    auto &U = cast<UnaryExpr>(E);
-    forEachCall(U.getOperand(), F);
+/// Passes the callee of each call in an expression that Evaluable accepted
+/// to Fn, in evaluation order: operands first, then the call. Numbers
+/// (visitExpr) call nothing.
+template <typename Fn> class CallLister : public ExprVisitor<CallLister<Fn>> {
+public:
+  explicit CallLister(Fn &F) : F(F) {}
+  using ExprVisitor<CallLister<Fn>>::visit;
+
+  void visitExpr(const Expr &) {}
+  void visitUnary(const UnaryExpr &U) {
+    visit(U.getOperand());
     F(operatorFunctionName(false, U.getOp()));
-    return;
   }
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    forEachCall(B.getLHS(), F);
-    forEachCall(B.getRHS(), F);
-    if (!isBuiltin(B.getOp()))
+  void visitBinary(const BinaryExpr &B) {
+    visit(B.getLHS());
+    visit(B.getRHS());
+    if (!B.isBuiltin())
       F(operatorFunctionName(true, B.getOp()));
-    return;
   }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
+  void visitCall(const CallExpr &C) {
     for (const Expr *A : C.getArgs())
-      forEachCall(*A, F);
+      visit(*A);
     F(C.getCallee());
-    return;
   }
-  default:
-    return;
-  }
+
+private:
+  Fn &F;
+};
+
+template <typename Fn> void forEachCall(const Expr &E, Fn &&F) {
+  CallLister<std::remove_reference_t<Fn>>(F).visit(E);
+}
+} // namespace
+
+bool DirectEvaluator::canEvaluate(const Expr &E) {
+  return Evaluable().visit(E);
 }
 
 llvm::Expected<DirectEvaluator> DirectEvaluator::prepare(const Expr &E,
@@ -86,12 +90,47 @@ llvm::Expected<DirectEvaluator> DirectEvaluator::prepare(const Expr &E,
   return D;
 }
 
-double DirectEvaluator::call(size_t &Next, const Expr *const *Args,
-                             unsigned N) const {
-  double V[MaxArgs];
+namespace {
+/// One evaluation: Next indexes the callee of the next call met.
+class Evaluation : public ExprVisitor<Evaluation, double> {
+public:
+  explicit Evaluation(llvm::ArrayRef<uint64_t> Callees) : Callees(Callees) {}
+
+  double visitExpr(const Expr &) {
+    llvm_unreachable("canEvaluate rejects this expression");
+  }
+  double visitNumber(const NumberExpr &N) { return N.getValue(); }
+  double visitUnary(const UnaryExpr &U) {
+    const Expr *Args[] = {&U.getOperand()};
+    return call(Args, 1);
+  }
+  double visitBinary(const BinaryExpr &B) {
+    if (!B.isBuiltin()) {
+      const Expr *Args[] = {&B.getLHS(), &B.getRHS()};
+      return call(Args, 2);
+    }
+    double L = visit(B.getLHS());
+    double R = visit(B.getRHS());
+    return evaluateBuiltin(B.getBuiltin(), L, R);
+  }
+  double visitCall(const CallExpr &C) {
+    return call(C.getArgs().data(), C.getArgs().size());
+  }
+
+private:
+  double call(const Expr *const *Args, unsigned N);
+
+  llvm::ArrayRef<uint64_t> Callees;
+  size_t Next = 0;
+};
+} // namespace
+
+double Evaluation::call(const Expr *const *Args, unsigned N) {
+  double V[DirectEvaluator::MaxArgs];
   for (unsigned I = 0; I < N; ++I)
-    V[I] = eval(*Args[I], Next);
-  auto *Addr = reinterpret_cast<void *>(static_cast<uintptr_t>(Callees[Next++]));
+    V[I] = visit(*Args[I]);
+  auto *Addr =
+      reinterpret_cast<void *>(static_cast<uintptr_t>(Callees[Next++]));
   using D = double;
   switch (N) {
   case 0:
@@ -105,46 +144,14 @@ double DirectEvaluator::call(size_t &Next, const Expr *const *Args,
   case 4:
     return reinterpret_cast<D (*)(D, D, D, D)>(Addr)(V[0], V[1], V[2], V[3]);
   case 5:
-    return reinterpret_cast<D (*)(D, D, D, D, D)>(Addr)(V[0], V[1], V[2],
-                                                        V[3], V[4]);
+    return reinterpret_cast<D (*)(D, D, D, D, D)>(Addr)(V[0], V[1], V[2], V[3],
+                                                        V[4]);
   default:
     return reinterpret_cast<D (*)(D, D, D, D, D, D)>(Addr)(V[0], V[1], V[2],
                                                            V[3], V[4], V[5]);
   }
 }
 
-double DirectEvaluator::eval(const Expr &E, size_t &Next) const {
-  switch (E.getKind()) {
-  case Expr::Kind::Number:
-    return cast<NumberExpr>(E).getValue();
-  case Expr::Kind::Unary: {
-    const Expr *Args[] = {&cast<UnaryExpr>(E).getOperand()};
-    return call(Next, Args, 1);
-  }
-  case Expr::Kind::Binary: {
-    auto &B = cast<BinaryExpr>(E);
-    if (!isBuiltin(B.getOp())) {
-      const Expr *Args[] = {&B.getLHS(), &B.getRHS()};
-      return call(Next, Args, 2);
-    }
-    double L = eval(B.getLHS(), Next);
-    double R = eval(B.getRHS(), Next);
-    switch (B.getOp()) {
-    case '+':
-      return L + R;
-    case '-':
-      return L - R;
-    case '*':
-      return L * R;
-    default:
-      return !(L >= R) ? 1.0 : 0.0; // fcmp ult
-    }
-  }
-  case Expr::Kind::Call: {
-    auto &C = cast<CallExpr>(E);
-    return call(Next, C.getArgs().data(), C.getArgs().size());
-  }
-  default:
-    llvm_unreachable("canEvaluate rejects this expression");
-  }
+double DirectEvaluator::evaluate() const {
+  return Evaluation(Callees).visit(*Root);
 }

@@ -1,4 +1,5 @@
-//===- DirectEvaluator.h - Top-level calls without a compile -----*- C++ -*-===//
+//===- DirectEvaluator.h - Top-level calls without a compile -----*- C++
+//-*-===//
 //
 // Part of kaleido. Private to the Session library.
 //
@@ -41,18 +42,13 @@ public:
                                                  KaleidoJIT &JIT);
 
   /// Evaluates the expression. Call only under the runtime guard.
-  double evaluate() const {
-    size_t Next = 0;
-    return eval(*Root, Next);
-  }
+  double evaluate() const;
 
 private:
   DirectEvaluator(const Expr &Root) : Root(&Root) {}
-  double eval(const Expr &E, size_t &Next) const;
-  double call(size_t &Next, const Expr *const *Args, unsigned N) const;
 
   const Expr *Root;
-  /// Callee addresses in the order eval() meets the calls.
+  /// Callee addresses in the order evaluate() meets the calls.
   std::vector<uint64_t> Callees;
 };
 

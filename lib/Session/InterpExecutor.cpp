@@ -29,17 +29,20 @@ public:
     });
     // The interpreter reports faults by return value; the guard provides the
     // output, the poll word and the stack limit, and never jumps over it.
-    Interpreter::Status St = Interpreter::Status::OK;
-    std::string Msg;
-    double Result = 0;
+    Expected<double> Result = 0.0;
     Expected<double> Guarded = rt::callGuarded(
-        [&] { return St = Interp.evaluate(F, Result, Msg), Result; }, Opts.Env);
-    if (!Guarded || St == Interpreter::Status::OK)
-      return Guarded;
-    return make_error<rt::RuntimeError>(St == Interpreter::Status::Interrupted
-                                            ? rt::Fault::Interrupted
-                                            : rt::Fault::Error,
-                                        std::move(Msg));
+        [&] {
+          Result = Interp.evaluate(F);
+          return 0.0;
+        },
+        Opts.Env);
+    if (!Guarded) {
+      // Only the interpreter's own faults can end the call (it polls and
+      // reports them itself): this one outranks whatever Result holds.
+      consumeError(Result.takeError());
+      return Guarded.takeError();
+    }
+    return Result;
   }
 
   Expected<uint64_t> lookupAddress(StringRef) override {
