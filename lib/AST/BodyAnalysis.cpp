@@ -6,62 +6,55 @@
 
 #include "AST/BodyAnalysis.h"
 
+#include "AST/ExprVisitor.h"
+
 using namespace kaleido;
-using llvm::cast;
 
 namespace {
-/// Walks a body, counting nodes and looking for loops and self calls.
-class BodyMeter {
+/// Walks a body, counting nodes and looking for loops and self calls; stops
+/// once the answer is known (it may loop, or it is over the cap).
+class BodyMeter : public ExprVisitor<BodyMeter> {
 public:
   BodyMeter(llvm::StringRef Self, unsigned Cap) : Self(Self), Cap(Cap) {}
 
   BodyMeasure Result;
 
-  void visit(const Expr &E) {
+  void measure(const Expr &E) {
     if (Result.MayLoop || Result.Nodes > Cap)
       return;
     ++Result.Nodes;
-    switch (E.getKind()) {
-    case Expr::Kind::Number:
-    case Expr::Kind::Variable:
-      return;
-    case Expr::Kind::For:
-      Result.MayLoop = true;
-      return;
-    case Expr::Kind::Assign:
-      return visit(cast<AssignExpr>(E).getValue());
-    case Expr::Kind::Unary: {
-      auto &U = cast<UnaryExpr>(E);
-      call(operatorFunctionName(false, U.getOp()));
-      return visit(U.getOperand());
-    }
-    case Expr::Kind::Binary: {
-      auto &B = cast<BinaryExpr>(E);
+    visit(E);
+  }
+
+  void visitNumber(const NumberExpr &) {}
+  void visitVariable(const VariableExpr &) {}
+  void visitFor(const ForExpr &) { Result.MayLoop = true; }
+  void visitAssign(const AssignExpr &A) { measure(A.getValue()); }
+  void visitUnary(const UnaryExpr &U) {
+    call(operatorFunctionName(false, U.getOp()));
+    measure(U.getOperand());
+  }
+  void visitBinary(const BinaryExpr &B) {
+    if (!B.isBuiltin())
       call(operatorFunctionName(true, B.getOp()));
-      visit(B.getLHS());
-      return visit(B.getRHS());
-    }
-    case Expr::Kind::Call: {
-      auto &C = cast<CallExpr>(E);
-      call(C.getCallee());
-      for (const Expr *A : C.getArgs())
-        visit(*A);
-      return;
-    }
-    case Expr::Kind::If: {
-      auto &I = cast<IfExpr>(E);
-      visit(I.getCond());
-      visit(I.getThen());
-      return visit(I.getElse());
-    }
-    case Expr::Kind::Var: {
-      auto &V = cast<VarExpr>(E);
-      for (const VarExpr::Binding &B : V.getBindings())
-        if (B.Init)
-          visit(*B.Init);
-      return visit(V.getBody());
-    }
-    }
+    measure(B.getLHS());
+    measure(B.getRHS());
+  }
+  void visitCall(const CallExpr &C) {
+    call(C.getCallee());
+    for (const Expr *A : C.getArgs())
+      measure(*A);
+  }
+  void visitIf(const IfExpr &I) {
+    measure(I.getCond());
+    measure(I.getThen());
+    measure(I.getElse());
+  }
+  void visitVar(const VarExpr &V) {
+    for (const VarExpr::Binding &B : V.getBindings())
+      if (B.Init)
+        measure(*B.Init);
+    measure(V.getBody());
   }
 
 private:
@@ -79,6 +72,6 @@ BodyMeasure kaleido::measureBody(const FunctionAST &F, unsigned Cap) {
   // A top-level expression has no name to call itself by.
   BodyMeter M(F.IsTopLevel ? llvm::StringRef() : llvm::StringRef(F.Proto.Name),
               Cap);
-  M.visit(*F.Body);
+  M.measure(*F.Body);
   return M.Result;
 }

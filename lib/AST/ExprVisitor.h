@@ -1,5 +1,4 @@
-//===- ExprVisitor.h - Dispatch on an expression's kind ----------*- C++
-//-*-===//
+//===- ExprVisitor.h - Dispatch on an expression's kind --------*- C++ -*-===//
 //
 // Part of kaleido. The one switch over Expr::Kind that passes over the tree
 // share, as a CRTP base (the pattern of clang's StmtVisitor): visit(E)
