@@ -283,8 +283,7 @@ Outcome runAll(StringRef Source, const Config &C, const Analysis &First,
       __builtin_trap();
     Analysis Second = analyze(Source, Functions, Ops);
     if (Second.SafeLength) {
-      llvm::Error Err2 =
-          S->run(Source.take_front(Second.SafeLength), "<fuzz>");
+      llvm::Error Err2 = S->run(Source.take_front(Second.SafeLength), "<fuzz>");
       Out.Succeeded.push_back(!Err2);
       llvm::consumeError(std::move(Err2));
     }
@@ -301,8 +300,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   static const JITMode Modes[] = {JITMode::Lazy, JITMode::Eager,
                                   JITMode::Interp};
   static const unsigned TierUps[] = {1, 1000, 0};
-  Config C{unsigned(Size % 4), Modes[(Size / 4) % 3],
-           TierUps[(Size / 96) % 3]};
+  Config C{unsigned(Size % 4), Modes[(Size / 4) % 3], TierUps[(Size / 96) % 3]};
 
   FunctionTable Functions;
   OperatorTable Ops;

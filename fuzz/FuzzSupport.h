@@ -1,4 +1,5 @@
-//===- FuzzSupport.h - Shared pieces of the libFuzzer targets ----*- C++ -*-===//
+//===- FuzzSupport.h - Shared pieces of the libFuzzer targets ----*- C++
+//-*-===//
 //
 // Part of kaleido. The fuzz targets drive the front end through the library's
 // internal headers, the way lib/Session does (parseItem, Sema::check, then

@@ -42,7 +42,8 @@ static double mandel(double xmin, double ymin, double step, double w,
 }
 
 int main(void) {
-  double got = mandel(arg(-2.25), arg(-1.25), arg(0.0025), arg(1400), arg(1000));
+  double got =
+      mandel(arg(-2.25), arg(-1.25), arg(0.0025), arg(1400), arg(1000));
   double want = 67149038;
   printf("%f\n", got);
   printf("%f\n", got == want ? 1.0 : 0.0);

@@ -105,8 +105,8 @@ std::string fillers(unsigned N) {
 /// The small functions FirstCall compiles.
 std::string probeDefinition(unsigned I) {
   std::string J = std::to_string(I);
-  return "def p" + J + "(x) if x < " + J + " then x * x + " + J +
-         " else x - " + J + ";\n";
+  return "def p" + J + "(x) if x < " + J + " then x * x + " + J + " else x - " +
+         J + ";\n";
 }
 
 double threadCPUSeconds() {
@@ -117,7 +117,8 @@ double threadCPUSeconds() {
 
 double percentile(std::vector<double> V, double P) {
   std::sort(V.begin(), V.end());
-  size_t I = std::min(V.size() - 1, static_cast<size_t>(P * (V.size() - 1) + 0.5));
+  size_t I =
+      std::min(V.size() - 1, static_cast<size_t>(P * (V.size() - 1) + 0.5));
   return V[I];
 }
 
@@ -231,7 +232,8 @@ struct CallFixture {
     check(S->run("def inc(x) x + 1;", "<call>"), "defining inc");
     Stub = check(S->lookup<UnaryFn>("inc"), "lookup inc");
     Stub(0); // compiled now; the stub points at the body from here on
-    Body = reinterpret_cast<UnaryFn *>(stubTarget(reinterpret_cast<void *>(Stub)));
+    Body =
+        reinterpret_cast<UnaryFn *>(stubTarget(reinterpret_cast<void *>(Stub)));
   }
 };
 
@@ -251,7 +253,9 @@ void runCalls(benchmark::State &State, UnaryFn *Fn) {
   }
 }
 
-void BM_CallStub(benchmark::State &State) { runCalls(State, callFixture().Stub); }
+void BM_CallStub(benchmark::State &State) {
+  runCalls(State, callFixture().Stub);
+}
 void BM_CallBody(benchmark::State &State) {
   if (!callFixture().Body) {
     State.SkipWithError("cannot decode the stub on this target");
@@ -309,12 +313,16 @@ const std::string &frontEndSource() {
         S += "def f0(a b) a * b + 0.5;\n";
         continue;
       }
-      S += "def f" + Id + "(a b)\n"
+      S += "def f" + Id +
+           "(a b)\n"
            "  var s = 0, t = a * 0.5 in\n"
            "    if a < b then\n"
-           "      (for i = 0, i < b in s = s + t * i - f" + J + "(i, s))\n"
+           "      (for i = 0, i < b in s = s + t * i - f" +
+           J +
+           "(i, s))\n"
            "    else\n"
-           "      f" + K + "(b, a) + " + Id + ".25;\n";
+           "      f" +
+           K + "(b, a) + " + Id + ".25;\n";
     }
     return S;
   }();
@@ -419,11 +427,13 @@ void runIRGen(benchmark::State &State, Stage Upto) {
     Module M(Fn.Proto.Name, Ctx);
     M.setDataLayout(DL);
     M.setTargetTriple(F.TM->getTargetTriple());
-    benchmark::DoNotOptimize(kaleido::emitFunction(Fn, Fn.Proto.Name + "$1", M));
+    benchmark::DoNotOptimize(
+        kaleido::emitFunction(Fn, Fn.Proto.Name + "$1", M));
     if (Opt)
       Opt->run(M);
     if (Codegen)
-      benchmark::DoNotOptimize(check((*Codegen)(M), "codegen")->getBufferStart());
+      benchmark::DoNotOptimize(
+          check((*Codegen)(M), "codegen")->getBufferStart());
   }
   State.SetItemsProcessed(State.iterations());
 }

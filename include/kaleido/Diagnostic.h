@@ -1,4 +1,5 @@
-//===- kaleido/Diagnostic.h - Located diagnostics and error kinds -*- C++ -*-===//
+//===- kaleido/Diagnostic.h - Located diagnostics and error kinds -*- C++
+//-*-===//
 //
 // Part of kaleido. Public API.
 //
@@ -52,11 +53,11 @@ using DiagnosticHandler = std::function<void(const Diagnostic &)>;
 
 /// What kind of failure an Error from the session reports.
 enum class ErrorKind {
-  Compile, ///< The program is ill-formed (exit code 65 in the tool).
-  Runtime, ///< The program failed while running (exit code 70).
+  Compile,     ///< The program is ill-formed (exit code 65 in the tool).
+  Runtime,     ///< The program failed while running (exit code 70).
   Interrupted, ///< Stopped by an interrupt or a time limit (exit code 130).
-  Internal, ///< The JIT or LLVM failed; a bug in kaleido (exit code 70).
-  Usage ///< The host passed an invalid option (exit code 64).
+  Internal,    ///< The JIT or LLVM failed; a bug in kaleido (exit code 70).
+  Usage        ///< The host passed an invalid option (exit code 64).
 };
 
 /// The llvm::Error returned by Session entry points. Its message is a short

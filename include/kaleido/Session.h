@@ -1,4 +1,5 @@
-//===- kaleido/Session.h - The embeddable Kaleidoscope JIT -------*- C++ -*-===//
+//===- kaleido/Session.h - The embeddable Kaleidoscope JIT -------*- C++
+//-*-===//
 //
 // Part of kaleido. Public API.
 //
@@ -11,7 +12,8 @@
 //   if (auto Err = S->run("def sq(x) x*x;", "<example>"))
 //     ...;                                           // diagnostics went to
 //                                                    // Options.OnDiagnostic
-//   auto Sq = S->lookup<double(double)>("sq");       // Expected<double(*)(double)>
+//   auto Sq = S->lookup<double(double)>("sq");       //
+//   Expected<double(*)(double)>
 //
 //===----------------------------------------------------------------------===//
 
@@ -188,8 +190,7 @@ private:
   class Impl;
   explicit Session(std::unique_ptr<Impl> P);
 
-  llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name,
-                                         unsigned Arity);
+  llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name, unsigned Arity);
 
   template <typename T> struct IsDoubleFunction : std::false_type {};
   template <typename... Args>

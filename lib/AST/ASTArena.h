@@ -1,4 +1,5 @@
-//===- ASTArena.h - The memory of syntax trees -------------------*- C++ -*-===//
+//===- ASTArena.h - The memory of syntax trees -------------------*- C++
+//-*-===//
 //
 // Part of kaleido. Why trees live in arenas, and how a finished tree comes to
 // take exactly its size, is told at the top of AST/AST.h.

@@ -1,4 +1,5 @@
-//===- DiagnosticEngine.h - Reports located diagnostics ----------*- C++ -*-===//
+//===- DiagnosticEngine.h - Reports located diagnostics ----------*- C++
+//-*-===//
 //
 // Part of kaleido. Every stage reports problems through a DiagnosticEngine
 // bound to one source buffer; the engine fills in the buffer name and the

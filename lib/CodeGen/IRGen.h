@@ -1,4 +1,5 @@
-//===- IRGen.h - Lowers the checked AST to LLVM IR ---------------*- C++ -*-===//
+//===- IRGen.h - Lowers the checked AST to LLVM IR ---------------*- C++
+//-*-===//
 //
 // Part of kaleido. One function at a time: the JIT asks for the IR of a
 // function only when that function is first called, so IR generation needs
@@ -65,8 +66,7 @@ struct IRGenOptions {
   /// candidate for the callee, up to MaxInlineDepth nested copies and
   /// InlineBudget nodes per function; a function is never inlined into
   /// itself, directly or through the functions inlined into it.
-  std::function<std::optional<InlineCandidate>(llvm::StringRef)>
-      FindInlinable;
+  std::function<std::optional<InlineCandidate>(llvm::StringRef)> FindInlinable;
   static constexpr unsigned MaxInlineDepth = 4;
   static constexpr unsigned InlineBudget = 400;
 };

@@ -67,8 +67,7 @@ void Optimizer::run(Module &M) {
     PB->registerFunctionAnalyses(FreshFAM);
     PB->registerLoopAnalyses(FreshLAM);
     PB->crossRegisterProxies(FreshLAM, FreshFAM, FreshCGAM, FreshMAM);
-    PB->buildPerModuleDefaultPipeline(OptimizationLevel::O3)
-        .run(M, FreshMAM);
+    PB->buildPerModuleDefaultPipeline(OptimizationLevel::O3).run(M, FreshMAM);
     return;
   }
   MPM.run(M, MAM);

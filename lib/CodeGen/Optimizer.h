@@ -1,4 +1,5 @@
-//===- Optimizer.h - The per-function optimisation pipeline ------*- C++ -*-===//
+//===- Optimizer.h - The per-function optimisation pipeline ------*- C++
+//-*-===//
 //
 // Part of kaleido. Runs the new pass manager over one small module at a time
 // (the JIT hands it one function). The pass builder and analysis managers are

@@ -1,4 +1,5 @@
-//===- Token.h - Kaleidoscope tokens -----------------------------*- C++ -*-===//
+//===- Token.h - Kaleidoscope tokens -----------------------------*- C++
+//-*-===//
 //
 // Part of kaleido. A token is a small value (40 bytes, trivially copyable):
 // the parser copies one on every step, so it holds no string of its own. Its
