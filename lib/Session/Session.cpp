@@ -23,7 +23,12 @@ using namespace kaleido;
 using namespace llvm;
 
 Session::Session(std::unique_ptr<Impl> P) : P(std::move(P)) {}
-Session::~Session() = default;
+// The JIT goes first: it may report an error while it ends (see
+// JITOptions::OnError), and the handler writes into the rest of Impl.
+Session::~Session() {
+  if (P)
+    P->JIT.reset();
+}
 
 Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
   auto I = std::make_unique<Impl>(std::move(Options));
