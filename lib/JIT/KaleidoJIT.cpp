@@ -325,9 +325,10 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
   F.Baseline = false;
   ResourceTrackerSP RT = Bodies->createResourceTracker();
   if (Error Err = installOptimized(F, RT)) {
-    // Baseline code is correct code: keep running it. The failure is the
-    // JIT's, not the program's: counted, not reported (see
-    // getTierUpFailures for why), and the half-made body is dropped.
+    // Baseline code is correct code: keep running it. The cause was reported
+    // where the compile failed; this error only repeats it, so it is counted
+    // (getTierUpFailures), not reported again, and the half-made body is
+    // dropped.
     consumeError(joinErrors(std::move(Err), RT->remove()));
     ++TierUpFailures;
     return;

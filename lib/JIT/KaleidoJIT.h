@@ -135,8 +135,8 @@ struct JITOptions {
   /// failed, a body that failed to compile, retired code that could not be
   /// freed), already phrased for a user. May be called while JIT'd code runs
   /// (from a lazy call) and from ~KaleidoJIT (an error ending the session),
-  /// so whatever it touches must outlive the JIT. A failed tier-up is not
-  /// reported here (it is counted, see KaleidoJIT::getTierUpFailures).
+  /// so whatever it touches must outlive the JIT. A failed tier-up reports
+  /// its cause here and is counted (KaleidoJIT::getTierUpFailures).
   std::function<void(std::string)> OnError;
   /// Told each compiled body.
   std::function<void(const CompileInfo &)> OnCompiled;
@@ -187,10 +187,13 @@ public:
   uint64_t getTierUps() const { return TierUps; }
 
   /// How many tier-up compiles failed. Such a function keeps running its
-  /// baseline code, which is correct; the failure is the JIT's, not the
-  /// program's, and is counted here rather than told to OnError: the
-  /// session gives a message told during a run to the run's next runtime
-  /// error, which this would mislabel.
+  /// baseline code, which is correct. Why a compile failed (IR generation,
+  /// the verifier, code generation) is told to OnError by the layer it
+  /// failed in, as for any compile; what the tier-up itself then sees (a
+  /// lookup error repeating that cause, or a stub that could not be
+  /// redirected) is counted here instead: it would only repeat the cause,
+  /// and the session gives OnError's messages to the run's next runtime
+  /// error.
   uint64_t getTierUpFailures() const { return TierUpFailures; }
 
   /// How many replaced bodies (redefined, or baseline code that tiered up)
