@@ -95,6 +95,7 @@ public:
   BodyUnit(BodyContext &Ctx, llvm::orc::SymbolStringPtr Sym, IRGenerator Gen,
            Info I);
 
+  /// The unit's kind, as ORC's debugging output shows it.
   llvm::StringRef getName() const override { return "kaleido.FunctionBody"; }
 
   /// IR, then the tier's layer; errors are reported through the session.
@@ -125,6 +126,8 @@ public:
   BodyGenerator(StubTable &Table, DefineFn Define)
       : Table(Table), Define(std::move(Define)) {}
 
+  /// Calls Define for each of Symbols that names a current, undefined body;
+  /// fails with its first error.
   llvm::Error tryToGenerate(llvm::orc::LookupState &LS, llvm::orc::LookupKind K,
                             llvm::orc::JITDylib &JD,
                             llvm::orc::JITDylibLookupFlags JDLookupFlags,

@@ -34,6 +34,8 @@ public:
   HostGenerator(Resolver Resolve, ArityLookup ArityOf)
       : Resolve(std::move(Resolve)), ArityOf(std::move(ArityOf)) {}
 
+  /// Defines each of Symbols the resolver knows, as an absolute symbol in
+  /// JD; fails with the resolver's first error.
   llvm::Error tryToGenerate(llvm::orc::LookupState &LS, llvm::orc::LookupKind K,
                             llvm::orc::JITDylib &JD,
                             llvm::orc::JITDylibLookupFlags JDLookupFlags,

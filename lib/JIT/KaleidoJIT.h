@@ -13,8 +13,8 @@
 //   StubTable       (StubTable.h) the stubs (LocalIndirectStubsManager), the
 //                   trampolines (LazyCallThroughManager) a stub starts at after
 //                   each definition, the version words, and the per-function
-//                   state, keyed by interned name. Body symbols ("fib$2") are
-//                   made once and mapped back to (function, version).
+//                   state. Body symbols ("fib$2") are interned once and
+//                   mapped back to (function, version): nothing is parsed.
 //   BodyGenerator,  (BodyUnit.h) a body symbol looked up defines a BodyUnit,
 //   BodyUnit        which asks the session for the body's IR (from the AST)
 //                   for its tier and emits it into that tier's layer, named

@@ -31,7 +31,7 @@ public:
   /// How many retired bodies have been freed.
   uint64_t getBodiesFreed() const { return BodiesFreed; }
 
-  /// How many are waiting for release().
+  /// How many are waiting for release(), and whether none is.
   size_t size() const { return Retired.size(); }
   bool empty() const { return Retired.empty(); }
 

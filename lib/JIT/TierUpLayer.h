@@ -50,8 +50,8 @@ public:
   void emit(std::unique_ptr<llvm::orc::MaterializationResponsibility> R,
             llvm::orc::ThreadSafeModule TSM) override;
 
-  /// What counted code calls. Kaleidoscope names cannot contain '_', so no
-  /// program can declare it.
+  /// What counted code calls, and where it must resolve. Kaleidoscope names
+  /// cannot contain '_', so no program can declare it.
   static llvm::StringRef getEntryName() { return "kaleido_jit_tier_up"; }
   static llvm::orc::ExecutorAddr getEntryAddress();
 
