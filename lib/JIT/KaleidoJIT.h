@@ -1,5 +1,4 @@
-//===- KaleidoJIT.h - The lazy, per-function ORC JIT -------------*- C++
-//-*-===//
+//===- KaleidoJIT.h - The lazy, per-function ORC JIT ------------*- C++ -*-===//
 //
 // Part of kaleido.
 //
