@@ -22,6 +22,7 @@
 
 #include "Basic/DiagnosticEngine.h"
 #include "CodeGen/IRGen.h"
+#include "JIT/StubTable.h"
 #include "Parse/Parser.h"
 #include "Runtime/Runtime.h"
 #include "Sema/Sema.h"
@@ -30,6 +31,8 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "llvm/ADT/StringMap.h"
 
 #include <cstdlib>
 #include <string>
@@ -66,6 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   llvm::Module Whole("<fuzz>", Ctx);
   bool WholeOK = true;
   unsigned NextExpression = 0;
+  // Each function's definitions so far: the version the JIT would give the
+  // body (its version word counts the same way).
+  llvm::StringMap<uint32_t> Versions;
 
   for (;;) {
     TopLevelItem Item;
@@ -83,9 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     const FunctionAST &F = *Item.Function;
     std::string Symbol;
     if (Item.K == TopLevelItem::Kind::Definition) {
-      FunctionDecl &D =
-          recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
-      Symbol = F.Proto.Name + "$" + std::to_string(D.Version);
+      recordDeclaration(Functions, Ops, Item, Diags.getBufferName());
+      Symbol = bodySymbolName(F.Proto.Name, ++Versions[F.Proto.Name]);
     } else {
       Symbol = "__expr$" + std::to_string(++NextExpression);
     }
@@ -101,8 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     if (WholeOK) {
       llvm::StringRef Name =
           Item.K == TopLevelItem::Kind::Definition ? F.Proto.Name : Symbol;
-      if (llvm::Function *Old = Whole.getFunction(Name);
-          Old && !Old->empty())
+      if (llvm::Function *Old = Whole.getFunction(Name); Old && !Old->empty())
         WholeOK = false; // A redefinition; --emit=llvm rejects it too.
       else
         emitFunction(F, Name, Whole);

@@ -1,346 +1,101 @@
 //===- KaleidoJIT.cpp - The lazy, per-function ORC JIT --------------------===//
 //
-// Part of kaleido. See KaleidoJIT.h for the design.
+// Part of kaleido. The composition of the layers; see KaleidoJIT.h for the
+// design. What is here is policy: which tier a body starts in, what a
+// redefinition and a tier-up do, and how a failure is phrased.
 //
 //===----------------------------------------------------------------------===//
 
 #include "JIT/KaleidoJIT.h"
 
 #include "CodeGen/Optimizer.h"
+#include "JIT/BodyUnit.h"
+#include "JIT/HostGenerator.h"
 #include "JIT/ObjectCompiler.h"
+#include "JIT/RetiredCode.h"
+#include "JIT/StubTable.h"
+#include "JIT/TierUpLayer.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
-#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
 #include "llvm/ExecutionEngine/Orc/IRTransformLayer.h"
-#include "llvm/ExecutionEngine/Orc/IndirectionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/ExecutionEngine/Orc/LazyReexports.h"
 #include "llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h"
 #include "llvm/ExecutionEngine/Orc/MemoryMapper.h"
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
-#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
-#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
-#include <algorithm>
-#include <chrono>
-#include <limits>
 #include <mutex>
-#include <optional>
 
 using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
 
-static const JITSymbolFlags FunctionFlags =
-    JITSymbolFlags::Exported | JITSymbolFlags::Callable;
-
-/// The symbol of version V of Name's body in <bodies>: "name$V". Made only
-/// when a body is referenced or compiled, not for every definition.
-static std::string bodySymbol(StringRef Name, uint32_t Version) {
-  std::string S;
-  S.reserve(Name.size() + 11);
-  S.append(Name.data(), Name.size());
-  S += '$';
-  S += std::to_string(Version);
-  return S;
+/// The verifier's message stays in the error: it is the only clue.
+static Error verify(Module &M) {
+  std::string Msg;
+  raw_string_ostream OS(Msg);
+  if (!verifyModule(M, &OS))
+    return Error::success();
+  return make_error<StringError>("internal error: invalid IR generated: " + Msg,
+                                 inconvertibleErrorCode());
 }
 
-/// What baseline code calls when its counter runs out. Kaleidoscope names
-/// cannot contain '_', so no program can declare it.
-static constexpr const char *TierUpFunction = "kaleido_jit_tier_up";
-
-/// The state of one declared name.
-struct KaleidoJIT::FunctionState {
-  /// The parameters of the `extern` that declared the name, if one did.
-  std::optional<unsigned> Arity;
-  /// 0 while the name is only an extern; counts definitions after that.
-  /// Inlined copies of the body test it (getVersionWord).
-  uint32_t Version = 0;
-  /// Whether the current body has been handed to the JIT (its BodyUnit is
-  /// defined in <bodies>).
-  bool BodyDefined = false;
-  /// Whether the current body runs baseline code that has not tiered up yet.
-  bool Baseline = false;
-  /// The code of the current body, once it has been handed to the JIT.
-  ResourceTrackerSP BodyRT;
-  /// The call counter of the current body's baseline code, if it has any.
-  std::unique_ptr<TierUpSite> Site;
-  /// The stub, made when the name is first referenced; its address never
-  /// changes.
-  bool HasStub = false;
-  ExecutorAddr StubAddr;
-};
-
-/// What a function's baseline code counts down and hands to tierUpEntry:
-/// baseline code holds its address, so it lives as long as that code.
-struct KaleidoJIT::TierUpSite {
-  KaleidoJIT *J;
-  std::string Name;
-  unsigned Version;
-  /// Decremented on every call; the call that brings it to 0 asks for the
-  /// optimised tier. It then goes on below 0, harmlessly.
-  int32_t Countdown;
-};
+/// A transform for an IRTransformLayer: verify, then Fn on the module.
+template <typename Fn>
+static IRTransformLayer::TransformFunction verifyThen(Fn F) {
+  return [F](ThreadSafeModule TSM,
+             MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
+    if (Error Err = TSM.withModuleDo([&](Module &M) -> Error {
+          if (Error Err = verify(M))
+            return Err;
+          F(M);
+          return Error::success();
+        }))
+      return std::move(Err);
+    return std::move(TSM);
+  };
+}
 
 struct KaleidoJIT::Layers {
   Layers(ExecutionSession &ES, TargetMachine &TM,
-         std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel)
+         std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel,
+         JITTargetMachineBuilder HostJTMB)
       : ObjLayer(ES), CompileLayer(ES, ObjLayer, std::move(Compiler)),
         OptLayer(ES, CompileLayer), Opt(OptLevel, &TM),
-        TSCtx(std::make_unique<LLVMContext>()) {
-    OptLayer.setTransform(
-        [this](ThreadSafeModule TSM,
-               MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
-          Error Err = TSM.withModuleDo([this](Module &M) -> Error {
-            if (Error Err = verify(M))
-              return Err;
-            Opt.run(M);
-            return Error::success();
-          });
-          if (Err)
-            return std::move(Err);
-          return std::move(TSM);
-        });
+        HostJTMB(std::move(HostJTMB)),
+        Ctx(ES, ThreadSafeContext(std::make_unique<LLVMContext>()),
+            TM.createDataLayout(), TM.getTargetTriple()) {
+    OptLayer.setTransform(verifyThen([this](Module &M) { Opt.run(M); }));
   }
 
-  static Error verify(Module &M) {
-    std::string Msg;
-    raw_string_ostream OS(Msg);
-    if (!verifyModule(M, &OS))
-      return Error::success();
-    return make_error<StringError>("internal error: invalid IR generated: " +
-                                       Msg,
-                                   inconvertibleErrorCode());
-  }
-
+  // The optimised tier.
   ObjectLinkingLayer ObjLayer;
   IRCompileLayer CompileLayer;
   IRTransformLayer OptLayer;
   Optimizer Opt;
-  ThreadSafeContext TSCtx;
-  std::unique_ptr<LazyCallThroughManager> LCTM;
-  std::unique_ptr<IndirectStubsManager> ISM;
   /// The baseline tier, built on first use from the host's machine builder:
-  /// its own TargetMachine at CodeGenOptLevel::None, and a transform that
-  /// only verifies.
-  std::optional<JITTargetMachineBuilder> HostJTMB;
+  /// its own TargetMachine at CodeGenOptLevel::None, a transform that only
+  /// verifies, and for functions the call counters on top.
+  JITTargetMachineBuilder HostJTMB;
   std::unique_ptr<TargetMachine> BaselineTM;
   std::unique_ptr<IRCompileLayer> BaselineCompileLayer;
   std::unique_ptr<IRTransformLayer> BaselineLayer;
-};
-
-/// Inserts, after the allocas of F's entry block, the baseline tier's call
-/// counter: `if (--*Counter == 0) Entry(Site);`.
-static void addTierUpCounter(Function &F, int32_t *Counter, void *Site,
-                             StringRef Entry) {
-  LLVMContext &Ctx = F.getContext();
-  Module &M = *F.getParent();
-  BasicBlock &EntryBB = F.getEntryBlock();
-  BasicBlock::iterator Split = EntryBB.begin();
-  while (isa<AllocaInst>(*Split))
-    ++Split;
-  BasicBlock *Body = EntryBB.splitBasicBlock(Split, "counted");
-  BasicBlock *Hot = BasicBlock::Create(Ctx, "hot", &F, Body);
-  EntryBB.getTerminator()->eraseFromParent();
-
-  IRBuilder<> B(&EntryBB);
-  Type *IntPtrTy = M.getDataLayout().getIntPtrType(Ctx);
-  auto Address = [&](const void *P) {
-    return ConstantExpr::getIntToPtr(
-        ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(P)),
-        PointerType::getUnqual(Ctx));
-  };
-  Value *SiteAddr = Address(Site);
-  Value *CounterAddr = Address(Counter);
-  Value *Left = B.CreateSub(B.CreateLoad(B.getInt32Ty(), CounterAddr, "calls"),
-                            B.getInt32(1), "left");
-  B.CreateStore(Left, CounterAddr);
-  B.CreateCondBr(B.CreateICmpEQ(Left, B.getInt32(0), "hot"), Hot, Body,
-                 MDBuilder(Ctx).createUnlikelyBranchWeights());
-
-  B.SetInsertPoint(Hot);
-  FunctionCallee TierUp = M.getOrInsertFunction(
-      Entry, FunctionType::get(B.getVoidTy(), {PointerType::getUnqual(Ctx)},
-                               false));
-  B.CreateCall(TierUp, {SiteAddr});
-  B.CreateBr(Body);
-}
-
-//===----------------------------------------------------------------------===//
-// Materialization unit and generators
-//===----------------------------------------------------------------------===//
-
-/// The body of one function (or top-level expression): nothing but a name
-/// until its symbol is looked up, then IR, (optimised IR,) an object file and
-/// linked code, in one go, in the tier it was made for.
-class KaleidoJIT::BodyUnit : public MaterializationUnit {
-public:
-  struct Info {
-    std::string Name;
-    bool IsFunction = false;
-    Tier T = Tier::Optimized;
-    /// For baseline code of a function: the counter to instrument it with.
-    TierUpSite *Site = nullptr;
-    /// Whether this is the optimised recompile of hot baseline code.
-    bool TierUp = false;
-  };
-
-  /// Gen generates the IR; if null, the IR of function I.Name's current
-  /// body comes from JITOptions::Bodies.
-  BodyUnit(KaleidoJIT &J, SymbolStringPtr Sym, IRGenerator Gen, Info I)
-      : MaterializationUnit(Interface(SymbolFlagsMap{{Sym, FunctionFlags}},
-                                      nullptr)),
-        J(J), Sym(std::move(Sym)), Gen(std::move(Gen)), I(std::move(I)) {}
-
-  StringRef getName() const override { return "kaleido.FunctionBody"; }
-
-  void materialize(std::unique_ptr<MaterializationResponsibility> R) override {
-    auto Start = std::chrono::steady_clock::now();
-    Expected<IRLayer &> Layer = I.T == Tier::Baseline
-                                    ? J.baselineLayer()
-                                    : Expected<IRLayer &>(J.L->OptLayer);
-    if (!Layer) {
-      J.ES->reportError(Layer.takeError());
-      R->failMaterialization();
-      return;
-    }
-    auto M = J.L->TSCtx.withContextDo([&](LLVMContext *Ctx) {
-      return Gen ? Gen(*Ctx, *Sym, I.T)
-                 : J.Opts.Bodies->generateIR(*Ctx, I.Name, *Sym, I.T);
-    });
-    if (!M) {
-      J.ES->reportError(M.takeError());
-      R->failMaterialization();
-      return;
-    }
-    (*M)->setDataLayout(J.DL);
-    (*M)->setTargetTriple(J.TM->getTargetTriple());
-    if (I.Site)
-      addTierUpCounter(*(*M)->getFunction(*Sym), &I.Site->Countdown, I.Site,
-                       TierUpFunction);
-    Layer->emit(std::move(R), ThreadSafeModule(std::move(*M), J.L->TSCtx));
-    std::chrono::duration<double> Took =
-        std::chrono::steady_clock::now() - Start;
-    if (J.Opts.OnCompiled)
-      J.Opts.OnCompiled(
-          {I.Name, I.IsFunction,
-           I.T == Tier::Baseline ? 0u : J.Opts.OptLevel, I.TierUp,
-           Took.count()});
-  }
-
-private:
-  void discard(const JITDylib &, const SymbolStringPtr &) override {}
-
-  KaleidoJIT &J;
-  SymbolStringPtr Sym;
-  IRGenerator Gen;
-  Info I;
-};
-
-/// Makes the stub of a declared name the first time anything refers to it.
-class KaleidoJIT::StubGenerator : public DefinitionGenerator {
-public:
-  explicit StubGenerator(KaleidoJIT &J) : J(J) {}
-
-  Error tryToGenerate(LookupState &, LookupKind, JITDylib &JD,
-                      JITDylibLookupFlags,
-                      const SymbolLookupSet &Symbols) override {
-    SymbolMap New;
-    for (const auto &[Sym, Flags] : Symbols) {
-      auto It = J.Functions.find(*Sym);
-      if (It == J.Functions.end() || It->second.HasStub)
-        continue;
-      auto Tramp = J.makeTrampoline(It->first(), It->second);
-      if (!Tramp)
-        return Tramp.takeError();
-      if (Error Err = J.L->ISM->createStub(*Sym, *Tramp, FunctionFlags))
-        return Err;
-      It->second.HasStub = true;
-      It->second.StubAddr = J.L->ISM->findStub(*Sym, false).getAddress();
-      New[Sym] = {It->second.StubAddr, FunctionFlags};
-    }
-    if (New.empty())
-      return Error::success();
-    return JD.define(absoluteSymbols(std::move(New)));
-  }
-
-private:
-  KaleidoJIT &J;
-};
-
-/// Hands the current body of a function to the JIT when its versioned symbol
-/// is first looked up (by a stub's trampoline, or by an eager define).
-class KaleidoJIT::BodyGenerator : public DefinitionGenerator {
-public:
-  explicit BodyGenerator(KaleidoJIT &J) : J(J) {}
-
-  Error tryToGenerate(LookupState &, LookupKind, JITDylib &,
-                      JITDylibLookupFlags,
-                      const SymbolLookupSet &Symbols) override {
-    for (const auto &[Sym, Flags] : Symbols) {
-      // "name$V": only the current version V is ever compiled.
-      auto [Name, VersionText] = StringRef(*Sym).rsplit('$');
-      uint32_t Version;
-      if (VersionText.getAsInteger(10, Version))
-        continue;
-      auto It = J.Functions.find(Name);
-      if (It == J.Functions.end())
-        continue;
-      FunctionState &F = It->second;
-      if (F.Version != Version || F.BodyDefined)
-        continue;
-      if (Error Err = J.defineBody(Name, F, Sym, /*MayStartBaseline=*/true))
-        return Err;
-    }
-    return Error::success();
-  }
-
-private:
-  KaleidoJIT &J;
-};
-
-/// Resolves what `extern` may reach, through JITOptions::ResolveHostSymbol.
-class KaleidoJIT::HostGenerator : public DefinitionGenerator {
-public:
-  explicit HostGenerator(KaleidoJIT &J) : J(J) {}
-
-  Error tryToGenerate(LookupState &, LookupKind, JITDylib &JD,
-                      JITDylibLookupFlags,
-                      const SymbolLookupSet &Symbols) override {
-    SymbolMap New;
-    for (const auto &[Sym, Flags] : Symbols) {
-      // An extern's trampoline asks for its name; generated code asks for
-      // the runtime's own functions, which no extern can name.
-      std::optional<unsigned> Arity;
-      if (auto It = J.Functions.find(*Sym); It != J.Functions.end())
-        Arity = It->second.Arity;
-      Expected<void *> Addr = J.Opts.ResolveHostSymbol(*Sym, Arity);
-      if (!Addr)
-        return Addr.takeError();
-      if (*Addr)
-        New[Sym] = {ExecutorAddr::fromPtr(*Addr), FunctionFlags};
-    }
-    if (New.empty())
-      return Error::success();
-    return JD.define(absoluteSymbols(std::move(New)));
-  }
-
-private:
-  KaleidoJIT &J;
+  std::unique_ptr<TierUpLayer> CountedLayer;
+  // Around the stack.
+  BodyContext Ctx;
+  std::unique_ptr<StubTable> Table;
+  RetiredCode Retired;
 };
 
 //===----------------------------------------------------------------------===//
-// KaleidoJIT
+// Construction
 //===----------------------------------------------------------------------===//
 
 BodySource::~BodySource() = default;
@@ -366,26 +121,7 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   return std::move(J);
 }
 
-Error KaleidoJIT::init() {
-  // Code is carved out of 64 MiB reservations instead of one mmap per
-  // object: a first call then costs no mmap, only the mprotect that makes
-  // its pages read+execute.
-  auto MemMgr =
-      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
-          64 << 20);
-  if (!MemMgr)
-    return MemMgr.takeError();
-  auto EPC = SelfExecutorProcessControl::Create(nullptr, nullptr,
-                                                std::move(*MemMgr));
-  if (!EPC)
-    return EPC.takeError();
-  ES = std::make_unique<ExecutionSession>(std::move(*EPC));
-  ES->setErrorReporter([this](Error Err) {
-    std::string Msg = describeFailure(std::move(Err));
-    if (Opts.OnError)
-      Opts.OnError(std::move(Msg));
-  });
-
+Error KaleidoJIT::initTargetMachine() {
   auto JTMB = JITTargetMachineBuilder::detectHost();
   if (!JTMB)
     return JTMB.takeError();
@@ -406,42 +142,84 @@ Error KaleidoJIT::init() {
     return MaybeTM.takeError();
   TM = std::move(*MaybeTM);
   DL = TM->createDataLayout();
-
   auto Compiler = ObjectCompiler::create(*TM);
   if (!Compiler)
     return Compiler.takeError();
-  L = std::make_unique<Layers>(*ES, *TM, std::move(*Compiler), Opts.OptLevel);
-  L->HostJTMB = std::move(*JTMB);
-  const Triple &TT = TM->getTargetTriple();
-  auto LCTM = createLocalLazyCallThroughManager(
-      TT, *ES, ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler));
-  if (!LCTM)
-    return LCTM.takeError();
-  L->LCTM = std::move(*LCTM);
-  auto ISMBuilder = createLocalIndirectStubsManagerBuilder(TT);
-  if (!ISMBuilder)
-    return make_error<StringError>("no indirect stubs for " + TT.str(),
-                                   inconvertibleErrorCode());
-  L->ISM = ISMBuilder();
+  L = std::make_unique<Layers>(*ES, *TM, std::move(*Compiler), Opts.OptLevel,
+                               std::move(*JTMB));
+  return Error::success();
+}
+
+Error KaleidoJIT::init() {
+  // Code is carved out of 64 MiB reservations instead of one mmap per
+  // object: a first call then costs no mmap, only the mprotect that makes
+  // its pages read+execute.
+  auto MemMgr =
+      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
+          64 << 20);
+  if (!MemMgr)
+    return MemMgr.takeError();
+  auto EPC =
+      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
+  if (!EPC)
+    return EPC.takeError();
+  ES = std::make_unique<ExecutionSession>(std::move(*EPC));
+  ES->setErrorReporter([this](Error Err) {
+    std::string Msg = describeFailure(std::move(Err));
+    if (Opts.OnError)
+      Opts.OnError(std::move(Msg));
+  });
+  if (Error Err = initTargetMachine())
+    return Err;
 
   Stubs = &ES->createBareJITDylib("<stubs>");
   Bodies = &ES->createBareJITDylib("<bodies>");
   Host = &ES->createBareJITDylib("<host>");
-  Stubs->addGenerator(std::make_unique<StubGenerator>(*this));
-  Bodies->addGenerator(std::make_unique<BodyGenerator>(*this));
-  Host->addGenerator(std::make_unique<HostGenerator>(*this));
+  auto Table = StubTable::create(
+      *ES, TM->getTargetTriple(),
+      ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler), *Bodies, *Host);
+  if (!Table)
+    return Table.takeError();
+  L->Table = std::move(*Table);
+  initTiers();
+
+  Stubs->addGenerator(L->Table->createStubGenerator());
+  Bodies->addGenerator(std::make_unique<BodyGenerator>(
+      *L->Table, [this](FunctionState &F, const SymbolStringPtr &Sym) {
+        return defineBody(F, Sym, /*MayStartBaseline=*/true);
+      }));
+  Host->addGenerator(std::make_unique<HostGenerator>(
+      Opts.ResolveHostSymbol,
+      [this](const SymbolStringPtr &Name) -> std::optional<unsigned> {
+        FunctionState *F = L->Table->find(Name);
+        return F ? F->Arity : std::nullopt;
+      }));
   Bodies->setLinkOrder({{Stubs, JITDylibLookupFlags::MatchExportedSymbolsOnly},
                         {Host, JITDylibLookupFlags::MatchExportedSymbolsOnly}});
   // Baseline code's way back into the JIT.
   return Host->define(absoluteSymbols(
-      {{ES->intern(TierUpFunction),
-        {ExecutorAddr::fromPtr(&tierUpEntry), FunctionFlags}}}));
+      {{ES->intern(TierUpLayer::getEntryName()),
+        {TierUpLayer::getEntryAddress(),
+         JITSymbolFlags::Exported | JITSymbolFlags::Callable}}}));
+}
+
+void KaleidoJIT::initTiers() {
+  BodyContext &C = L->Ctx;
+  C.Source = Opts.Bodies;
+  C.OptLevel = Opts.OptLevel;
+  C.OnCompiled = Opts.OnCompiled;
+  auto Optimized = [this]() -> Expected<IRLayer &> { return L->OptLayer; };
+  C.Tiers.set(Tier::Optimized, /*Counted=*/false, Optimized);
+  C.Tiers.set(Tier::Baseline, /*Counted=*/false,
+              [this] { return baselineLayer(); });
+  C.Tiers.set(Tier::Baseline, /*Counted=*/true,
+              [this] { return countedBaselineLayer(); });
 }
 
 Expected<IRLayer &> KaleidoJIT::baselineLayer() {
   if (L->BaselineLayer)
     return *L->BaselineLayer;
-  JITTargetMachineBuilder JTMB = *L->HostJTMB;
+  JITTargetMachineBuilder JTMB = L->HostJTMB;
   JTMB.setCodeGenOptLevel(CodeGenOptLevel::None);
   auto BTM = JTMB.createTargetMachine();
   if (!BTM)
@@ -450,167 +228,144 @@ Expected<IRLayer &> KaleidoJIT::baselineLayer() {
   if (!Compiler)
     return Compiler.takeError();
   L->BaselineTM = std::move(*BTM);
-  L->BaselineCompileLayer = std::make_unique<IRCompileLayer>(
-      *ES, L->ObjLayer, std::move(*Compiler));
-  L->BaselineLayer =
-      std::make_unique<IRTransformLayer>(*ES, *L->BaselineCompileLayer);
-  L->BaselineLayer->setTransform(
-      [](ThreadSafeModule TSM,
-         MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
-        if (Error Err = TSM.withModuleDo(Layers::verify))
-          return std::move(Err);
-        return std::move(TSM);
-      });
+  L->BaselineCompileLayer =
+      std::make_unique<IRCompileLayer>(*ES, L->ObjLayer, std::move(*Compiler));
+  L->BaselineLayer = std::make_unique<IRTransformLayer>(
+      *ES, *L->BaselineCompileLayer, verifyThen([](Module &) {}));
   return *L->BaselineLayer;
+}
+
+Expected<IRLayer &> KaleidoJIT::countedBaselineLayer() {
+  if (L->CountedLayer)
+    return *L->CountedLayer;
+  Expected<IRLayer &> Base = baselineLayer();
+  if (!Base)
+    return Base.takeError();
+  L->CountedLayer = std::make_unique<TierUpLayer>(
+      *ES, *Base, Opts.TierUpCalls,
+      [this](const SymbolStringPtr &Body) { tierUp(Body); });
+  return *L->CountedLayer;
 }
 
 KaleidoJIT::~KaleidoJIT() {
   if (!ES)
     return;
+  // As ~LLJIT does. The reporter needs only this object's members, all
+  // still alive; OnError's owner is told it may be called now
+  // (JITOptions::OnError).
   if (Error Err = ES->endSession())
-    consumeError(std::move(Err));
+    ES->reportError(std::move(Err));
   L.reset();
 }
 
-Expected<ExecutorAddr> KaleidoJIT::makeTrampoline(StringRef Name,
-                                                  FunctionState &F) {
-  JITDylib &TargetJD = F.Version ? *Bodies : *Host;
-  SymbolStringPtr Target =
-      ES->intern(F.Version ? bodySymbol(Name, F.Version) : Name.str());
-  unsigned Version = F.Version;
-  std::string Key = Name.str();
-  return L->LCTM->getCallThroughTrampoline(
-      TargetJD, std::move(Target),
-      [this, Key, Version](ExecutorAddr Resolved) -> Error {
-        auto It = Functions.find(Key);
-        // A trampoline of a replaced body must not clobber the new one.
-        if (It == Functions.end() || It->second.Version != Version)
-          return Error::success();
-        return L->ISM->updatePointer(Key, Resolved);
-      });
-}
+//===----------------------------------------------------------------------===//
+// Definitions and bodies
+//===----------------------------------------------------------------------===//
 
 void KaleidoJIT::declare(StringRef Name, unsigned Arity) {
-  Functions[Name].Arity = Arity;
+  L->Table->declare(Name, Arity);
 }
 
 Error KaleidoJIT::define(StringRef Name, bool Eager) {
   // Nothing can be running any body now: kaleido runs no JIT'd code while it
   // reads a definition, and callers reach bodies only through the stub.
   releaseRetiredCode();
-  FunctionState &F = Functions[Name];
-  ++F.Version;
-  F.BodyDefined = false;
-  F.Baseline = false;
-  if (F.HasStub) {
-    auto Tramp = makeTrampoline(Name, F);
-    if (!Tramp)
-      return Tramp.takeError();
-    if (Error Err = L->ISM->updatePointer(Name, *Tramp))
-      return Err;
-  }
+  Expected<FunctionState &> MaybeF = L->Table->define(Name);
+  if (!MaybeF)
+    return MaybeF.takeError();
+  FunctionState &F = *MaybeF;
+  // The stub no longer reaches the old body (nor its call counter, which
+  // goes with its code): free it now.
   if (F.BodyRT) {
-    ResourceTrackerSP Old = std::move(F.BodyRT);
-    if (Error Err = Old->remove())
+    L->Retired.retire(std::move(F.BodyRT));
+    if (Error Err = L->Retired.release())
       return Err;
-    ++BodiesFreed;
   }
-  // The old baseline code, which held the counter, is gone.
-  F.Site.reset();
   if (!Eager)
     return Error::success();
   // An eager body is compiled at OptLevel: nothing would count its calls.
-  SymbolStringPtr Sym = ES->intern(bodySymbol(Name, F.Version));
-  if (Error Err = defineBody(Name, F, Sym, /*MayStartBaseline=*/false))
+  SymbolStringPtr Sym = L->Table->getBodySymbol(F);
+  if (Error Err = defineBody(F, Sym, /*MayStartBaseline=*/false))
     return Err;
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
     return Body.takeError();
   if (F.HasStub)
-    return L->ISM->updatePointer(Name, Body->getAddress());
+    return L->Table->redirect(F, Body->getAddress());
   return Error::success();
 }
 
-Error KaleidoJIT::defineBody(StringRef Name, FunctionState &F,
-                             SymbolStringPtr Sym, bool MayStartBaseline) {
+Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
+                             bool MayStartBaseline) {
   BodyUnit::Info I;
-  I.Name = Name.str();
+  I.Name = F.Name.str();
   I.IsFunction = true;
-  F.Baseline = MayStartBaseline && Opts.OptLevel > 0 &&
-               Opts.TierUpCalls > 0 && Opts.Bodies->isBounded(Name);
-  if (F.Baseline) {
-    I.T = Tier::Baseline;
-    int32_t Calls = static_cast<int32_t>(std::min<unsigned>(
-        Opts.TierUpCalls, std::numeric_limits<int32_t>::max()));
-    F.Site.reset(new TierUpSite{this, Name.str(), F.Version, Calls});
-    I.Site = F.Site.get();
-  } else {
-    I.T = Tier::Optimized;
-  }
+  F.Baseline = MayStartBaseline && Opts.OptLevel > 0 && Opts.TierUpCalls > 0 &&
+               Opts.Bodies->isBounded(I.Name);
+  I.T = F.Baseline ? Tier::Baseline : Tier::Optimized;
+  I.Counted = F.Baseline;
   F.BodyRT = Bodies->createResourceTracker();
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(*this, std::move(Sym), nullptr,
-                                     std::move(I)),
+          std::make_unique<BodyUnit>(L->Ctx, Sym, nullptr, std::move(I)),
           F.BodyRT))
     return Err;
   F.BodyDefined = true;
   return Error::success();
 }
 
-void KaleidoJIT::tierUpEntry(void *Site) {
-  auto &S = *static_cast<TierUpSite *>(Site);
-  S.J->tierUp(S);
-}
-
-void KaleidoJIT::tierUp(TierUpSite &Site) {
-  auto It = Functions.find(Site.Name);
-  if (It == Functions.end() || It->second.Version != Site.Version ||
-      !It->second.Baseline || !It->second.HasStub)
+void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
+  const BodyRef *B = L->Table->findBody(Body);
+  if (!B || B->Recompile)
     return;
-  FunctionState &F = It->second;
+  FunctionState &F = *B->F;
+  if (F.Version != B->Version || !F.Baseline || !F.HasStub)
+    return;
   // Whatever happens next, this is the body's last compile (a failed one
   // leaves the baseline code in place).
   F.Baseline = false;
-  SymbolStringPtr Sym =
-      ES->intern(bodySymbol(Site.Name, F.Version) + ".opt");
   ResourceTrackerSP RT = Bodies->createResourceTracker();
-  BodyUnit::Info I;
-  I.Name = Site.Name;
-  I.IsFunction = true;
-  I.T = Tier::Optimized;
-  I.TierUp = true;
-  auto Install = [&]() -> Error {
-    if (Error Err = Bodies->define(
-            std::make_unique<BodyUnit>(*this, Sym, nullptr, std::move(I)),
-            RT))
-      return Err;
-    auto Body = ES->lookup({Bodies}, Sym);
-    if (!Body)
-      return Body.takeError();
-    return L->ISM->updatePointer(Site.Name, Body->getAddress());
-  };
-  if (Error Err = Install()) {
-    // Baseline code is correct code: keep running it. The failure is the
-    // JIT's, not the program's, so it does not become a runtime error.
-    consumeError(std::move(Err));
-    consumeError(RT->remove());
+  if (Error Err = installOptimized(F, RT)) {
+    // Baseline code is correct code: keep running it. The cause was reported
+    // where the compile failed; this error only repeats it, so it is counted
+    // (getTierUpFailures), not reported again, and the half-made body is
+    // dropped.
+    consumeError(joinErrors(std::move(Err), RT->remove()));
+    ++TierUpFailures;
     return;
   }
   // The caller is baseline code of this very function, and more of its frames
   // may be live: its code is freed at the next top level.
-  Retired.push_back(std::move(F.BodyRT));
+  L->Retired.retire(std::move(F.BodyRT));
   F.BodyRT = std::move(RT);
   ++TierUps;
 }
 
+Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
+  SymbolStringPtr Sym = L->Table->getBodySymbol(F, /*Recompile=*/true);
+  BodyUnit::Info I;
+  I.Name = F.Name.str();
+  I.IsFunction = true;
+  I.T = Tier::Optimized;
+  I.TierUp = true;
+  if (Error Err = Bodies->define(
+          std::make_unique<BodyUnit>(L->Ctx, Sym, nullptr, std::move(I)), RT))
+    return Err;
+  auto Body = ES->lookup({Bodies}, Sym);
+  if (!Body)
+    return Body.takeError();
+  return L->Table->redirect(F, Body->getAddress());
+}
+
 void KaleidoJIT::releaseRetiredCode() {
-  for (ResourceTrackerSP &RT : Retired) {
-    if (Error Err = RT->remove())
-      consumeError(std::move(Err));
-    else
-      ++BodiesFreed;
-  }
-  Retired.clear();
+  // The common case, at every definition and top-level expression.
+  if (L->Retired.empty())
+    return;
+  if (Error Err = L->Retired.release())
+    ES->reportError(std::move(Err));
+}
+
+uint64_t KaleidoJIT::getBodiesFreed() const {
+  return L->Retired.getBodiesFreed();
 }
 
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
@@ -623,7 +378,7 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   I.Name = DisplayName.str();
   I.T = Opts.OptLevel > 0 && Opts.TierUpCalls > 0 ? T : Tier::Optimized;
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(*this, Sym, std::move(Gen), std::move(I)),
+          std::make_unique<BodyUnit>(L->Ctx, Sym, std::move(Gen), std::move(I)),
           RT))
     return std::move(Err);
   auto Def = ES->lookup({Bodies}, Sym);
@@ -633,21 +388,11 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
 }
 
 const uint32_t *KaleidoJIT::getVersionWord(StringRef Name) const {
-  auto It = Functions.find(Name);
-  return It == Functions.end() ? nullptr : &It->second.Version;
+  return L->Table->getVersionWord(Name);
 }
 
 Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {
-  auto It = Functions.find(Name);
-  if (It == Functions.end())
-    return make_error<StringError>("no function named '" + Name + "'",
-                                   inconvertibleErrorCode());
-  if (It->second.HasStub)
-    return It->second.StubAddr;
-  auto Def = ES->lookup({Stubs}, ES->intern(Name));
-  if (!Def)
-    return Def.takeError();
-  return Def->getAddress();
+  return L->Table->lookupStub(*Stubs, Name);
 }
 
 std::string KaleidoJIT::describeFailure(Error Err) {
@@ -661,15 +406,13 @@ std::string KaleidoJIT::describeFailure(Error Err) {
       std::move(Err),
       [&](SymbolsNotFound &SNF) {
         for (const SymbolStringPtr &S : SNF.getSymbols()) {
-          StringRef Name = *S;
-          if (Name.contains('$'))
-            Append("the body of '" + Name.rsplit('$').first +
-                   "' could not be compiled");
+          if (const BodyRef *B = L->Table->findBody(S))
+            Append("the body of '" + B->F->Name + "' could not be compiled");
           else
             Append(formatv("call to '{0}', which is declared by 'extern' but "
                            "defined nowhere: not by 'def', not by the "
                            "runtime{1}",
-                           Name,
+                           *S,
                            Opts.AllowHostSymbols ? ", not by the process"
                                                  : " or the C math library"));
         }

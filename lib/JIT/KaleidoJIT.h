@@ -1,27 +1,39 @@
-//===- KaleidoJIT.h - The lazy, per-function ORC JIT -------------*- C++ -*-===//
+//===- KaleidoJIT.h - The lazy, per-function ORC JIT ------------*- C++ -*-===//
 //
 // Part of kaleido.
 //
 // Rationale
 // ---------
 // Every Kaleidoscope function has one permanent entry point, a stub, and a
-// body that is produced only when the stub is first called. The stack, from
-// the bottom:
+// body that is produced only when the stub is first called. The JIT is a
+// stack of small layers, each with one job and its own file; KaleidoJIT only
+// composes them. What happens to a function, from its definition down:
 //
-//   ObjectLinkingLayer   JITLink, in process: links each object, allocates
-//                        code with W^X pages, frees it by ResourceTracker.
-//   IRCompileLayer x2    the optimised tier: one TargetMachine at the
-//                        session's level, under an IRTransformLayer that
-//                        runs the Optimizer (new pass manager) on one module
-//                        at a time; the baseline tier: a second
-//                        TargetMachine at CodeGenOptLevel::None, no IR passes.
-//   BodyUnit             our MaterializationUnit: names a function's body and
-//                        asks the session for its IR (from the AST) only when
-//                        the body symbol is looked up, for either tier.
-//   stubs                LocalIndirectStubsManager (a RedirectableSymbolManager)
-//                        plus a LazyCallThroughManager: the stub jumps through
-//                        a pointer that starts at a reentry trampoline and is
-//                        redirected to the compiled body on first call.
+//   StubTable       (StubTable.h) the stubs (LocalIndirectStubsManager), the
+//                   trampolines (LazyCallThroughManager) a stub starts at after
+//                   each definition, the version words, and the per-function
+//                   state. Body symbols ("fib$2") are interned once and
+//                   mapped back to (function, version): nothing is parsed.
+//   BodyGenerator,  (BodyUnit.h) a body symbol looked up defines a BodyUnit,
+//   BodyUnit        which asks the session for the body's IR (from the AST)
+//                   for its tier and emits it into that tier's layer, named
+//                   by a TierTable: the seam where a tier's code generator
+//                   is chosen.
+//   TierUpLayer     (TierUpLayer.h) baseline code of a function only: inserts
+//                   the entry-block call counter and calls back at the
+//                   threshold; owns the counters, freed with the code.
+//   IRTransformLayer the optimised tier: verify, then the Optimizer (new pass
+//                   manager) on one module at a time; the baseline tier only
+//                   verifies.
+//   IRCompileLayer  one ObjectCompiler per tier: a TargetMachine at the
+//     x2            session's level, and one at CodeGenOptLevel::None for the
+//                   baseline tier (built on first use).
+//   ObjectLinkingLayer JITLink, in process: links each object, allocates
+//                   code with W^X pages from 64 MiB reservations, frees it by
+//                   ResourceTracker.
+// Beside the stack: HostGenerator (HostGenerator.h) resolves what `extern`
+// may reach, and RetiredCode (RetiredCode.h) holds replaced code until no
+// JIT'd frame can be running it.
 //
 // Three JITDylibs keep the name spaces apart:
 //   <stubs>   the Kaleidoscope names ("fib"): only stubs. Defined on demand
@@ -46,10 +58,11 @@
 // about a third of the cost. Its code counts its calls; at the threshold it
 // asks for the *optimised* tier (the session's -O level), which is compiled
 // and installed in the stub, so every later call runs optimised code. The
-// baseline code is freed once nothing can be running it (the next time the
-// session is at top level). A function with a loop or a self call could spend
-// unbounded time in one baseline activation, so it goes straight to the
-// optimised tier: the choice is made from the AST, before the first call.
+// baseline code is retired, and freed once nothing can be running it (the
+// next time the session is at top level). A function with a loop or a self
+// call could spend unbounded time in one baseline activation, so it goes
+// straight to the optimised tier: the choice is made from the AST, before
+// the first call.
 //
 // Why not CompileOnDemandLayer over one big module, as lli -jit-kind=orc-lazy
 // does: every first call would split the module (cost grows with the
@@ -64,15 +77,16 @@
 // functions (calls to self are direct). Optimised code inlines small callees
 // (IR generation does, guarded by the callee's version word, see
 // getVersionWord), so a redefinition still reaches a caller compiled earlier,
-// through the stub, without recompiling it.
+// through the stub, without recompiling it. Compiles happen on the calling
+// thread, one at a time.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_JIT_KALEIDOJIT_H
 #define KALEIDO_JIT_KALEIDOJIT_H
 
-#include "llvm/ADT/FunctionExtras.h"
-#include "llvm/ADT/StringMap.h"
+#include "JIT/BodySource.h"
+
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/Support/Error.h"
@@ -81,7 +95,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace llvm {
 namespace orc {
@@ -94,49 +107,9 @@ class TargetMachine;
 
 namespace kaleido {
 
-/// Which code generator compiles a body.
-enum class Tier {
-  /// No IR passes, fast instruction selection and register allocation; the
-  /// code counts its calls and asks for the optimised tier when hot.
-  Baseline,
-  /// The session's optimisation level.
-  Optimized,
-};
+struct FunctionState;
 
-/// Produces the IR module for one body, named Symbol, in Ctx, for tier T (the
-/// session inlines callees only into optimised code).
-using IRGenerator = llvm::unique_function<
-    llvm::Expected<std::unique_ptr<llvm::Module>>(
-        llvm::LLVMContext &Ctx, llvm::StringRef Symbol, Tier T)>;
-
-/// What the JIT asks its owner about a defined function's current body.
-/// Functions are named; the JIT compiles only the current body of a name.
-class BodySource {
-public:
-  virtual ~BodySource();
-  /// The IR module of Name's current body, emitted under Symbol, for tier T.
-  virtual llvm::Expected<std::unique_ptr<llvm::Module>>
-  generateIR(llvm::LLVMContext &Ctx, llvm::StringRef Name,
-             llvm::StringRef Symbol, Tier T) = 0;
-  /// Whether one call of Name's current body runs a bounded number of
-  /// operations by itself (no loop, no call to itself), so that it may start
-  /// in the baseline tier. Asked once per body, at its first compile.
-  virtual bool isBounded(llvm::StringRef Name) = 0;
-};
-
-/// What JITOptions::OnCompiled is told about each compiled body.
-struct CompileInfo {
-  /// The function's name, or the expression's display name.
-  llvm::StringRef Name;
-  bool IsFunction = false;
-  /// The optimisation level of the code: 0 for the baseline tier.
-  unsigned OptLevel = 0;
-  /// True if this compile replaced baseline code that became hot.
-  bool TierUp = false;
-  /// Wall time from IR generation to linked machine code.
-  double Seconds = 0;
-};
-
+/// How to build a KaleidoJIT. Bodies is required; the rest have defaults.
 struct JITOptions {
   /// The bodies of defined functions. Required; must outlive the JIT.
   BodySource *Bodies = nullptr;
@@ -158,19 +131,28 @@ struct JITOptions {
   /// Where a failed lazy call lands; see LazyCallThroughManager.
   void *LazyCallFailureHandler = nullptr;
   /// Told every error the JIT cannot return to a caller (a lazy call that
-  /// failed, a body that failed to compile), already phrased for a user.
+  /// failed, a body that failed to compile, retired code that could not be
+  /// freed), already phrased for a user. May be called while JIT'd code runs
+  /// (from a lazy call) and from ~KaleidoJIT (an error ending the session),
+  /// so whatever it touches must outlive the JIT. A failed tier-up reports
+  /// its cause here and is counted (KaleidoJIT::getTierUpFailures).
   std::function<void(std::string)> OnError;
   /// Told each compiled body.
   std::function<void(const CompileInfo &)> OnCompiled;
 };
 
+/// The lazy, per-function JIT: the composition of the layers above. Used
+/// from one thread at a time.
 class KaleidoJIT {
 public:
   /// Builds the stack for the host process. Fails if the host cannot be
-  /// targeted.
+  /// targeted, OptLevel is over 3 or Opts.Bodies is null.
   static llvm::Expected<std::unique_ptr<KaleidoJIT>> create(JITOptions Opts);
+  /// Ends the session, freeing all code; an error doing so goes to
+  /// Opts.OnError.
   ~KaleidoJIT();
 
+  /// The layout and TargetMachine of the optimised tier (the host's).
   const llvm::DataLayout &getDataLayout() const { return DL; }
   llvm::TargetMachine &getTargetMachine() { return *TM; }
 
@@ -203,9 +185,19 @@ public:
   /// How many functions have been recompiled in the optimised tier.
   uint64_t getTierUps() const { return TierUps; }
 
+  /// How many tier-up compiles failed. Such a function keeps running its
+  /// baseline code, which is correct. Why a compile failed (IR generation,
+  /// the verifier, code generation) is told to OnError by the layer it
+  /// failed in, as for any compile; what the tier-up itself then sees (a
+  /// lookup error repeating that cause, or a stub that could not be
+  /// redirected) is counted here instead: it would only repeat the cause,
+  /// and the session gives OnError's messages to the run's next runtime
+  /// error.
+  uint64_t getTierUpFailures() const { return TierUpFailures; }
+
   /// How many replaced bodies (redefined, or baseline code that tiered up)
   /// have had their machine code freed.
-  uint64_t getBodiesFreed() const { return BodiesFreed; }
+  uint64_t getBodiesFreed() const;
 
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
@@ -216,45 +208,38 @@ public:
   const uint32_t *getVersionWord(llvm::StringRef Name) const;
 
 private:
-  class BodyUnit;
-  class StubGenerator;
-  class BodyGenerator;
-  class HostGenerator;
-  struct FunctionState;
-  struct TierUpSite;
+  struct Layers;
 
   KaleidoJIT(JITOptions Opts);
   llvm::Error init();
-  llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(llvm::StringRef Name,
-                                                         FunctionState &F);
-  /// Hands F's current body to <bodies> as Sym ("name$V"), to be compiled
-  /// when Sym is looked up: in the baseline tier if MayStartBaseline and the
-  /// body is bounded, else optimised.
-  llvm::Error defineBody(llvm::StringRef Name, FunctionState &F,
-                         llvm::orc::SymbolStringPtr Sym,
+  llvm::Error initTargetMachine();
+  void initTiers();
+  /// Hands F's current body to <bodies> as Sym, to be compiled when Sym is
+  /// looked up: in the baseline tier if MayStartBaseline and the body is
+  /// bounded, else optimised.
+  llvm::Error defineBody(FunctionState &F,
+                         const llvm::orc::SymbolStringPtr &Sym,
                          bool MayStartBaseline);
-  /// The baseline tier's compile layer, built on first use.
+  /// The baseline tier's compile layer (verify, compile), built on first use.
   llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
-  /// Called (through tierUpEntry) by baseline code whose counter ran out.
-  void tierUp(TierUpSite &Site);
-  static void tierUpEntry(void *Site);
+  /// The counted baseline layer (TierUpLayer over baselineLayer()).
+  llvm::Expected<llvm::orc::IRLayer &> countedBaselineLayer();
+  /// Called by baseline code whose counter ran out.
+  void tierUp(const llvm::orc::SymbolStringPtr &Body);
+  llvm::Error installOptimized(FunctionState &F,
+                               llvm::orc::ResourceTrackerSP &RT);
   std::string describeFailure(llvm::Error Err);
 
   JITOptions Opts;
   std::unique_ptr<llvm::orc::ExecutionSession> ES;
   std::unique_ptr<llvm::TargetMachine> TM;
   llvm::DataLayout DL;
-  struct Layers;
   std::unique_ptr<Layers> L;
   llvm::orc::JITDylib *Stubs = nullptr;
   llvm::orc::JITDylib *Bodies = nullptr;
   llvm::orc::JITDylib *Host = nullptr;
-  llvm::StringMap<FunctionState> Functions;
-  /// Baseline code replaced by its optimised tier, freed by
-  /// releaseRetiredCode() once no frame of it can be live.
-  std::vector<llvm::orc::ResourceTrackerSP> Retired;
-  uint64_t BodiesFreed = 0;
   uint64_t TierUps = 0;
+  uint64_t TierUpFailures = 0;
 };
 
 } // namespace kaleido

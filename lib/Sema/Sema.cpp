@@ -48,7 +48,6 @@ FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
   }
   if (Item.K == TopLevelItem::Kind::Definition) {
     D.Body = Item.Function;
-    ++D.Version;
     if (Proto.K == PrototypeAST::Kind::Binary)
       Ops.setPrecedence(Proto.getOperator(), Proto.Precedence);
   }

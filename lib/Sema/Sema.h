@@ -32,8 +32,6 @@ struct FunctionDecl {
   llvm::StringRef BufferName;
   /// The current definition, or null for an extern that has none.
   std::shared_ptr<const FunctionAST> Body;
-  /// Counts definitions; 0 while only declared.
-  unsigned Version = 0;
 };
 
 /// The functions a session knows, by name. The table keeps one copy of each

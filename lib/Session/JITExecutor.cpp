@@ -33,6 +33,9 @@ class JITExecutor final : public Executor, private BodySource {
 public:
   JITExecutor(const FunctionTable &Functions, ExecutorOptions Opts)
       : Functions(Functions), Opts(std::move(Opts)) {}
+  // The JIT goes first: it may report an error while it ends (see
+  // JITOptions::OnError), and the handler writes into the members below it.
+  ~JITExecutor() override { JIT.reset(); }
 
   Error init();
 

@@ -1,0 +1,73 @@
+//===- BodySource.h - What the JIT asks about a body ------------*- C++ -*-===//
+//
+// Part of kaleido. The vocabulary the JIT's layers share with the JIT's
+// owner: the tiers, where a body's IR comes from, and what is reported about
+// each compile. It has no ORC types, so a BodySource (the session) needs to
+// know nothing of the layers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_JIT_BODYSOURCE_H
+#define KALEIDO_JIT_BODYSOURCE_H
+
+#include "llvm/ADT/FunctionExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
+
+namespace kaleido {
+
+/// Which code generator compiles a body.
+enum class Tier {
+  /// No IR passes, fast instruction selection and register allocation; the
+  /// code of a function counts its calls and asks for the optimised tier
+  /// when hot.
+  Baseline,
+  /// The session's optimisation level.
+  Optimized,
+};
+
+/// Produces the IR module for one body, named Symbol, in Ctx, for tier T (the
+/// session inlines callees only into optimised code).
+using IRGenerator =
+    llvm::unique_function<llvm::Expected<std::unique_ptr<llvm::Module>>(
+        llvm::LLVMContext &Ctx, llvm::StringRef Symbol, Tier T)>;
+
+/// What the JIT asks its owner about a defined function's current body.
+/// Functions are named; the JIT compiles only the current body of a name.
+class BodySource {
+public:
+  virtual ~BodySource();
+  /// The IR module of Name's current body, emitted under Symbol, for tier T.
+  /// An error fails the compile of that body (and is reported, not thrown).
+  virtual llvm::Expected<std::unique_ptr<llvm::Module>>
+  generateIR(llvm::LLVMContext &Ctx, llvm::StringRef Name,
+             llvm::StringRef Symbol, Tier T) = 0;
+  /// Whether one call of Name's current body runs a bounded number of
+  /// operations by itself (no loop, no call to itself), so that it may start
+  /// in the baseline tier. Asked once per body, at its first compile.
+  virtual bool isBounded(llvm::StringRef Name) = 0;
+};
+
+/// What JITOptions::OnCompiled is told about each compiled body.
+struct CompileInfo {
+  /// The function's name, or the expression's display name.
+  llvm::StringRef Name;
+  bool IsFunction = false;
+  /// The optimisation level of the code: 0 for the baseline tier.
+  unsigned OptLevel = 0;
+  /// True if this compile replaced baseline code that became hot.
+  bool TierUp = false;
+  /// Wall time from IR generation to linked machine code.
+  double Seconds = 0;
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_JIT_BODYSOURCE_H

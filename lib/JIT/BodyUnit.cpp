@@ -1,0 +1,74 @@
+//===- BodyUnit.cpp - A body, compiled when looked up ---------------------===//
+//
+// Part of kaleido. See BodyUnit.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JIT/BodyUnit.h"
+
+#include "JIT/StubTable.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <chrono>
+
+using namespace kaleido;
+using namespace llvm;
+using namespace llvm::orc;
+
+Expected<IRLayer &> TierTable::get(Tier T, bool Counted) {
+  LayerFn &Get = Entries[index(T, Counted)];
+  if (!Get)
+    return make_error<StringError>("internal error: no layer for this tier",
+                                   inconvertibleErrorCode());
+  return Get();
+}
+
+BodyUnit::BodyUnit(BodyContext &Ctx, SymbolStringPtr Sym, IRGenerator Gen,
+                   Info I)
+    : MaterializationUnit(
+          Interface(SymbolFlagsMap{{Sym, JITSymbolFlags::Exported |
+                                             JITSymbolFlags::Callable}},
+                    nullptr)),
+      Ctx(Ctx), Sym(std::move(Sym)), Gen(std::move(Gen)), I(std::move(I)) {}
+
+void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
+  auto Start = std::chrono::steady_clock::now();
+  Expected<IRLayer &> Layer = Ctx.Tiers.get(I.T, I.Counted);
+  if (!Layer) {
+    Ctx.ES.reportError(Layer.takeError());
+    R->failMaterialization();
+    return;
+  }
+  auto M = Ctx.TSCtx.withContextDo([&](LLVMContext *C) {
+    return Gen ? Gen(*C, *Sym, I.T)
+               : Ctx.Source->generateIR(*C, I.Name, *Sym, I.T);
+  });
+  if (!M) {
+    Ctx.ES.reportError(M.takeError());
+    R->failMaterialization();
+    return;
+  }
+  (*M)->setDataLayout(Ctx.DL);
+  (*M)->setTargetTriple(Ctx.TT);
+  Layer->emit(std::move(R), ThreadSafeModule(std::move(*M), Ctx.TSCtx));
+  std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
+  if (Ctx.OnCompiled)
+    Ctx.OnCompiled({I.Name, I.IsFunction,
+                    I.T == Tier::Baseline ? 0u : Ctx.OptLevel, I.TierUp,
+                    Took.count()});
+}
+
+Error BodyGenerator::tryToGenerate(LookupState &, LookupKind, JITDylib &,
+                                   JITDylibLookupFlags,
+                                   const SymbolLookupSet &Symbols) {
+  for (const auto &[Sym, Flags] : Symbols) {
+    const BodyRef *B = Table.findBody(Sym);
+    if (!B || B->Recompile || B->Version != B->F->Version || B->F->BodyDefined)
+      continue;
+    if (Error Err = Define(*B->F, Sym))
+      return Err;
+  }
+  return Error::success();
+}

@@ -1,0 +1,143 @@
+//===- BodyUnit.h - A body, compiled when looked up -------------*- C++ -*-===//
+//
+// Part of kaleido. A BodyUnit is the MaterializationUnit of one body (a
+// function's version, or a top-level expression): nothing but a symbol until
+// it is looked up; then it asks for the body's IR for its tier and emits it
+// into that tier's layer, which the TierTable names. The BodyGenerator
+// defines a function's BodyUnit the first time the current version's body
+// symbol is looked up (by a stub's trampoline).
+//
+// The TierTable is the seam where a tier's code generator is chosen: each
+// (tier, counted) pair maps to the layer its IR goes to, made on first use.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_JIT_BODYUNIT_H
+#define KALEIDO_JIT_BODYUNIT_H
+
+#include "JIT/BodySource.h"
+
+#include "llvm/ADT/FunctionExtras.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/Layer.h"
+#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <functional>
+#include <string>
+
+namespace kaleido {
+
+class StubTable;
+struct FunctionState;
+
+/// Which layer compiles the IR of each tier. A function's baseline code is
+/// counted (it goes through the TierUpLayer); an expression's is not.
+class TierTable {
+public:
+  /// Returns the layer, building it on first use if need be.
+  using LayerFn = llvm::unique_function<llvm::Expected<llvm::orc::IRLayer &>()>;
+
+  /// Sets where bodies of tier T go (Counted: those whose calls are counted).
+  /// Replaces an earlier setting.
+  void set(Tier T, bool Counted, LayerFn Get) {
+    Entries[index(T, Counted)] = std::move(Get);
+  }
+  /// The layer for T; an error if none was set or it could not be built.
+  llvm::Expected<llvm::orc::IRLayer &> get(Tier T, bool Counted);
+
+private:
+  static unsigned index(Tier T, bool Counted) {
+    return unsigned(T) * 2 + unsigned(Counted);
+  }
+  LayerFn Entries[4];
+};
+
+/// What every BodyUnit of one JIT shares. Must outlive the units.
+struct BodyContext {
+  /// Bodies are compiled in TSCtx, for DL and TT, and fail through ES.
+  BodyContext(llvm::orc::ExecutionSession &ES,
+              llvm::orc::ThreadSafeContext TSCtx, llvm::DataLayout DL,
+              llvm::Triple TT)
+      : ES(ES), TSCtx(std::move(TSCtx)), DL(std::move(DL)), TT(std::move(TT)) {}
+
+  llvm::orc::ExecutionSession &ES;
+  llvm::orc::ThreadSafeContext TSCtx;
+  llvm::DataLayout DL;
+  llvm::Triple TT;
+  TierTable Tiers;
+  /// Where a function's IR comes from (a unit with its own IRGenerator, an
+  /// expression, does not ask). Required.
+  BodySource *Source = nullptr;
+  /// The optimised tier's level, reported in CompileInfo.
+  unsigned OptLevel = 2;
+  /// Told each compiled body; may be null.
+  std::function<void(const CompileInfo &)> OnCompiled;
+};
+
+class BodyUnit : public llvm::orc::MaterializationUnit {
+public:
+  struct Info {
+    /// A function's name (what the BodySource is asked for), or an
+    /// expression's display name.
+    std::string Name;
+    bool IsFunction = false;
+    Tier T = Tier::Optimized;
+    /// Whether the code counts its calls (baseline code of a function).
+    bool Counted = false;
+    /// Whether this is the optimised recompile of hot baseline code.
+    bool TierUp = false;
+  };
+
+  /// A unit defining Sym. Gen generates the IR; if null, the IR of function
+  /// I.Name's current body comes from Ctx.Source.
+  BodyUnit(BodyContext &Ctx, llvm::orc::SymbolStringPtr Sym, IRGenerator Gen,
+           Info I);
+
+  /// The unit's kind, as ORC's debugging output shows it.
+  llvm::StringRef getName() const override { return "kaleido.FunctionBody"; }
+
+  /// IR, then the tier's layer; errors are reported through the session.
+  void materialize(
+      std::unique_ptr<llvm::orc::MaterializationResponsibility> R) override;
+
+private:
+  void discard(const llvm::orc::JITDylib &,
+               const llvm::orc::SymbolStringPtr &) override {}
+
+  BodyContext &Ctx;
+  llvm::orc::SymbolStringPtr Sym;
+  IRGenerator Gen;
+  Info I;
+};
+
+/// Defines a function's body when its body symbol is looked up, for the
+/// current version only: the symbols of replaced versions and of optimised
+/// recompiles (which are defined eagerly) are left undefined.
+class BodyGenerator : public llvm::orc::DefinitionGenerator {
+public:
+  /// Called with each current body not yet defined, and its symbol; defines
+  /// its BodyUnit.
+  using DefineFn = llvm::unique_function<llvm::Error(
+      FunctionState &F, const llvm::orc::SymbolStringPtr &Sym)>;
+
+  /// Table must outlive the generator.
+  BodyGenerator(StubTable &Table, DefineFn Define)
+      : Table(Table), Define(std::move(Define)) {}
+
+  /// Calls Define for each of Symbols that names a current, undefined body;
+  /// fails with its first error.
+  llvm::Error tryToGenerate(llvm::orc::LookupState &LS, llvm::orc::LookupKind K,
+                            llvm::orc::JITDylib &JD,
+                            llvm::orc::JITDylibLookupFlags JDLookupFlags,
+                            const llvm::orc::SymbolLookupSet &Symbols) override;
+
+private:
+  StubTable &Table;
+  DefineFn Define;
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_JIT_BODYUNIT_H

@@ -1,0 +1,27 @@
+//===- RetiredCode.cpp - Replaced code, freed when safe -------------------===//
+//
+// Part of kaleido. See RetiredCode.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JIT/RetiredCode.h"
+
+using namespace kaleido;
+using namespace llvm;
+
+void RetiredCode::retire(orc::ResourceTrackerSP RT) {
+  if (RT)
+    Retired.push_back(std::move(RT));
+}
+
+Error RetiredCode::release() {
+  Error Failed = Error::success();
+  for (orc::ResourceTrackerSP &RT : Retired) {
+    if (Error Err = RT->remove())
+      Failed = joinErrors(std::move(Failed), std::move(Err));
+    else
+      ++BodiesFreed;
+  }
+  Retired.clear();
+  return Failed;
+}

@@ -1,0 +1,45 @@
+//===- RetiredCode.h - Replaced code, freed when safe -----------*- C++ -*-===//
+//
+// Part of kaleido. Code that has been replaced (by a redefinition, or baseline
+// code by its optimised tier) may still have frames on the stack: a tier-up
+// happens inside the baseline code it replaces. This holds the
+// ResourceTrackers of such code until its owner says no JIT'd frame can be
+// live, then removes them, freeing the code, and counts what it freed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_JIT_RETIREDCODE_H
+#define KALEIDO_JIT_RETIREDCODE_H
+
+#include "llvm/ExecutionEngine/Orc/Core.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace kaleido {
+
+class RetiredCode {
+public:
+  /// Keeps RT's code until the next release(). A null RT is ignored.
+  void retire(llvm::orc::ResourceTrackerSP RT);
+
+  /// Frees everything retired so far. Call only while no JIT'd code is
+  /// running. Returns the errors of removals that failed (their code may
+  /// stay allocated; they are not retried or counted).
+  llvm::Error release();
+
+  /// How many retired bodies have been freed.
+  uint64_t getBodiesFreed() const { return BodiesFreed; }
+
+  /// How many are waiting for release(), and whether none is.
+  size_t size() const { return Retired.size(); }
+  bool empty() const { return Retired.empty(); }
+
+private:
+  std::vector<llvm::orc::ResourceTrackerSP> Retired;
+  uint64_t BodiesFreed = 0;
+};
+
+} // namespace kaleido
+
+#endif // KALEIDO_JIT_RETIREDCODE_H

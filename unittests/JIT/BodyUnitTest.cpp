@@ -1,0 +1,162 @@
+//===- BodyUnitTest.cpp - A body, compiled when looked up -----------------===//
+
+#include "JIT/BodyUnit.h"
+
+#include "JITTestSupport.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+using namespace kaleido;
+using namespace kaleido::test;
+using namespace llvm;
+using namespace llvm::orc;
+
+namespace {
+
+/// A BodySource whose every body is `double Symbol() { return 1; }`, and
+/// which records what it was asked.
+struct FakeSource : BodySource {
+  Expected<std::unique_ptr<Module>> generateIR(LLVMContext &Ctx, StringRef Name,
+                                               StringRef Symbol,
+                                               Tier T) override {
+    Asked.push_back((Name + " " + Symbol + " " +
+                     (T == Tier::Baseline ? "baseline" : "optimized"))
+                        .str());
+    auto M = std::make_unique<Module>(Symbol, Ctx);
+    Function *F =
+        Function::Create(FunctionType::get(Type::getDoubleTy(Ctx), false),
+                         Function::ExternalLinkage, Symbol, *M);
+    IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
+    B.CreateRet(ConstantFP::get(B.getDoubleTy(), 1.0));
+    return std::move(M);
+  }
+  bool isBounded(StringRef) override { return true; }
+  std::vector<std::string> Asked;
+};
+
+/// Stands for a tier's layer: counts what it is given, compiles nothing.
+class CountingLayer : public IRLayer {
+public:
+  CountingLayer(ExecutionSession &ES,
+                const IRSymbolMapper::ManglingOptions *&MO)
+      : IRLayer(ES, MO) {}
+  void emit(std::unique_ptr<MaterializationResponsibility> R,
+            ThreadSafeModule) override {
+    ++Emitted;
+    R->failMaterialization();
+  }
+  unsigned Emitted = 0;
+};
+
+class BodyUnitTest : public ORCTest {
+protected:
+  BodyUnitTest()
+      : JD(ES->createBareJITDylib("<bodies>")),
+        Ctx(*ES, ThreadSafeContext(std::make_unique<LLVMContext>()),
+            DataLayout(""), Triple()),
+        Baseline(*ES, NoMangling), Optimized(*ES, NoMangling) {
+    Ctx.Source = &Source;
+    Ctx.Tiers.set(Tier::Baseline, false,
+                  [this]() -> Expected<IRLayer &> { return Baseline; });
+    Ctx.Tiers.set(Tier::Optimized, false,
+                  [this]() -> Expected<IRLayer &> { return Optimized; });
+  }
+
+  void defineUnit(StringRef Sym, Tier T) {
+    BodyUnit::Info I;
+    I.Name = "f";
+    I.IsFunction = true;
+    I.T = T;
+    cantFail(JD.define(
+        std::make_unique<BodyUnit>(Ctx, ES->intern(Sym), nullptr, I)));
+  }
+
+  /// Looks Sym up; the stand-in layers fail every body.
+  void lookup(StringRef Sym) {
+    consumeError(ES->lookup({&JD}, Sym).takeError());
+  }
+
+  JITDylib &JD;
+  const IRSymbolMapper::ManglingOptions *NoMangling = nullptr;
+  FakeSource Source;
+  BodyContext Ctx;
+  CountingLayer Baseline, Optimized;
+};
+
+TEST_F(BodyUnitTest, NothingIsGeneratedBeforeLookup) {
+  defineUnit("f$1", Tier::Optimized);
+  EXPECT_TRUE(Source.Asked.empty());
+}
+
+TEST_F(BodyUnitTest, AsksForItsTierAndEmitsIntoThatLayer) {
+  defineUnit("f$1", Tier::Baseline);
+  lookup("f$1");
+  EXPECT_EQ(Source.Asked, std::vector<std::string>{"f f$1 baseline"});
+  EXPECT_EQ(Baseline.Emitted, 1u);
+  EXPECT_EQ(Optimized.Emitted, 0u);
+}
+
+TEST_F(BodyUnitTest, TierWithoutALayerFailsTheBody) {
+  defineUnit("f$1", Tier::Baseline);
+  Ctx.Tiers.set(Tier::Baseline, false, nullptr);
+  std::vector<std::string> Reported;
+  ES->setErrorReporter(
+      [&](Error Err) { Reported.push_back(toString(std::move(Err))); });
+  lookup("f$1");
+  EXPECT_EQ(Reported,
+            std::vector<std::string>{"internal error: no layer for this tier"});
+  EXPECT_TRUE(Source.Asked.empty());
+}
+
+class BodyGeneratorTest : public StubTableTest {
+protected:
+  BodyGeneratorTest() {
+    Bodies.addGenerator(std::make_unique<BodyGenerator>(
+        *Table, [this](FunctionState &F, const SymbolStringPtr &Sym) {
+          Defined.push_back((*Sym).str());
+          F.BodyDefined = true;
+          defineAs(Bodies, Sym, returnsOne);
+          return Error::success();
+        }));
+  }
+
+  bool lookup(const SymbolStringPtr &Sym) {
+    auto Def = ES->lookup({&Bodies}, Sym);
+    if (Def)
+      return true;
+    consumeError(Def.takeError());
+    return false;
+  }
+
+  std::vector<std::string> Defined;
+};
+
+TEST_F(BodyGeneratorTest, DefinesTheCurrentBodyOnLookup) {
+  FunctionState &F = cantFail(Table->define("f"));
+  EXPECT_TRUE(lookup(Table->getBodySymbol(F)));
+  EXPECT_EQ(Defined, std::vector<std::string>{"f$1"});
+}
+
+TEST_F(BodyGeneratorTest, LeavesAReplacedVersionUndefined) {
+  FunctionState &F = cantFail(Table->define("f"));
+  SymbolStringPtr Old = Table->getBodySymbol(F);
+  cantFail(Table->define("f"));
+  EXPECT_FALSE(lookup(Old));
+  EXPECT_TRUE(Defined.empty());
+}
+
+TEST_F(BodyGeneratorTest, LeavesARecompileToItsOwner) {
+  FunctionState &F = cantFail(Table->define("f"));
+  EXPECT_FALSE(lookup(Table->getBodySymbol(F, /*Recompile=*/true)));
+  EXPECT_TRUE(Defined.empty());
+}
+
+TEST_F(BodyGeneratorTest, IgnoresSymbolsItDidNotMake) {
+  cantFail(Table->define("f"));
+  EXPECT_FALSE(lookup(ES->intern("f$7")));
+  EXPECT_TRUE(Defined.empty());
+}
+
+} // namespace

@@ -1,0 +1,89 @@
+//===- JITTestSupport.h - An in-process ORC session for tests ---*- C++ -*-===//
+//
+// Shared by the JIT's unit tests: an ExecutionSession over this process, a
+// StubTable over two JITDylibs, and small functions to stand for bodies.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_UNITTESTS_JITTESTSUPPORT_H
+#define KALEIDO_UNITTESTS_JITTESTSUPPORT_H
+
+#include "JIT/StubTable.h"
+
+#include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
+#include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+
+#include "gtest/gtest.h"
+
+namespace kaleido::test {
+
+inline double returnsOne() { return 1; }
+inline double returnsTwo() { return 2; }
+inline double returnsThree() { return 3; }
+/// Where a lazy call that failed lands (it is called in place of the body).
+inline double lazyCallFailed() { return -1; }
+
+inline const llvm::JITSymbolFlags CallableFlags =
+    llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable;
+
+/// An ExecutionSession over this process, ended (checked) at the end.
+class ORCTest : public ::testing::Test {
+protected:
+  ORCTest() {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    ES = std::make_unique<llvm::orc::ExecutionSession>(
+        llvm::cantFail(llvm::orc::SelfExecutorProcessControl::Create()));
+  }
+  ~ORCTest() override {
+    llvm::Error Err = ES->endSession();
+    EXPECT_FALSE(bool(Err)) << llvm::toString(std::move(Err));
+  }
+
+  /// Defines Sym in JD as Addr.
+  void defineAt(llvm::orc::JITDylib &JD, const llvm::orc::SymbolStringPtr &Sym,
+                llvm::orc::ExecutorAddr Addr) {
+    llvm::cantFail(
+        JD.define(llvm::orc::absoluteSymbols({{Sym, {Addr, CallableFlags}}})));
+  }
+  /// Defines Sym in JD as the address of Fn.
+  void defineAs(llvm::orc::JITDylib &JD, const llvm::orc::SymbolStringPtr &Sym,
+                double (*Fn)()) {
+    defineAt(JD, Sym, llvm::orc::ExecutorAddr::fromPtr(Fn));
+  }
+
+  std::unique_ptr<llvm::orc::ExecutionSession> ES;
+};
+
+/// A StubTable with <stubs>, <bodies> and <host>, as the JIT has them.
+class StubTableTest : public ORCTest {
+protected:
+  StubTableTest()
+      : Stubs(ES->createBareJITDylib("<stubs>")),
+        Bodies(ES->createBareJITDylib("<bodies>")),
+        Host(ES->createBareJITDylib("<host>")) {
+    Table = llvm::cantFail(StubTable::create(
+        *ES, llvm::Triple(llvm::sys::getProcessTriple()),
+        llvm::orc::ExecutorAddr::fromPtr(&lazyCallFailed), Bodies, Host));
+    Stubs.addGenerator(Table->createStubGenerator());
+  }
+
+  /// Calls Name through its stub.
+  double callStub(llvm::StringRef Name) {
+    auto Addr = Table->lookupStub(Stubs, Name);
+    if (!Addr) {
+      ADD_FAILURE() << llvm::toString(Addr.takeError());
+      return 0;
+    }
+    return Addr->toPtr<double (*)()>()();
+  }
+
+  llvm::orc::JITDylib &Stubs, &Bodies, &Host;
+  std::unique_ptr<StubTable> Table;
+};
+
+} // namespace kaleido::test
+
+#endif // KALEIDO_UNITTESTS_JITTESTSUPPORT_H

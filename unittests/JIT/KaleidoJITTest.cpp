@@ -1,0 +1,87 @@
+//===- KaleidoJITTest.cpp - The composed JIT ------------------------------===//
+
+#include "JIT/KaleidoJIT.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include "gtest/gtest.h"
+
+using namespace kaleido;
+using namespace llvm;
+
+namespace {
+
+double lazyCallFailed() { return -1; }
+
+/// Every body is `double f() { return 1; }`; optimised IR can be made to
+/// fail.
+struct Source : BodySource {
+  Expected<std::unique_ptr<Module>>
+  generateIR(LLVMContext &Ctx, StringRef, StringRef Symbol, Tier T) override {
+    if (T == Tier::Optimized && FailOptimized)
+      return make_error<StringError>("no optimised IR today",
+                                     inconvertibleErrorCode());
+    auto M = std::make_unique<Module>(Symbol, Ctx);
+    Function *F =
+        Function::Create(FunctionType::get(Type::getDoubleTy(Ctx), false),
+                         Function::ExternalLinkage, Symbol, *M);
+    IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
+    B.CreateRet(ConstantFP::get(B.getDoubleTy(), 1.0));
+    return std::move(M);
+  }
+  bool isBounded(StringRef) override { return true; }
+  bool FailOptimized = false;
+};
+
+struct JITHost {
+  explicit JITHost(unsigned TierUpCalls) {
+    JITOptions O;
+    O.Bodies = &Bodies;
+    O.TierUpCalls = TierUpCalls;
+    O.LazyCallFailureHandler = reinterpret_cast<void *>(&lazyCallFailed);
+    O.OnError = [this](std::string Msg) { Errors.push_back(Msg); };
+    JIT = cantFail(KaleidoJIT::create(std::move(O)));
+  }
+  double call(StringRef Name) {
+    return cantFail(JIT->lookupStub(Name)).toPtr<double (*)()>()();
+  }
+  Source Bodies;
+  std::vector<std::string> Errors;
+  std::unique_ptr<KaleidoJIT> JIT;
+};
+
+TEST(KaleidoJITTest, HotBaselineCodeTiersUpAndIsRetired) {
+  JITHost H(2);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  EXPECT_EQ(H.call("f"), 1);
+  EXPECT_EQ(H.JIT->getTierUps(), 1u);
+  EXPECT_EQ(H.JIT->getBodiesFreed(), 0u);
+  H.JIT->releaseRetiredCode();
+  EXPECT_EQ(H.JIT->getBodiesFreed(), 1u);
+  EXPECT_EQ(H.call("f"), 1);
+}
+
+TEST(KaleidoJITTest, FailedTierUpKeepsBaselineCodeAndIsCounted) {
+  JITHost H(2);
+  H.Bodies.FailOptimized = true;
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  EXPECT_EQ(H.call("f"), 1);
+  EXPECT_EQ(H.JIT->getTierUps(), 0u);
+  EXPECT_EQ(H.JIT->getTierUpFailures(), 1u);
+  EXPECT_EQ(H.Errors, std::vector<std::string>{"no optimised IR today"});
+  EXPECT_EQ(H.call("f"), 1);
+}
+
+TEST(KaleidoJITTest, RedefinitionFreesTheOldBodyAtOnce) {
+  JITHost H(0);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.JIT->getBodiesFreed(), 1u);
+}
+
+} // namespace

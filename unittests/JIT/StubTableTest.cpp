@@ -1,0 +1,111 @@
+//===- StubTableTest.cpp - Stubs, trampolines and version words -----------===//
+
+#include "JITTestSupport.h"
+
+using namespace kaleido;
+using namespace kaleido::test;
+using namespace llvm;
+using namespace llvm::orc;
+
+namespace {
+
+TEST(BodySymbolNameTest, SpellsNameDollarVersion) {
+  EXPECT_EQ(bodySymbolName("fib", 2), "fib$2");
+  EXPECT_EQ(bodySymbolName("fib", 2, /*Recompile=*/true), "fib$2.opt");
+}
+
+TEST_F(StubTableTest, StubKeepsItsAddressAndReachesTheNewBody) {
+  FunctionState &F = cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
+  ExecutorAddr First = cantFail(Table->lookupStub(Stubs, "f"));
+  EXPECT_EQ(callStub("f"), 1);
+
+  cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
+  EXPECT_EQ(cantFail(Table->lookupStub(Stubs, "f")), First);
+  EXPECT_EQ(callStub("f"), 2);
+}
+
+TEST_F(StubTableTest, VersionWordCountsDefinitionsOnly) {
+  EXPECT_EQ(Table->getVersionWord("g"), nullptr);
+  Table->declare("g", 1);
+  const uint32_t *Word = Table->getVersionWord("g");
+  ASSERT_NE(Word, nullptr);
+  EXPECT_EQ(*Word, 0u);
+  cantFail(Table->define("g"));
+  EXPECT_EQ(*Word, 1u);
+  Table->declare("g", 1);
+  EXPECT_EQ(*Word, 1u);
+  cantFail(Table->define("g"));
+  EXPECT_EQ(*Word, 2u);
+  EXPECT_EQ(Table->getVersionWord("g"), Word);
+}
+
+TEST_F(StubTableTest, BodySymbolIsMadeOnceAndMapsBack) {
+  FunctionState &F = cantFail(Table->define("f"));
+  cantFail(Table->define("f"));
+  SymbolStringPtr Sym = Table->getBodySymbol(F);
+  EXPECT_EQ(*Sym, "f$2");
+  EXPECT_EQ(Table->getBodySymbol(F), Sym);
+  const BodyRef *B = Table->findBody(Sym);
+  ASSERT_NE(B, nullptr);
+  EXPECT_EQ(B->F, &F);
+  EXPECT_EQ(B->Version, 2u);
+  EXPECT_FALSE(B->Recompile);
+}
+
+TEST_F(StubTableTest, RecompileSymbolIsKnownAsARecompile) {
+  FunctionState &F = cantFail(Table->define("f"));
+  SymbolStringPtr Sym = Table->getBodySymbol(F, /*Recompile=*/true);
+  EXPECT_EQ(*Sym, "f$1.opt");
+  const BodyRef *B = Table->findBody(Sym);
+  ASSERT_NE(B, nullptr);
+  EXPECT_TRUE(B->Recompile);
+}
+
+TEST_F(StubTableTest, OldVersionStaysKnownWithItsVersion) {
+  FunctionState &F = cantFail(Table->define("f"));
+  SymbolStringPtr Old = Table->getBodySymbol(F);
+  cantFail(Table->define("f"));
+  const BodyRef *B = Table->findBody(Old);
+  ASSERT_NE(B, nullptr);
+  EXPECT_EQ(B->Version, 1u);
+  EXPECT_EQ(F.Version, 2u);
+}
+
+TEST_F(StubTableTest, FunctionNameIsNotABodySymbol) {
+  cantFail(Table->define("f"));
+  EXPECT_EQ(Table->findBody(ES->intern("f")), nullptr);
+}
+
+TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
+  FunctionState &F = cantFail(Table->define("f"));
+  cantFail(Table->lookupStub(Stubs, "f"));
+  cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
+  // What version 1's trampoline does when it resolves late.
+  cantFail(Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsOne)));
+  EXPECT_EQ(callStub("f"), 2);
+}
+
+TEST_F(StubTableTest, CurrentTrampolineRedirectsTheStub) {
+  FunctionState &F = cantFail(Table->define("f"));
+  cantFail(Table->lookupStub(Stubs, "f"));
+  cantFail(
+      Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsThree)));
+  EXPECT_EQ(callStub("f"), 3);
+}
+
+TEST_F(StubTableTest, ExternReachesTheHostSymbol) {
+  Table->declare("h", 0);
+  defineAs(Host, ES->intern("h"), returnsThree);
+  EXPECT_EQ(callStub("h"), 3);
+}
+
+TEST_F(StubTableTest, UndeclaredNameHasNoStub) {
+  auto Addr = Table->lookupStub(Stubs, "nobody");
+  ASSERT_FALSE(bool(Addr));
+  EXPECT_EQ(toString(Addr.takeError()), "no function named 'nobody'");
+}
+
+} // namespace
