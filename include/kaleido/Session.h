@@ -82,6 +82,10 @@ struct SessionStats {
   /// Functions recompiled at the session's level after running baseline
   /// code for SessionOptions::TierUpCalls calls.
   uint64_t TierUps = 0;
+  /// Optimised recompiles that failed inside LLVM: the function keeps its
+  /// baseline code, which is correct, only slower. 0 unless kaleido has a
+  /// bug.
+  uint64_t TierUpFailures = 0;
   /// Top-level expressions compiled and run.
   uint64_t ExpressionsRun = 0;
   /// Replaced function bodies (redefined, or baseline code that tiered up)

@@ -11,6 +11,7 @@
 #include "CodeGen/Optimizer.h"
 #include "JIT/BodyUnit.h"
 #include "JIT/HostGenerator.h"
+#include "JIT/HostTarget.h"
 #include "JIT/ObjectCompiler.h"
 #include "JIT/RetiredCode.h"
 #include "JIT/StubTable.h"
@@ -109,12 +110,6 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   if (!Opts.Bodies)
     return make_error<StringError>("the JIT needs a source of function bodies",
                                    inconvertibleErrorCode());
-  // LLVM's target registry is process-wide; registering is idempotent.
-  static std::once_flag TargetsReady;
-  std::call_once(TargetsReady, [] {
-    InitializeNativeTarget();
-    InitializeNativeTargetAsmPrinter();
-  });
   std::unique_ptr<KaleidoJIT> J(new KaleidoJIT(std::move(Opts)));
   if (Error Err = J->init())
     return std::move(Err);
@@ -122,21 +117,11 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
 }
 
 Error KaleidoJIT::initTargetMachine() {
-  auto JTMB = JITTargetMachineBuilder::detectHost();
+  // The optimised tier's settings (code model, levels, no fused multiply-add)
+  // are decided in HostTarget.cpp, for the JIT and --emit=asm alike.
+  auto JTMB = hostMachineBuilder(Opts.OptLevel);
   if (!JTMB)
     return JTMB.takeError();
-  // -O2 uses the code generator's aggressive level too: its larger tail
-  // duplication gives a recursive function's base case its own return
-  // instead of a jump to a shared one (fib: ~15% less time), for ~5% more
-  // compile time in the optimised tier (docs/design.md).
-  static const CodeGenOptLevel Levels[] = {
-      CodeGenOptLevel::None, CodeGenOptLevel::Less, CodeGenOptLevel::Aggressive,
-      CodeGenOptLevel::Aggressive};
-  JTMB->setCodeGenOptLevel(Levels[Opts.OptLevel]);
-  JTMB->setCodeModel(CodeModel::Small);
-  JTMB->setRelocationModel(Reloc::PIC_);
-  // Never fuse a multiply and an add: every level must round identically.
-  JTMB->getOptions().AllowFPOpFusion = FPOpFusion::Strict;
   auto MaybeTM = JTMB->createTargetMachine();
   if (!MaybeTM)
     return MaybeTM.takeError();

@@ -61,6 +61,7 @@ public:
     S.FunctionsCompiled += FunctionsCompiled;
     S.CompileSeconds += CompileSeconds;
     S.TierUps += JIT->getTierUps();
+    S.TierUpFailures += JIT->getTierUpFailures();
     S.BodiesFreed += JIT->getBodiesFreed();
   }
 

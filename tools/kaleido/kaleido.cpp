@@ -253,6 +253,7 @@ void writeStats(const kaleido::Session &S) {
   json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
                  {"functions_compiled", int64_t(St.FunctionsCompiled)},
                  {"tier_ups", int64_t(St.TierUps)},
+                 {"tier_up_failures", int64_t(St.TierUpFailures)},
                  {"expressions_run", int64_t(St.ExpressionsRun)},
                  {"bodies_freed", int64_t(St.BodiesFreed)},
                  {"compile_seconds", St.CompileSeconds}};
