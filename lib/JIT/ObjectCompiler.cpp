@@ -16,16 +16,14 @@ using namespace kaleido;
 using namespace llvm;
 
 ObjectCompiler::ObjectCompiler(TargetMachine &TM)
-    : IRCompiler(orc::irManglingOptionsFromTargetOptions(TM.Options)),
-      TM(TM) {}
+    : IRCompiler(orc::irManglingOptionsFromTargetOptions(TM.Options)), TM(TM) {}
 
 Expected<std::unique_ptr<ObjectCompiler>>
 ObjectCompiler::create(TargetMachine &TM) {
   return std::unique_ptr<ObjectCompiler>(new ObjectCompiler(TM));
 }
 
-Expected<std::unique_ptr<MemoryBuffer>>
-ObjectCompiler::operator()(Module &M) {
+Expected<std::unique_ptr<MemoryBuffer>> ObjectCompiler::operator()(Module &M) {
   if (!CodeGen) {
     auto PM = std::make_unique<legacy::PassManager>();
     MCContext *Ctx = nullptr;

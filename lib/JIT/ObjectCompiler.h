@@ -1,4 +1,5 @@
-//===- ObjectCompiler.h - IR to object code, one pipeline for all -*- C++ -*-===//
+//===- ObjectCompiler.h - IR to object code, one pipeline for all -*- C++
+//-*-===//
 //
 // Part of kaleido. ORC's SimpleCompiler builds a fresh codegen pass pipeline
 // (instruction selection, register allocation, the object writer: a few

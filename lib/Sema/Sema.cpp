@@ -35,9 +35,8 @@ FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
                                          OperatorTable &Ops,
                                          const TopLevelItem &Item,
                                          llvm::StringRef BufferName) {
-  const PrototypeAST &Proto = Item.K == TopLevelItem::Kind::Extern
-                                  ? Item.Proto
-                                  : Item.Function->Proto;
+  const PrototypeAST &Proto =
+      Item.K == TopLevelItem::Kind::Extern ? Item.Proto : Item.Function->Proto;
   auto [It, Inserted] = Functions.try_emplace(Proto.Name);
   FunctionDecl &D = It->second;
   if (Inserted) {

@@ -47,8 +47,10 @@ class FunctionTable {
 public:
   // A container's interface keeps the standard library's names, so range-for
   // and generic code work with it.
-  using iterator = Map::iterator;             // NOLINT(readability-identifier-naming)
-  using const_iterator = Map::const_iterator; // NOLINT(readability-identifier-naming)
+  // NOLINTBEGIN(readability-identifier-naming)
+  using iterator = Map::iterator;
+  using const_iterator = Map::const_iterator;
+  // NOLINTEND(readability-identifier-naming)
 
   FunctionTable() = default;
   /// Copies the entries; buffer names are interned again in the copy.
