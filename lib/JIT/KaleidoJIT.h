@@ -27,7 +27,8 @@
 //                   verifies.
 //   IRCompileLayer  one ObjectCompiler per tier: a TargetMachine at the
 //     x2            session's level, and one at CodeGenOptLevel::None for the
-//                   baseline tier (built on first use).
+//                   baseline tier (built on first use); HostTarget.h decides
+//                   their settings, for --emit=asm too.
 //   ObjectLinkingLayer JITLink, in process: links each object, allocates
 //                   code with W^X pages from 64 MiB reservations, frees it by
 //                   ResourceTracker.
