@@ -119,6 +119,11 @@ struct JITOptions {
   /// OptLevel. 0 turns the baseline tier off: every body is compiled at
   /// OptLevel the first time.
   unsigned TierUpCalls = 1000;
+  /// Whether a function's baseline code comes from the native generator
+  /// (Baseline/NativeEmitter.h, through BodySource::generateNative) instead
+  /// of LLVM at -O0; a body it does not support still gets LLVM's. Top-level
+  /// expressions always get LLVM's.
+  bool NativeBaseline = false;
   bool AllowHostSymbols = false;
   /// Resolves a name in <host>: what an extern without a definition reaches
   /// (Arity is its number of parameters), and the runtime functions
