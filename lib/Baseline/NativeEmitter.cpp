@@ -397,8 +397,7 @@ Expected<std::vector<uint8_t>>
 kaleido::emitNative(const FunctionAST &F, const NativeEmitOptions &Opts) {
   // Most bodies fit the first buffer; a bigger one is tried only when the
   // assembler ran out of room (it then stops writing and reports it).
-  for (size_t Capacity = 4096; Capacity <= (size_t(64) << 20);
-       Capacity *= 16) {
+  for (size_t Capacity = 4096; Capacity <= (size_t(64) << 20); Capacity *= 16) {
     std::vector<uint8_t> Buffer(Capacity);
     Xbyak::ClearError();
     auto Code = FunctionEmitter(F, Opts, Buffer.data(), Capacity).emit();

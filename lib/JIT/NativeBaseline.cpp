@@ -65,14 +65,15 @@ Error NativeBaseline::install(MaterializationResponsibility &R,
   if (!Addr)
     return Addr.takeError();
   Block B{*Addr, Code.size()};
-  if (Error Err = R.withResourceKeyDo(
-          [&](ResourceKey K) { Blocks[K].push_back(B); })) {
+  if (Error Err =
+          R.withResourceKeyDo([&](ResourceKey K) { Blocks[K].push_back(B); })) {
     Arena.release(B.Addr, B.Size);
     return Err;
   }
   if (Error Err = R.notifyResolved(
-          {{Sym, {ExecutorAddr::fromPtr(B.Addr),
-                  JITSymbolFlags::Exported | JITSymbolFlags::Callable}}}))
+          {{Sym,
+            {ExecutorAddr::fromPtr(B.Addr),
+             JITSymbolFlags::Exported | JITSymbolFlags::Callable}}}))
     return Err; // The block goes with the tracker.
   return R.notifyEmitted({});
 }

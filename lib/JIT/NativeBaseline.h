@@ -1,4 +1,5 @@
-//===- NativeBaseline.h - Native baseline code, installed in ORC -*- C++ -*-===//
+//===- NativeBaseline.h - Native baseline code, installed in ORC -*- C++
+//-*-===//
 //
 // Part of kaleido. The JIT's side of the native baseline code generator
 // (Baseline/NativeEmitter.h): for a body that starts in the baseline tier it
