@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 using namespace kaleido;
 using namespace llvm;
@@ -398,9 +399,10 @@ kaleido::emitNative(const FunctionAST &F, const NativeEmitOptions &Opts) {
   // Most bodies fit the first buffer; a bigger one is tried only when the
   // assembler ran out of room (it then stops writing and reports it).
   for (size_t Capacity = 4096; Capacity <= (size_t(64) << 20); Capacity *= 16) {
-    std::vector<uint8_t> Buffer(Capacity);
+    // Not zeroed: the assembler writes every byte it hands back.
+    std::unique_ptr<uint8_t[]> Buffer(new uint8_t[Capacity]);
     Xbyak::ClearError();
-    auto Code = FunctionEmitter(F, Opts, Buffer.data(), Capacity).emit();
+    auto Code = FunctionEmitter(F, Opts, Buffer.get(), Capacity).emit();
     if (Code || Xbyak::GetError() != Xbyak::ERR_CODE_IS_TOO_BIG)
       return Code;
     consumeError(Code.takeError());
