@@ -31,6 +31,11 @@
 //   ObjectLinkingLayer JITLink, in process: links each object, allocates
 //                   code with W^X pages from 64 MiB reservations, frees it by
 //                   ResourceTracker.
+// With JITOptions::NativeBaseline, a function's baseline body skips the IR
+// layers: NativeBaseline (NativeBaseline.h) asks the BodySource for machine
+// code from kaleido's own generator, places it in a CodeArena and defines
+// the body symbol at it; only what that generator does not support goes
+// down the stack above.
 // Beside the stack: HostGenerator (HostGenerator.h) resolves what `extern`
 // may reach, and RetiredCode (RetiredCode.h) holds replaced code until no
 // JIT'd frame can be running it.
