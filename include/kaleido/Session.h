@@ -50,6 +50,22 @@ enum class JITMode {
   Interp,
 };
 
+/// Which code generator makes a function's first, baseline code (see
+/// SessionOptions::TierUpCalls).
+enum class BaselineKind {
+  /// Default. LLVM with no IR passes and -O0 code generation.
+  LLVM,
+  /// kaleido's own generator: x86-64 machine code straight from the syntax
+  /// tree, in microseconds, with every value in a stack slot. A body it does
+  /// not support (more than 8 parameters or arguments) gets LLVM's baseline
+  /// code. Top-level expressions always get LLVM's. Results are
+  /// bit-identical.
+  Native,
+  /// No baseline tier: every body is compiled at OptLevel on its first call,
+  /// as with TierUpCalls = 0.
+  None,
+};
+
 /// What Session::emit prints instead of running the program.
 enum class EmitKind {
   Tokens, ///< One token per line with its location.
@@ -70,6 +86,9 @@ struct CompileEvent {
   bool TierUp = false;
   /// Wall time from IR generation to linked machine code.
   double Seconds = 0;
+  /// True if the native baseline generator made the code
+  /// (BaselineKind::Native).
+  bool Native = false;
 };
 
 /// Counters kept by a session; see Session::getStats.
@@ -79,6 +98,8 @@ struct SessionStats {
   /// Named function bodies compiled to machine code (the first time; a
   /// recompile in the optimised tier counts in TierUps).
   uint64_t FunctionsCompiled = 0;
+  /// Of those, bodies compiled by the native baseline generator.
+  uint64_t NativeCompiles = 0;
   /// Functions recompiled at the session's level after running baseline
   /// code for SessionOptions::TierUpCalls calls.
   uint64_t TierUps = 0;
@@ -109,6 +130,8 @@ struct SessionOptions {
   /// loops, are compiled at OptLevel straight away. 0 turns the baseline tier
   /// off. Results are bit-identical either way.
   unsigned TierUpCalls = 1000;
+  /// What makes baseline code (default: LLVM at -O0).
+  BaselineKind Baseline = BaselineKind::LLVM;
   /// If false (the default) `extern` reaches only the runtime (putchard,
   /// printd) and the C math library. If true it reaches every symbol of the
   /// process, which lets a program call anything (abort, system, ...): unsafe.

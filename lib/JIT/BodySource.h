@@ -10,11 +10,15 @@
 #ifndef KALEIDO_JIT_BODYSOURCE_H
 #define KALEIDO_JIT_BODYSOURCE_H
 
+#include "Baseline/NativeEmitter.h"
+
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace llvm {
 class LLVMContext;
@@ -53,6 +57,13 @@ public:
   /// operations by itself (no loop, no call to itself), so that it may start
   /// in the baseline tier. Asked once per body, at its first compile.
   virtual bool isBounded(llvm::StringRef Name) = 0;
+  /// Native baseline machine code (Baseline/NativeEmitter.h) for Name's
+  /// current body, with the addresses the JIT filled into Opts (callee
+  /// stubs, the call counter); the source adds its own (the safepoints). An
+  /// error means "not supported": the body is compiled from IR instead. By
+  /// default nothing is supported.
+  virtual llvm::Expected<std::vector<uint8_t>>
+  generateNative(llvm::StringRef Name, NativeEmitOptions Opts);
 };
 
 /// What JITOptions::OnCompiled is told about each compiled body.
@@ -66,6 +77,8 @@ struct CompileInfo {
   bool TierUp = false;
   /// Wall time from IR generation to linked machine code.
   double Seconds = 0;
+  /// True if the native baseline generator made the code (no LLVM).
+  bool Native = false;
 };
 
 } // namespace kaleido

@@ -6,6 +6,7 @@
 
 #include "JIT/BodyUnit.h"
 
+#include "JIT/NativeBaseline.h"
 #include "JIT/StubTable.h"
 
 #include "llvm/IR/LLVMContext.h"
@@ -35,6 +36,11 @@ BodyUnit::BodyUnit(BodyContext &Ctx, SymbolStringPtr Sym, IRGenerator Gen,
 
 void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
   auto Start = std::chrono::steady_clock::now();
+  if (Ctx.Native && I.T == Tier::Baseline && I.IsFunction && !Gen &&
+      Ctx.Native->emit(*R, Sym, I.Name, I.Counted)) {
+    report(Start, /*Native=*/true);
+    return;
+  }
   Expected<IRLayer &> Layer = Ctx.Tiers.get(I.T, I.Counted);
   if (!Layer) {
     Ctx.ES.reportError(Layer.takeError());
@@ -53,11 +59,17 @@ void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
   (*M)->setDataLayout(Ctx.DL);
   (*M)->setTargetTriple(Ctx.TT);
   Layer->emit(std::move(R), ThreadSafeModule(std::move(*M), Ctx.TSCtx));
+  report(Start, /*Native=*/false);
+}
+
+void BodyUnit::report(std::chrono::steady_clock::time_point Start,
+                      bool Native) {
   std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
-  if (Ctx.OnCompiled)
-    Ctx.OnCompiled({I.Name, I.IsFunction,
-                    I.T == Tier::Baseline ? 0u : Ctx.OptLevel, I.TierUp,
-                    Took.count()});
+  if (!Ctx.OnCompiled)
+    return;
+  Ctx.OnCompiled({I.Name, I.IsFunction,
+                  I.T == Tier::Baseline ? 0u : Ctx.OptLevel, I.TierUp,
+                  Took.count(), Native});
 }
 
 Error BodyGenerator::tryToGenerate(LookupState &, LookupKind, JITDylib &,

@@ -24,11 +24,13 @@
 #include "llvm/IR/DataLayout.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <chrono>
 #include <functional>
 #include <string>
 
 namespace kaleido {
 
+class NativeBaseline;
 class StubTable;
 struct FunctionState;
 
@@ -74,6 +76,9 @@ struct BodyContext {
   unsigned OptLevel = 2;
   /// Told each compiled body; may be null.
   std::function<void(const CompileInfo &)> OnCompiled;
+  /// If set, a function's baseline body is first offered to the native
+  /// generator; what it does not support goes to the baseline layer.
+  NativeBaseline *Native = nullptr;
 };
 
 class BodyUnit : public llvm::orc::MaterializationUnit {
@@ -105,6 +110,8 @@ public:
 private:
   void discard(const llvm::orc::JITDylib &,
                const llvm::orc::SymbolStringPtr &) override {}
+  /// Tells OnCompiled about this compile, which began at Start.
+  void report(std::chrono::steady_clock::time_point Start, bool Native);
 
   BodyContext &Ctx;
   llvm::orc::SymbolStringPtr Sym;

@@ -12,6 +12,7 @@
 #include "JIT/BodyUnit.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
+#include "JIT/NativeBaseline.h"
 #include "JIT/ObjectCompiler.h"
 #include "JIT/RetiredCode.h"
 #include "JIT/StubTable.h"
@@ -89,6 +90,8 @@ struct KaleidoJIT::Layers {
   std::unique_ptr<IRCompileLayer> BaselineCompileLayer;
   std::unique_ptr<IRTransformLayer> BaselineLayer;
   std::unique_ptr<TierUpLayer> CountedLayer;
+  /// The native baseline generator's code, if JITOptions::NativeBaseline.
+  std::unique_ptr<NativeBaseline> Native;
   // Around the stack.
   BodyContext Ctx;
   std::unique_ptr<StubTable> Table;
@@ -100,6 +103,12 @@ struct KaleidoJIT::Layers {
 //===----------------------------------------------------------------------===//
 
 BodySource::~BodySource() = default;
+
+Expected<std::vector<uint8_t>> BodySource::generateNative(StringRef,
+                                                          NativeEmitOptions) {
+  return make_error<StringError>("no native baseline code",
+                                 inconvertibleErrorCode());
+}
 
 KaleidoJIT::KaleidoJIT(JITOptions Opts) : Opts(std::move(Opts)), DL("") {}
 
@@ -199,6 +208,25 @@ void KaleidoJIT::initTiers() {
               [this] { return baselineLayer(); });
   C.Tiers.set(Tier::Baseline, /*Counted=*/true,
               [this] { return countedBaselineLayer(); });
+  if (!Opts.NativeBaseline)
+    return;
+  // Native code shares the LLVM baseline's counters (and so its -O0
+  // TargetMachine, built on the first counted body), so one TierUpLayer
+  // counts every baseline body.
+  L->Native = std::make_unique<NativeBaseline>(
+      *ES, *Opts.Bodies,
+      [this]() -> Expected<TierUpLayer &> {
+        if (Error Err = countedBaselineLayer().takeError())
+          return std::move(Err);
+        return *L->CountedLayer;
+      },
+      [this](StringRef Name) -> Expected<uint64_t> {
+        auto Addr = lookupStub(Name);
+        if (!Addr)
+          return Addr.takeError();
+        return Addr->getValue();
+      });
+  C.Native = L->Native.get();
 }
 
 Expected<IRLayer &> KaleidoJIT::baselineLayer() {

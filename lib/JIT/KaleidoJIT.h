@@ -32,6 +32,11 @@
 //   ObjectLinkingLayer JITLink, in process: links each object, allocates
 //                   code with W^X pages from 64 MiB reservations, frees it by
 //                   ResourceTracker.
+// With JITOptions::NativeBaseline, a function's baseline body skips the IR
+// layers: NativeBaseline (NativeBaseline.h) asks the BodySource for machine
+// code from kaleido's own generator, places it in a CodeArena and defines
+// the body symbol at it; only what that generator does not support goes
+// down the stack above.
 // Beside the stack: HostGenerator (HostGenerator.h) resolves what `extern`
 // may reach, and RetiredCode (RetiredCode.h) holds replaced code until no
 // JIT'd frame can be running it.
@@ -120,6 +125,11 @@ struct JITOptions {
   /// OptLevel. 0 turns the baseline tier off: every body is compiled at
   /// OptLevel the first time.
   unsigned TierUpCalls = 1000;
+  /// Whether a function's baseline code comes from the native generator
+  /// (Baseline/NativeEmitter.h, through BodySource::generateNative) instead
+  /// of LLVM at -O0; a body it does not support still gets LLVM's. Top-level
+  /// expressions always get LLVM's.
+  bool NativeBaseline = false;
   bool AllowHostSymbols = false;
   /// Resolves a name in <host>: what an extern without a definition reaches
   /// (Arity is its number of parameters), and the runtime functions

@@ -19,8 +19,8 @@ using namespace llvm::orc;
 
 /// Inserts, after the allocas of F's entry block, the call counter:
 /// `if (--*Counter == 0) Entry(Site);`.
-static void addCounter(Function &F, int32_t *Counter, void *Site,
-                       StringRef Entry) {
+static void insertCounter(Function &F, int32_t *Counter, void *Site,
+                          StringRef Entry) {
   LLVMContext &Ctx = F.getContext();
   Module &M = *F.getParent();
   BasicBlock &EntryBB = F.getEntryBlock();
@@ -76,7 +76,8 @@ void TierUpLayer::emit(std::unique_ptr<MaterializationResponsibility> R,
       if (!F || F->isDeclaration())
         continue;
       New.push_back(std::unique_ptr<Site>(new Site{this, Sym, Threshold}));
-      addCounter(*F, &New.back()->Countdown, New.back().get(), getEntryName());
+      insertCounter(*F, &New.back()->Countdown, New.back().get(),
+                    getEntryName());
     }
   });
   // The sites belong to the code's ResourceTracker: they go when it goes.
@@ -90,6 +91,17 @@ void TierUpLayer::emit(std::unique_ptr<MaterializationResponsibility> R,
     return;
   }
   BaseLayer.emit(std::move(R), std::move(TSM));
+}
+
+Expected<TierUpLayer::Counter>
+TierUpLayer::addCounter(MaterializationResponsibility &R,
+                        const SymbolStringPtr &Body) {
+  auto S = std::unique_ptr<Site>(new Site{this, Body, Threshold});
+  Counter C{&S->Countdown, S.get()};
+  if (Error Err = R.withResourceKeyDo(
+          [&](ResourceKey K) { Sites[K].push_back(std::move(S)); }))
+    return std::move(Err);
+  return C;
 }
 
 ExecutorAddr TierUpLayer::getEntryAddress() {

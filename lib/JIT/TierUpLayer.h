@@ -50,6 +50,19 @@ public:
   void emit(std::unique_ptr<llvm::orc::MaterializationResponsibility> R,
             llvm::orc::ThreadSafeModule TSM) override;
 
+  /// The counter of one body whose code another generator emits (native
+  /// baseline code): that code must do what the IR counter does,
+  /// `if (--*Countdown == 0) getEntryAddress()(Site);`.
+  struct Counter {
+    int32_t *Countdown;
+    void *Site;
+  };
+  /// A counter for Body, owned by R's ResourceTracker like the sites of the
+  /// code emitted through this layer. Fails if R's tracker is gone.
+  llvm::Expected<Counter>
+  addCounter(llvm::orc::MaterializationResponsibility &R,
+             const llvm::orc::SymbolStringPtr &Body);
+
   /// What counted code calls, and where it must resolve. Kaleidoscope names
   /// cannot contain '_', so no program can declare it.
   static llvm::StringRef getEntryName() { return "kaleido_jit_tier_up"; }

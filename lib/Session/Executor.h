@@ -41,6 +41,8 @@ struct ExecutorOptions {
   bool Eager = false;
   /// See SessionOptions::TierUpCalls.
   unsigned TierUpCalls = 1000;
+  /// See SessionOptions::Baseline.
+  BaselineKind Baseline = BaselineKind::LLVM;
   /// See SessionOptions::AllowHostSymbols.
   bool AllowHostSymbols = false;
   /// Told each compiled body (the session counts and traces them).

@@ -13,6 +13,7 @@
 #include "Session/Executor.h"
 
 #include "AST/BodyAnalysis.h"
+#include "Baseline/NativeEmitter.h"
 #include "CodeGen/IRGen.h"
 #include "CodeGen/InlinePolicy.h"
 #include "JIT/KaleidoJIT.h"
@@ -59,6 +60,7 @@ public:
 
   void addStats(SessionStats &S) const override {
     S.FunctionsCompiled += FunctionsCompiled;
+    S.NativeCompiles += NativeCompiles;
     S.CompileSeconds += CompileSeconds;
     S.TierUps += JIT->getTierUps();
     S.TierUpFailures += JIT->getTierUpFailures();
@@ -72,6 +74,15 @@ private:
   Expected<std::unique_ptr<Module>> generateIR(LLVMContext &Ctx, StringRef Name,
                                                StringRef Symbol,
                                                Tier T) override;
+  Expected<std::vector<uint8_t>> generateNative(StringRef Name,
+                                                NativeEmitOptions NO) override {
+    const FunctionAST *F = currentBody(Name);
+    if (!F)
+      return createStringError("no body for '" + Name + "'");
+    NO.PollWord = Opts.Env.Poll;
+    NO.SafepointFunction = SafepointAddress;
+    return emitNative(*F, NO);
+  }
   bool isBounded(StringRef Name) override {
     const FunctionAST *F = currentBody(Name);
     return F && !mayLoop(*F);
@@ -97,7 +108,10 @@ private:
   std::vector<std::string> Reported;
   unsigned NextExpression = 0;
   uint64_t FunctionsCompiled = 0;
+  uint64_t NativeCompiles = 0;
   double CompileSeconds = 0;
+  /// rt::SafepointFunction, for native code (BaselineKind::Native only).
+  const void *SafepointAddress = nullptr;
 };
 } // namespace
 
@@ -105,7 +119,19 @@ Error JITExecutor::init() {
   JITOptions JO;
   JO.Bodies = this;
   JO.OptLevel = Opts.OptLevel;
-  JO.TierUpCalls = Opts.TierUpCalls;
+  // No baseline tier is what --tier-up=0 gives.
+  JO.TierUpCalls = Opts.Baseline == BaselineKind::None ? 0 : Opts.TierUpCalls;
+  JO.NativeBaseline = Opts.Baseline == BaselineKind::Native;
+  if (JO.NativeBaseline) {
+    // Native code calls the safepoint check by address.
+    auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,
+                                       /*AllowAll=*/false);
+    if (!Check)
+      return Check.takeError();
+    if (!*Check)
+      return createStringError("the runtime has no safepoint check");
+    SafepointAddress = *Check;
+  }
   JO.AllowHostSymbols = Opts.AllowHostSymbols;
   JO.ResolveHostSymbol = [AllowAll = Opts.AllowHostSymbols](
                              StringRef Name, std::optional<unsigned> Arity) {
@@ -117,8 +143,9 @@ Error JITExecutor::init() {
     CompileSeconds += C.Seconds;
     if (C.IsFunction && !C.TierUp)
       ++FunctionsCompiled;
+    NativeCompiles += C.Native;
     if (Opts.OnCompile)
-      Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds});
+      Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds, C.Native});
   };
   auto J = KaleidoJIT::create(std::move(JO));
   if (!J)

@@ -38,6 +38,7 @@ Session::Impl::create(SessionOptions Options) {
   EO.OptLevel = I->Opts.OptLevel;
   EO.Eager = I->Opts.Mode == JITMode::Eager;
   EO.TierUpCalls = I->Opts.TierUpCalls;
+  EO.Baseline = I->Opts.Baseline;
   EO.AllowHostSymbols = I->Opts.AllowHostSymbols;
   EO.OnCompile = I->Opts.OnCompile;
   EO.Env.Sink = &I->Opts.OnOutput;

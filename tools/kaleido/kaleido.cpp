@@ -78,6 +78,17 @@ cl::opt<unsigned> TierUp(
              "its quick baseline code (default 1000); 0 compiles every "
              "function at the -O level on its first call"),
     cl::value_desc("calls"), cl::init(1000), cl::cat(KaleidoCat));
+cl::opt<kaleido::BaselineKind> Baseline(
+    "baseline", cl::desc("What compiles a function's first, baseline code"),
+    cl::init(kaleido::BaselineKind::LLVM),
+    cl::values(clEnumValN(kaleido::BaselineKind::LLVM, "llvm",
+                          "LLVM at -O0 (default)"),
+               clEnumValN(kaleido::BaselineKind::Native, "native",
+                          "kaleido's own x86-64 generator, from the syntax "
+                          "tree (LLVM for what it does not support)"),
+               clEnumValN(kaleido::BaselineKind::None, "none",
+                          "no baseline tier (as --tier-up=0)")),
+    cl::cat(KaleidoCat));
 cl::opt<bool> PrintResults("print-results",
                            cl::desc("Print the value of each top-level "
                                     "expression"),
@@ -252,6 +263,7 @@ void writeStats(const kaleido::Session &S) {
   kaleido::SessionStats St = S.getStats();
   json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
                  {"functions_compiled", int64_t(St.FunctionsCompiled)},
+                 {"native_compiles", int64_t(St.NativeCompiles)},
                  {"tier_ups", int64_t(St.TierUps)},
                  {"tier_up_failures", int64_t(St.TierUpFailures)},
                  {"expressions_run", int64_t(St.ExpressionsRun)},
@@ -270,6 +282,7 @@ void writeStats(const kaleido::Session &S) {
 /// Prints one line per compile on stderr (--trace-compile).
 void traceCompile(const kaleido::CompileEvent &E) {
   // compile: f (-O0 baseline, 0.210 ms)             first call, quick code
+  // compile: f (-O0 baseline native, 0.004 ms)      ... by --baseline=native
   // compile: f (-O2 after 1000 calls, 0.512 ms)     ... which became hot
   // compile: f (-O2, 0.512 ms)                      loops, or no tiers
   std::string Why;
@@ -277,7 +290,7 @@ void traceCompile(const kaleido::CompileEvent &E) {
     Why = formatv(" after {0} call{1}", TierUp.getValue(),
                   TierUp == 1 ? "" : "s");
   else if (E.OptLevel == 0 && OptLevel != 0)
-    Why = " baseline";
+    Why = E.Native ? " baseline native" : " baseline";
   outs().flush();
   errs() << formatv("compile: {0} (-O{1}{2}, {3:f3} ms)\n", E.Name, E.OptLevel,
                     Why, E.Seconds * 1000);
@@ -289,6 +302,7 @@ kaleido::SessionOptions sessionOptions(bool Interactive) {
   Opts.OptLevel = OptLevel;
   Opts.Mode = Mode;
   Opts.TierUpCalls = TierUp;
+  Opts.Baseline = Baseline;
   Opts.AllowHostSymbols = AllowHostSymbols;
   Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
     outs().flush();
