@@ -240,6 +240,8 @@ struct Config {
   /// 1 (every bounded function compiles twice, the second time with its
   /// callees inlined), 1000 (the default) or 0 (no baseline tier).
   unsigned TierUpCalls;
+  /// LLVM's -O0 or kaleido's own native baseline generator.
+  BaselineKind Baseline;
 };
 
 std::unique_ptr<Session> makeSession(const Config &C, Outcome &Out,
@@ -248,6 +250,7 @@ std::unique_ptr<Session> makeSession(const Config &C, Outcome &Out,
   Opts.OptLevel = C.OptLevel;
   Opts.Mode = C.Mode;
   Opts.TierUpCalls = C.TierUpCalls;
+  Opts.Baseline = C.Baseline;
   Opts.OnOutput = [&Out](StringRef Bytes) {
     StringRef Kept = Bytes.take_front(OutputCap - Out.Output.size());
     Out.Output.append(Kept.data(), Kept.size());
@@ -300,7 +303,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   static const JITMode Modes[] = {JITMode::Lazy, JITMode::Eager,
                                   JITMode::Interp};
   static const unsigned TierUps[] = {1, 1000, 0};
-  Config C{unsigned(Size % 4), Modes[(Size / 4) % 3], TierUps[(Size / 96) % 3]};
+  // 7 is prime to the other factors: the generator varies across the rest.
+  Config C{unsigned(Size % 4), Modes[(Size / 4) % 3], TierUps[(Size / 96) % 3],
+           (Size / 7) % 2 ? BaselineKind::Native : BaselineKind::LLVM};
 
   FunctionTable Functions;
   OperatorTable Ops;
@@ -326,7 +331,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   Outcome B = runAll(Source, Other, First, Functions2, Ops2);
   if (!(A == B)) {
     llvm::errs() << "fuzz-run: the modes disagree (-O" << C.OptLevel
-                 << ", --tier-up=" << C.TierUpCalls << ")\n";
+                 << ", --tier-up=" << C.TierUpCalls << ", --baseline="
+                 << (C.Baseline == BaselineKind::Native ? "native" : "llvm")
+                 << ")\n";
     print(llvm::errs(), C.Mode == JITMode::Interp ? "interp" : "jit", A);
     print(llvm::errs(), Other.Mode == JITMode::Interp ? "interp" : "lazy jit",
           B);
