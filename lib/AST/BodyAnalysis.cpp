@@ -66,7 +66,35 @@ private:
   llvm::StringRef Self;
   unsigned Cap;
 };
+
+/// Finds a call (user operators included) in an expression.
+class CallFinder : public ExprVisitor<CallFinder, bool> {
+public:
+  bool visitNumber(const NumberExpr &) { return false; }
+  bool visitVariable(const VariableExpr &) { return false; }
+  bool visitCall(const CallExpr &) { return true; }
+  bool visitUnary(const UnaryExpr &) { return true; }
+  bool visitAssign(const AssignExpr &A) { return visit(A.getValue()); }
+  bool visitBinary(const BinaryExpr &B) {
+    return !B.isBuiltin() || visit(B.getLHS()) || visit(B.getRHS());
+  }
+  bool visitIf(const IfExpr &I) {
+    return visit(I.getCond()) || visit(I.getThen()) || visit(I.getElse());
+  }
+  bool visitFor(const ForExpr &F) {
+    return visit(F.getStart()) || visit(F.getEnd()) ||
+           (F.getStep() && visit(*F.getStep())) || visit(F.getBody());
+  }
+  bool visitVar(const VarExpr &V) {
+    for (const VarExpr::Binding &B : V.getBindings())
+      if (B.Init && visit(*B.Init))
+        return true;
+    return visit(V.getBody());
+  }
+};
 } // namespace
+
+bool kaleido::containsCall(const Expr &E) { return CallFinder().visit(E); }
 
 BodyMeasure kaleido::measureBody(const FunctionAST &F, unsigned Cap) {
   // A top-level expression has no name to call itself by.

@@ -31,6 +31,11 @@ struct BodyMeasure {
 /// Measures F's body, stopping once it has more than Cap nodes or may loop.
 BodyMeasure measureBody(const FunctionAST &F, unsigned Cap = ~0u - 1);
 
+/// Whether E calls a function (user operators included). A body that calls
+/// nothing cannot recurse, so it needs no stack check on entry: both code
+/// generators (IR and native) decide their entry safepoint by this.
+bool containsCall(const Expr &E);
+
 /// Whether one call of F may run for unbounded time by itself (see
 /// BodyMeasure::MayLoop).
 inline bool mayLoop(const FunctionAST &F) { return measureBody(F).MayLoop; }

@@ -16,6 +16,7 @@
 
 #include "Baseline/NativeEmitter.h"
 
+#include "AST/BodyAnalysis.h"
 #include "AST/ExprVisitor.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -35,33 +36,6 @@ using namespace llvm;
 using namespace Xbyak::util;
 
 namespace {
-
-/// Whether an expression calls a function (user operators included); the
-/// same rule as IRGen's, which decides whether the entry polls.
-class CallFinder : public ExprVisitor<CallFinder, bool> {
-public:
-  bool visitNumber(const NumberExpr &) { return false; }
-  bool visitVariable(const VariableExpr &) { return false; }
-  bool visitCall(const CallExpr &) { return true; }
-  bool visitUnary(const UnaryExpr &) { return true; }
-  bool visitAssign(const AssignExpr &A) { return visit(A.getValue()); }
-  bool visitBinary(const BinaryExpr &B) {
-    return !B.isBuiltin() || visit(B.getLHS()) || visit(B.getRHS());
-  }
-  bool visitIf(const IfExpr &I) {
-    return visit(I.getCond()) || visit(I.getThen()) || visit(I.getElse());
-  }
-  bool visitFor(const ForExpr &F) {
-    return visit(F.getStart()) || visit(F.getEnd()) ||
-           (F.getStep() && visit(*F.getStep())) || visit(F.getBody());
-  }
-  bool visitVar(const VarExpr &V) {
-    for (const VarExpr::Binding &B : V.getBindings())
-      if (B.Init && visit(*B.Init))
-        return true;
-    return visit(V.getBody());
-  }
-};
 
 /// Emits one function into a buffer of Capacity bytes. visit(E, Tail) leaves
 /// E's value in xmm0; Tail says whether E is in tail position, where a self
@@ -194,7 +168,7 @@ void FunctionEmitter::emitPrologue() {
     emitCounter();
   A.L(Top);
   // A function that calls nothing cannot recurse: its own loops poll.
-  if (CallFinder().visit(*F.Body))
+  if (containsCall(*F.Body))
     emitSafepoint();
 }
 

@@ -14,6 +14,8 @@
 
 #include "CodeGen/IRGen.h"
 
+#include "AST/BodyAnalysis.h"
+
 #include "AST/ExprVisitor.h"
 
 #include "llvm/ADT/MapVector.h"
@@ -30,34 +32,6 @@ using namespace kaleido;
 using namespace llvm;
 
 namespace {
-
-/// Whether an expression calls a function (user operators included).
-class CallFinder : public ExprVisitor<CallFinder, bool> {
-public:
-  bool visitNumber(const NumberExpr &) { return false; }
-  bool visitVariable(const VariableExpr &) { return false; }
-  bool visitCall(const CallExpr &) { return true; }
-  bool visitUnary(const UnaryExpr &) { return true; }
-  bool visitAssign(const AssignExpr &A) { return visit(A.getValue()); }
-  bool visitBinary(const BinaryExpr &B) {
-    return !B.isBuiltin() || visit(B.getLHS()) || visit(B.getRHS());
-  }
-  bool visitIf(const IfExpr &I) {
-    return visit(I.getCond()) || visit(I.getThen()) || visit(I.getElse());
-  }
-  bool visitFor(const ForExpr &F) {
-    return visit(F.getStart()) || visit(F.getEnd()) ||
-           (F.getStep() && visit(*F.getStep())) || visit(F.getBody());
-  }
-  bool visitVar(const VarExpr &V) {
-    for (const VarExpr::Binding &B : V.getBindings())
-      if (B.Init && visit(*B.Init))
-        return true;
-    return visit(V.getBody());
-  }
-};
-
-bool containsCall(const Expr &E) { return CallFinder().visit(E); }
 
 /// Emits one function. emitExpr(E, Tail) is the visitor's visit: Tail says
 /// whether E is in tail position, where a self call becomes a branch.

@@ -12,12 +12,27 @@
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
 #include "gtest/gtest.h"
 
 namespace kaleido::test {
+
+/// A module that defines Symbol as a function of no parameters returning
+/// 1.0: what a test BodySource hands the JIT.
+inline std::unique_ptr<llvm::Module> returningOne(llvm::LLVMContext &Ctx,
+                                                  llvm::StringRef Symbol) {
+  auto M = std::make_unique<llvm::Module>(Symbol, Ctx);
+  llvm::Function *F = llvm::Function::Create(
+      llvm::FunctionType::get(llvm::Type::getDoubleTy(Ctx), false),
+      llvm::Function::ExternalLinkage, Symbol, *M);
+  llvm::IRBuilder<> B(llvm::BasicBlock::Create(Ctx, "entry", F));
+  B.CreateRet(llvm::ConstantFP::get(B.getDoubleTy(), 1.0));
+  return M;
+}
 
 inline double returnsOne() { return 1; }
 inline double returnsTwo() { return 2; }

@@ -2,6 +2,8 @@
 
 #include "JIT/KaleidoJIT.h"
 
+#include "JITTestSupport.h"
+
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -23,13 +25,7 @@ struct Source : BodySource {
     if (T == Tier::Optimized && FailOptimized)
       return make_error<StringError>("no optimised IR today",
                                      inconvertibleErrorCode());
-    auto M = std::make_unique<Module>(Symbol, Ctx);
-    Function *F =
-        Function::Create(FunctionType::get(Type::getDoubleTy(Ctx), false),
-                         Function::ExternalLinkage, Symbol, *M);
-    IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
-    B.CreateRet(ConstantFP::get(B.getDoubleTy(), 1.0));
-    return std::move(M);
+    return test::returningOne(Ctx, Symbol);
   }
   bool isBounded(StringRef) override { return true; }
   bool FailOptimized = false;
