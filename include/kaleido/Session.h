@@ -100,6 +100,9 @@ struct SessionStats {
   uint64_t FunctionsCompiled = 0;
   /// Of those, bodies compiled by the native baseline generator.
   uint64_t NativeCompiles = 0;
+  /// Bytes of native baseline code in use now (each body rounded up to 16),
+  /// not counting code that has been freed.
+  uint64_t NativeCodeBytes = 0;
   /// Functions recompiled at the session's level after running baseline
   /// code for SessionOptions::TierUpCalls calls.
   uint64_t TierUps = 0;

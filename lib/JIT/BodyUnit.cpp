@@ -6,9 +6,6 @@
 
 #include "JIT/BodyUnit.h"
 
-#include "JIT/NativeBaseline.h"
-#include "JIT/StubTable.h"
-
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 
@@ -36,11 +33,6 @@ BodyUnit::BodyUnit(BodyContext &Ctx, SymbolStringPtr Sym, IRGenerator Gen,
 
 void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
   auto Start = std::chrono::steady_clock::now();
-  if (Ctx.Native && I.T == Tier::Baseline && I.IsFunction && !Gen &&
-      Ctx.Native->emit(*R, Sym, I.Name, I.Counted)) {
-    report(Start, /*Native=*/true);
-    return;
-  }
   Expected<IRLayer &> Layer = Ctx.Tiers.get(I.T, I.Counted);
   if (!Layer) {
     Ctx.ES.reportError(Layer.takeError());
@@ -59,28 +51,14 @@ void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
   (*M)->setDataLayout(Ctx.DL);
   (*M)->setTargetTriple(Ctx.TT);
   Layer->emit(std::move(R), ThreadSafeModule(std::move(*M), Ctx.TSCtx));
-  report(Start, /*Native=*/false);
+  report(Start);
 }
 
-void BodyUnit::report(std::chrono::steady_clock::time_point Start,
-                      bool Native) {
+void BodyUnit::report(std::chrono::steady_clock::time_point Start) {
   std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
   if (!Ctx.OnCompiled)
     return;
   Ctx.OnCompiled({I.Name, I.IsFunction,
                   I.T == Tier::Baseline ? 0u : Ctx.OptLevel, I.TierUp,
-                  Took.count(), Native});
-}
-
-Error BodyGenerator::tryToGenerate(LookupState &, LookupKind, JITDylib &,
-                                   JITDylibLookupFlags,
-                                   const SymbolLookupSet &Symbols) {
-  for (const auto &[Sym, Flags] : Symbols) {
-    const BodyRef *B = Table.findBody(Sym);
-    if (!B || B->Recompile || B->Version != B->F->Version || B->F->BodyDefined)
-      continue;
-    if (Error Err = Define(*B->F, Sym))
-      return Err;
-  }
-  return Error::success();
+                  Took.count(), /*Native=*/false});
 }

@@ -3,9 +3,9 @@
 // Part of kaleido. A BodyUnit is the MaterializationUnit of one body (a
 // function's version, or a top-level expression): nothing but a symbol until
 // it is looked up; then it asks for the body's IR for its tier and emits it
-// into that tier's layer, which the TierTable names. The BodyGenerator
-// defines a function's BodyUnit the first time the current version's body
-// symbol is looked up (by a stub's trampoline).
+// into that tier's layer, which the TierTable names. The JIT defines a
+// function's BodyUnit when the function's stub is first called (or at the
+// definition, if eager) and looks its symbol up at once.
 //
 // The TierTable is the seam where a tier's code generator is chosen: each
 // (tier, counted) pair maps to the layer its IR goes to, made on first use.
@@ -29,10 +29,6 @@
 #include <string>
 
 namespace kaleido {
-
-class NativeBaseline;
-class StubTable;
-struct FunctionState;
 
 /// Which layer compiles the IR of each tier. A function's baseline code is
 /// counted (it goes through the TierUpLayer); an expression's is not.
@@ -76,9 +72,6 @@ struct BodyContext {
   unsigned OptLevel = 2;
   /// Told each compiled body; may be null.
   std::function<void(const CompileInfo &)> OnCompiled;
-  /// If set, a function's baseline body is first offered to the native
-  /// generator; what it does not support goes to the baseline layer.
-  NativeBaseline *Native = nullptr;
 };
 
 class BodyUnit : public llvm::orc::MaterializationUnit {
@@ -111,38 +104,12 @@ private:
   void discard(const llvm::orc::JITDylib &,
                const llvm::orc::SymbolStringPtr &) override {}
   /// Tells OnCompiled about this compile, which began at Start.
-  void report(std::chrono::steady_clock::time_point Start, bool Native);
+  void report(std::chrono::steady_clock::time_point Start);
 
   BodyContext &Ctx;
   llvm::orc::SymbolStringPtr Sym;
   IRGenerator Gen;
   Info I;
-};
-
-/// Defines a function's body when its body symbol is looked up, for the
-/// current version only: the symbols of replaced versions and of optimised
-/// recompiles (which are defined eagerly) are left undefined.
-class BodyGenerator : public llvm::orc::DefinitionGenerator {
-public:
-  /// Called with each current body not yet defined, and its symbol; defines
-  /// its BodyUnit.
-  using DefineFn = llvm::unique_function<llvm::Error(
-      FunctionState &F, const llvm::orc::SymbolStringPtr &Sym)>;
-
-  /// Table must outlive the generator.
-  BodyGenerator(StubTable &Table, DefineFn Define)
-      : Table(Table), Define(std::move(Define)) {}
-
-  /// Calls Define for each of Symbols that names a current, undefined body;
-  /// fails with its first error.
-  llvm::Error tryToGenerate(llvm::orc::LookupState &LS, llvm::orc::LookupKind K,
-                            llvm::orc::JITDylib &JD,
-                            llvm::orc::JITDylibLookupFlags JDLookupFlags,
-                            const llvm::orc::SymbolLookupSet &Symbols) override;
-
-private:
-  StubTable &Table;
-  DefineFn Define;
 };
 
 } // namespace kaleido

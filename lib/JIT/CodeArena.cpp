@@ -10,13 +10,36 @@
 
 #include <cstring>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 using namespace kaleido;
 using namespace llvm;
 
+CodeArena::Mapping CodeArena::defaultMapping() {
+#ifdef __linux__
+  return Mapping::Dual;
+#else
+  return Mapping::Reprotect;
+#endif
+}
+
 CodeArena::~CodeArena() {
-  for (sys::MemoryBlock &B : Chunks)
-    if (std::error_code EC = sys::Memory::releaseMappedMemory(B))
-      (void)EC; // The process keeps the mapping: nothing else can be done.
+  // An unmapping that fails leaves the process the mapping: nothing else can
+  // be done.
+  for (auto &[Base, C] : Chunks) {
+#ifdef __linux__
+    if (C.Write) {
+      (void)munmap(C.Write, C.Exec.allocatedSize());
+      (void)munmap(C.Exec.base(), C.Exec.allocatedSize());
+      continue;
+    }
+#endif
+    if (std::error_code EC = sys::Memory::releaseMappedMemory(C.Exec))
+      (void)EC;
+  }
 }
 
 /// The pages that cover [Addr, Addr + Size).
@@ -44,8 +67,39 @@ Expected<uintptr_t> CodeArena::allocate(size_t Size) {
       Free.emplace(Addr + Size, Avail - Size);
     return Addr;
   }
+  Expected<Chunk> C = mapChunk(Size);
+  if (!C)
+    return C.takeError();
+  auto Base = reinterpret_cast<uintptr_t>(C->Exec.base());
+  size_t Bytes = C->Exec.allocatedSize();
+  Chunks.emplace(Base, *C);
+  if (Bytes > Size)
+    addFree(Base + Size, Bytes - Size);
+  return Base;
+}
+
+Expected<CodeArena::Chunk> CodeArena::mapChunk(size_t Size) {
   size_t Page = sys::Process::getPageSizeEstimate();
   size_t Bytes = std::max(ChunkSize, (Size + Page - 1) / Page * Page);
+#ifdef __linux__
+  if (How == Mapping::Dual) {
+    int Fd = memfd_create("kaleido-code", MFD_CLOEXEC);
+    void *X = MAP_FAILED, *W = MAP_FAILED;
+    if (Fd >= 0 && ftruncate(Fd, off_t(Bytes)) == 0) {
+      X = mmap(nullptr, Bytes, PROT_READ | PROT_EXEC, MAP_SHARED, Fd, 0);
+      if (X != MAP_FAILED)
+        W = mmap(nullptr, Bytes, PROT_READ | PROT_WRITE, MAP_SHARED, Fd, 0);
+    }
+    if (Fd >= 0)
+      close(Fd); // The mappings keep the memory.
+    if (W != MAP_FAILED)
+      return Chunk{sys::MemoryBlock(X, Bytes), static_cast<uint8_t *>(W)};
+    if (X != MAP_FAILED)
+      (void)munmap(X, Bytes);
+    // Refused (a sandbox, or an old kernel): one mapping from now on.
+    How = Mapping::Reprotect;
+  }
+#endif
   std::error_code EC;
   // Read+execute from the start: a page is made writable only while code is
   // copied into it.
@@ -54,11 +108,7 @@ Expected<uintptr_t> CodeArena::allocate(size_t Size) {
   if (EC)
     return createStringError(EC, "cannot map code memory: %s",
                              EC.message().c_str());
-  Chunks.push_back(B);
-  auto Base = reinterpret_cast<uintptr_t>(B.base());
-  if (B.allocatedSize() > Size)
-    addFree(Base + Size, B.allocatedSize() - Size);
-  return Base;
+  return Chunk{B, nullptr};
 }
 
 void CodeArena::addFree(uintptr_t Addr, size_t Size) {
@@ -82,22 +132,35 @@ Expected<void *> CodeArena::place(ArrayRef<uint8_t> Code) {
   Expected<uintptr_t> Addr = allocate(Size);
   if (!Addr)
     return Addr.takeError();
-  sys::MemoryBlock Pages = pagesOf(*Addr, Size);
-  Error Err = protect(Pages, sys::Memory::MF_READ | sys::Memory::MF_WRITE);
-  if (!Err) {
-    auto *Dst = reinterpret_cast<uint8_t *>(*Addr);
-    std::memcpy(Dst, Code.data(), Code.size());
-    // int3 in the padding, so a stray jump into it traps.
-    std::memset(Dst + Code.size(), 0xCC, Size - Code.size());
-    // MF_EXEC also flushes the instruction cache where a target needs it.
-    Err = protect(Pages, sys::Memory::MF_READ | sys::Memory::MF_EXEC);
-  }
-  if (Err) {
+  if (Error Err = copy(*Addr, Size, Code)) {
     addFree(*Addr, Size);
     return std::move(Err);
   }
   InUse += Size;
   return reinterpret_cast<void *>(*Addr);
+}
+
+/// Code, then int3 up to Size, so a stray jump into the padding traps.
+static void fill(uint8_t *Dst, size_t Size, ArrayRef<uint8_t> Code) {
+  std::memcpy(Dst, Code.data(), Code.size());
+  std::memset(Dst + Code.size(), 0xCC, Size - Code.size());
+}
+
+Error CodeArena::copy(uintptr_t Addr, size_t Size, ArrayRef<uint8_t> Code) {
+  auto It = std::prev(Chunks.upper_bound(Addr));
+  const Chunk &C = It->second;
+  if (C.Write) {
+    fill(C.Write + (Addr - It->first), Size, Code);
+    sys::Memory::InvalidateInstructionCache(reinterpret_cast<void *>(Addr),
+                                            Size);
+    return Error::success();
+  }
+  sys::MemoryBlock Pages = pagesOf(Addr, Size);
+  if (Error Err = protect(Pages, sys::Memory::MF_READ | sys::Memory::MF_WRITE))
+    return Err;
+  fill(reinterpret_cast<uint8_t *>(Addr), Size, Code);
+  // MF_EXEC also flushes the instruction cache where a target needs it.
+  return protect(Pages, sys::Memory::MF_READ | sys::Memory::MF_EXEC);
 }
 
 void CodeArena::release(void *Addr, size_t Size) {

@@ -6,12 +6,23 @@
 // a few bytes of a page instead of a page and a JITLink link. Freed space is
 // coalesced with its neighbours and reused.
 //
-// W^X: no page is ever writable and executable at once. Chunks are mapped
-// read+execute; placing code makes the pages it covers read+write, copies it
-// and makes them read+execute again. Code sharing those pages is not
-// executable meanwhile, so code must be placed only while no other thread
-// runs code of this arena (kaleido compiles on the thread that runs the
-// code, and that thread is in the compiler).
+// W^X: no page is ever writable and executable at once. Two ways to keep it:
+//   Dual       (Linux, the default there) each chunk is one memfd mapped
+//              twice: read+execute where the code runs, and read+write at
+//              another address, where it is copied in. Placing code costs a
+//              memcpy and no system call, and code already placed keeps
+//              running while more is copied next to it, from any thread.
+//   Reprotect  (elsewhere, or if memfd_create is refused) one mapping,
+//              read+execute; placing code makes the pages it covers
+//              read+write, copies it and makes them read+execute again: two
+//              mprotect calls, each with a TLB shootdown, which cost about as
+//              much as generating a small function's code. Code sharing those
+//              pages is not executable meanwhile, so code must be placed only
+//              while no other thread runs code of this arena.
+// What Dual trades away: the code is writable through its second address
+// while the arena lives. Nothing in kaleido writes there but place(), but a
+// stray write through that alias could change code, which Reprotect rules
+// out. (.NET's W^X takes the same approach.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,8 +42,13 @@ namespace kaleido {
 
 class CodeArena {
 public:
-  /// Chunks are mapped ChunkSize bytes at a time (more for larger code).
-  explicit CodeArena(size_t ChunkSize = 256 << 10) : ChunkSize(ChunkSize) {}
+  enum class Mapping { Dual, Reprotect };
+
+  /// Chunks are mapped ChunkSize bytes at a time (more for larger code), the
+  /// Want way if the host can (see getMapping).
+  explicit CodeArena(size_t ChunkSize = 256 << 10,
+                     Mapping Want = defaultMapping())
+      : ChunkSize(ChunkSize), How(Want) {}
   /// Unmaps every chunk: no code of the arena may run any more.
   ~CodeArena();
   CodeArena(const CodeArena &) = delete;
@@ -50,14 +66,31 @@ public:
   size_t getBytesInUse() const { return InUse; }
   /// Chunks mapped so far.
   size_t getNumChunks() const { return Chunks.size(); }
+  /// How chunks are mapped: what the constructor asked for, unless the host
+  /// refused a dual mapping (then Reprotect, from that chunk on).
+  Mapping getMapping() const { return How; }
+  /// Dual where the host has memfd_create, else Reprotect.
+  static Mapping defaultMapping();
 
 private:
+  struct Chunk {
+    /// Where the code runs.
+    llvm::sys::MemoryBlock Exec;
+    /// Where it is written (Dual); null for Reprotect.
+    uint8_t *Write = nullptr;
+  };
+  /// Maps a new chunk of at least Size bytes.
+  llvm::Expected<Chunk> mapChunk(size_t Size);
+  /// Copies Code to Addr (padded to Size with int3), by the chunk's way.
+  llvm::Error copy(uintptr_t Addr, size_t Size, llvm::ArrayRef<uint8_t> Code);
   static size_t roundUp(size_t Size) { return (Size + 15) & ~size_t(15); }
   llvm::Expected<uintptr_t> allocate(size_t Size);
   void addFree(uintptr_t Addr, size_t Size);
 
   size_t ChunkSize;
-  std::vector<llvm::sys::MemoryBlock> Chunks;
+  Mapping How;
+  /// By the address of their executable view.
+  std::map<uintptr_t, Chunk> Chunks;
   /// Free blocks by address, never adjacent (they are merged).
   std::map<uintptr_t, size_t> Free;
   size_t InUse = 0;

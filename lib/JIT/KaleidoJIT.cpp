@@ -10,6 +10,7 @@
 
 #include "CodeGen/Optimizer.h"
 #include "JIT/BodyUnit.h"
+#include "JIT/CallCounters.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
 #include "JIT/NativeBaseline.h"
@@ -33,6 +34,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <chrono>
 #include <mutex>
 
 using namespace kaleido;
@@ -90,6 +92,8 @@ struct KaleidoJIT::Layers {
   std::unique_ptr<IRCompileLayer> BaselineCompileLayer;
   std::unique_ptr<IRTransformLayer> BaselineLayer;
   std::unique_ptr<TierUpLayer> CountedLayer;
+  /// What baseline code counts its calls with, LLVM's and native alike.
+  std::unique_ptr<CallCounters> Counters;
   /// The native baseline generator's code, if JITOptions::NativeBaseline.
   std::unique_ptr<NativeBaseline> Native;
   // Around the stack.
@@ -169,19 +173,16 @@ Error KaleidoJIT::init() {
   Stubs = &ES->createBareJITDylib("<stubs>");
   Bodies = &ES->createBareJITDylib("<bodies>");
   Host = &ES->createBareJITDylib("<host>");
-  auto Table = StubTable::create(
-      *ES, TM->getTargetTriple(),
-      ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler), *Bodies, *Host);
+  auto Table =
+      StubTable::create(*ES, TM->getTargetTriple(),
+                        ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler),
+                        [this](FunctionState &F) { return resolveBody(F); });
   if (!Table)
     return Table.takeError();
   L->Table = std::move(*Table);
   initTiers();
 
   Stubs->addGenerator(L->Table->createStubGenerator());
-  Bodies->addGenerator(std::make_unique<BodyGenerator>(
-      *L->Table, [this](FunctionState &F, const SymbolStringPtr &Sym) {
-        return defineBody(F, Sym, /*MayStartBaseline=*/true);
-      }));
   Host->addGenerator(std::make_unique<HostGenerator>(
       Opts.ResolveHostSymbol,
       [this](const SymbolStringPtr &Name) -> std::optional<unsigned> {
@@ -192,8 +193,8 @@ Error KaleidoJIT::init() {
                         {Host, JITDylibLookupFlags::MatchExportedSymbolsOnly}});
   // Baseline code's way back into the JIT.
   return Host->define(absoluteSymbols(
-      {{ES->intern(TierUpLayer::getEntryName()),
-        {TierUpLayer::getEntryAddress(),
+      {{ES->intern(CallCounters::getEntryName()),
+        {CallCounters::getEntryAddress(),
          JITSymbolFlags::Exported | JITSymbolFlags::Callable}}}));
 }
 
@@ -208,25 +209,19 @@ void KaleidoJIT::initTiers() {
               [this] { return baselineLayer(); });
   C.Tiers.set(Tier::Baseline, /*Counted=*/true,
               [this] { return countedBaselineLayer(); });
+  L->Counters = std::make_unique<CallCounters>(
+      Opts.TierUpCalls, [this](const SymbolStringPtr &Body) { tierUp(Body); });
   if (!Opts.NativeBaseline)
     return;
-  // Native code shares the LLVM baseline's counters (and so its -O0
-  // TargetMachine, built on the first counted body), so one TierUpLayer
-  // counts every baseline body.
+  // Native code needs no TargetMachine: a session whose code is all native
+  // never builds the -O0 one.
   L->Native = std::make_unique<NativeBaseline>(
-      *ES, *Opts.Bodies,
-      [this]() -> Expected<TierUpLayer &> {
-        if (Error Err = countedBaselineLayer().takeError())
-          return std::move(Err);
-        return *L->CountedLayer;
-      },
-      [this](StringRef Name) -> Expected<uint64_t> {
-        auto Addr = lookupStub(Name);
+      *Opts.Bodies, *L->Counters, [this](StringRef Name) -> Expected<uint64_t> {
+        auto Addr = L->Table->getStub(Name);
         if (!Addr)
           return Addr.takeError();
         return Addr->getValue();
       });
-  C.Native = L->Native.get();
 }
 
 Expected<IRLayer &> KaleidoJIT::baselineLayer() {
@@ -254,9 +249,7 @@ Expected<IRLayer &> KaleidoJIT::countedBaselineLayer() {
   Expected<IRLayer &> Base = baselineLayer();
   if (!Base)
     return Base.takeError();
-  L->CountedLayer = std::make_unique<TierUpLayer>(
-      *ES, *Base, Opts.TierUpCalls,
-      [this](const SymbolStringPtr &Body) { tierUp(Body); });
+  L->CountedLayer = std::make_unique<TierUpLayer>(*ES, *Base, *L->Counters);
   return *L->CountedLayer;
 }
 
@@ -289,8 +282,8 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
   FunctionState &F = *MaybeF;
   // The stub no longer reaches the old body (nor its call counter, which
   // goes with its code): free it now.
-  if (F.BodyRT) {
-    L->Retired.retire(std::move(F.BodyRT));
+  if (F.BodyRT || F.Owned) {
+    retireBody(F);
     if (Error Err = L->Retired.release())
       return Err;
   }
@@ -298,7 +291,7 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
     return Error::success();
   // An eager body is compiled at OptLevel: nothing would count its calls.
   SymbolStringPtr Sym = L->Table->getBodySymbol(F);
-  if (Error Err = defineBody(F, Sym, /*MayStartBaseline=*/false))
+  if (Error Err = defineBody(F, Sym, /*Baseline=*/false))
     return Err;
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
@@ -308,13 +301,71 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
   return Error::success();
 }
 
+void KaleidoJIT::retireBody(FunctionState &F) {
+  L->Retired.retire(std::move(F.BodyRT));
+  L->Retired.retire(std::move(F.Owned));
+  F.OwnedAddr = ExecutorAddr();
+}
+
+bool KaleidoJIT::startsInBaseline(FunctionState &F) {
+  return Opts.OptLevel > 0 && Opts.TierUpCalls > 0 &&
+         Opts.Bodies->isBounded(F.Name);
+}
+
+Expected<ExecutorAddr> KaleidoJIT::resolveBody(FunctionState &F) {
+  // An extern that was never defined reaches the host's symbol.
+  if (!F.Version) {
+    auto Sym = ES->lookup({Host}, ES->intern(F.Name));
+    if (!Sym)
+      return Sym.takeError();
+    return Sym->getAddress();
+  }
+  if (F.Owned)
+    return F.OwnedAddr;
+  if (!F.BodyDefined) {
+    bool Baseline = startsInBaseline(F);
+    if (Baseline && L->Native) {
+      Expected<bool> Placed = compileNative(F);
+      if (!Placed)
+        return Placed.takeError();
+      if (*Placed)
+        return F.OwnedAddr;
+    }
+    if (Error Err = defineBody(F, L->Table->getBodySymbol(F), Baseline))
+      return std::move(Err);
+  }
+  auto Body = ES->lookup({Bodies}, L->Table->getBodySymbol(F));
+  if (!Body)
+    return Body.takeError();
+  return Body->getAddress();
+}
+
+Expected<bool> KaleidoJIT::compileNative(FunctionState &F) {
+  auto Start = std::chrono::steady_clock::now();
+  auto Body = L->Native->compile(F.Name, L->Table->getBodySymbol(F));
+  if (!Body)
+    return Body.takeError();
+  if (!*Body)
+    return false;
+  F.OwnedAddr = (*Body)->getAddress();
+  F.Owned = std::move(*Body);
+  F.BodyDefined = true;
+  F.Baseline = true;
+  if (Opts.OnCompiled) {
+    std::chrono::duration<double> Took =
+        std::chrono::steady_clock::now() - Start;
+    Opts.OnCompiled({F.Name, /*IsFunction=*/true, /*OptLevel=*/0,
+                     /*TierUp=*/false, Took.count(), /*Native=*/true});
+  }
+  return true;
+}
+
 Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
-                             bool MayStartBaseline) {
+                             bool Baseline) {
   BodyUnit::Info I;
   I.Name = F.Name.str();
   I.IsFunction = true;
-  F.Baseline = MayStartBaseline && Opts.OptLevel > 0 && Opts.TierUpCalls > 0 &&
-               Opts.Bodies->isBounded(I.Name);
+  F.Baseline = Baseline;
   I.T = F.Baseline ? Tier::Baseline : Tier::Optimized;
   I.Counted = F.Baseline;
   F.BodyRT = Bodies->createResourceTracker();
@@ -348,7 +399,7 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
   }
   // The caller is baseline code of this very function, and more of its frames
   // may be live: its code is freed at the next top level.
-  L->Retired.retire(std::move(F.BodyRT));
+  retireBody(F);
   F.BodyRT = std::move(RT);
   ++TierUps;
 }
@@ -381,6 +432,10 @@ uint64_t KaleidoJIT::getBodiesFreed() const {
   return L->Retired.getBodiesFreed();
 }
 
+uint64_t KaleidoJIT::getNativeCodeBytes() const {
+  return L->Native ? L->Native->getArena().getBytesInUse() : 0;
+}
+
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
                                                      StringRef DisplayName,
                                                      IRGenerator Gen, Tier T,
@@ -405,7 +460,7 @@ const uint32_t *KaleidoJIT::getVersionWord(StringRef Name) const {
 }
 
 Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {
-  return L->Table->lookupStub(*Stubs, Name);
+  return L->Table->getStub(Name);
 }
 
 std::string KaleidoJIT::describeFailure(Error Err) {

@@ -10,50 +10,55 @@
 // composes them. What happens to a function, from its definition down:
 //
 //   StubTable       (StubTable.h) the stubs (LocalIndirectStubsManager), the
-//                   trampolines (LazyCallThroughManager) a stub starts at after
-//                   each definition, the version words, and the per-function
-//                   state. Body symbols ("fib$2") are interned once and
-//                   mapped back to (function, version): nothing is parsed.
-//   BodyGenerator,  (BodyUnit.h) a body symbol looked up defines a BodyUnit,
-//   BodyUnit        which asks the session for the body's IR (from the AST)
+//                   trampolines (ORC's LocalTrampolinePool) a stub starts at
+//                   after each definition, the version words, and the
+//                   per-function state. A trampoline asks the JIT for the
+//                   body (resolveBody) and points the stub at it. Body
+//                   symbols ("fib$2") are interned once and mapped back to
+//                   (function, version): nothing is parsed.
+//   NativeBaseline  (NativeBaseline.h) with JITOptions::NativeBaseline, a
+//                   bounded body's first code: kaleido's own generator's
+//                   machine code, placed in a CodeArena and owned by the
+//                   function's state. No ORC materialization, no LLVM: a
+//                   first call costs the generator and a trampoline.
+//   BodyUnit        (BodyUnit.h) every other body: defined in <bodies> and
+//                   looked up at once; asks the session for the body's IR
 //                   for its tier and emits it into that tier's layer, named
 //                   by a TierTable: the seam where a tier's code generator
 //                   is chosen.
-//   TierUpLayer     (TierUpLayer.h) baseline code of a function only: inserts
-//                   the entry-block call counter and calls back at the
-//                   threshold; owns the counters, freed with the code.
+//   TierUpLayer     (TierUpLayer.h) LLVM's baseline code of a function only:
+//                   inserts the entry-block call counter; CallCounters
+//                   (CallCounters.h) makes the counters of LLVM's and native
+//                   baseline code and calls back at the threshold.
 //   IRTransformLayer the optimised tier: verify, then the Optimizer (new pass
 //                   manager) on one module at a time; the baseline tier only
 //                   verifies.
 //   IRCompileLayer  one ObjectCompiler per tier: a TargetMachine at the
 //     x2            session's level, and one at CodeGenOptLevel::None for the
-//                   baseline tier (built on first use); HostTarget.h decides
+//                   baseline tier (built on first use, so never by a session
+//                   whose baseline code is all native); HostTarget.h decides
 //                   their settings, for --emit=asm too.
 //   ObjectLinkingLayer JITLink, in process: links each object, allocates
 //                   code with W^X pages from 64 MiB reservations, frees it by
 //                   ResourceTracker.
-// With JITOptions::NativeBaseline, a function's baseline body skips the IR
-// layers: NativeBaseline (NativeBaseline.h) asks the BodySource for machine
-// code from kaleido's own generator, places it in a CodeArena and defines
-// the body symbol at it; only what that generator does not support goes
-// down the stack above.
 // Beside the stack: HostGenerator (HostGenerator.h) resolves what `extern`
-// may reach, and RetiredCode (RetiredCode.h) holds replaced code until no
-// JIT'd frame can be running it.
+// may reach, and RetiredCode (RetiredCode.h) holds replaced code (ORC's and
+// native) until no JIT'd frame can be running it.
 //
 // Three JITDylibs keep the name spaces apart:
 //   <stubs>   the Kaleidoscope names ("fib"): only stubs. Defined on demand
 //             by a generator, so declaring a function costs a table entry.
-//   <bodies>  versioned bodies ("fib$1", "fib$2"; "fib$1.opt" for the
-//             optimised recompile of baseline code), also defined on demand by
-//             a generator, each under its own ResourceTracker so that a
-//             redefinition can free the old machine code.
+//   <bodies>  versioned bodies compiled by LLVM ("fib$1", "fib$2";
+//             "fib$1.opt" for the optimised recompile of baseline code),
+//             defined when first needed, each under its own ResourceTracker
+//             so that a redefinition can free the old machine code.
 //   <host>    what `extern` may reach: the runtime, the C math library, and
 //             (only if allowed) every symbol of the process.
-// Bodies link against <bodies>, then <stubs>, then <host>. A stub's reentry
-// trampoline looks up either the current body in <bodies> or, for an extern
-// without a definition, the name in <host>; a name found in neither is a
-// runtime error naming the function, raised through the runtime's guard.
+// Bodies link against <bodies>, then <stubs>, then <host>. A stub's
+// trampoline lands at the current body (native code, or the body looked up
+// in <bodies>) or, for an extern without a definition, the name looked up in
+// <host>; a name found in neither is a runtime error naming the function,
+// raised through the runtime's guard.
 //
 // Two tiers. Compiling a small function at -O2 costs about half a
 // millisecond, nearly all of it in instruction selection and register
@@ -75,7 +80,11 @@
 // program), and every definition would need IR up front. Why not the new
 // LazyReexportsManager: its reentry goes through the ORC runtime, which must be
 // loaded into the process first; that costs start-up time we do not want to
-// pay for an in-process JIT. Why not ReOptimizeLayer for the tiers: it keeps
+// pay for an in-process JIT. Why not the LazyCallThroughManager (which kaleido
+// used until native code came): its trampolines can only land at a symbol
+// looked up in a JITDylib, and an ORC lookup with its materialization costs
+// about 60,000 instructions, twice what the native generator takes to
+// compile the body. Why not ReOptimizeLayer for the tiers: it keeps
 // every module's IR alive to re-optimise it later and calls back through the
 // ORC runtime's wrapper-function protocol; we keep the AST (which the session
 // holds anyway) and regenerate IR, and the counter's call is a plain C call.
@@ -139,7 +148,7 @@ struct JITOptions {
   std::function<llvm::Expected<void *>(llvm::StringRef Name,
                                        std::optional<unsigned> Arity)>
       ResolveHostSymbol;
-  /// Where a failed lazy call lands; see LazyCallThroughManager.
+  /// Where a failed lazy call lands (called in place of the body).
   void *LazyCallFailureHandler = nullptr;
   /// Told every error the JIT cannot return to a caller (a lazy call that
   /// failed, a body that failed to compile, retired code that could not be
@@ -210,6 +219,9 @@ public:
   /// have had their machine code freed.
   uint64_t getBodiesFreed() const;
 
+  /// Bytes of native baseline code in use (0 without NativeBaseline).
+  uint64_t getNativeCodeBytes() const;
+
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
 
@@ -225,12 +237,21 @@ private:
   llvm::Error init();
   llvm::Error initTargetMachine();
   void initTiers();
+  /// Whether F's current body starts in the baseline tier: there is one,
+  /// and the body is bounded.
+  bool startsInBaseline(FunctionState &F);
+  /// What F's stub's trampoline lands at (StubTable::ResolveFn): F's body,
+  /// made now if need be, natively if it can be.
+  llvm::Expected<llvm::orc::ExecutorAddr> resolveBody(FunctionState &F);
+  /// Gives F native baseline code; false if the generator does not support
+  /// the body.
+  llvm::Expected<bool> compileNative(FunctionState &F);
   /// Hands F's current body to <bodies> as Sym, to be compiled when Sym is
-  /// looked up: in the baseline tier if MayStartBaseline and the body is
-  /// bounded, else optimised.
+  /// looked up: in the baseline tier if Baseline, else optimised.
   llvm::Error defineBody(FunctionState &F,
-                         const llvm::orc::SymbolStringPtr &Sym,
-                         bool MayStartBaseline);
+                         const llvm::orc::SymbolStringPtr &Sym, bool Baseline);
+  /// Hands F's current code to RetiredCode.
+  void retireBody(FunctionState &F);
   /// The baseline tier's compile layer (verify, compile), built on first use.
   llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
   /// The counted baseline layer (TierUpLayer over baselineLayer()).

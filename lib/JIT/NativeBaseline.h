@@ -1,16 +1,15 @@
-//===- NativeBaseline.h - Native baseline code, installed in ORC -*- C++
-//-*-===//
+//===- NativeBaseline.h - Native code, owned by the JIT ---------*- C++ -*-===//
 //
 // Part of kaleido. The JIT's side of the native baseline code generator
 // (Baseline/NativeEmitter.h): for a body that starts in the baseline tier it
-// asks the BodySource for machine code, places it in a CodeArena and
-// defines the body symbol ("fib$2") as an absolute symbol at that address,
-// so stubs, trampolines, redefinition and tier-up work as for LLVM's code.
-// No LLVM module, no JITLink link. The code belongs to the body's
-// ResourceTracker (this is an ORC ResourceManager, as TierUpLayer is):
-// removing the tracker (a redefinition, retired baseline code) frees its
-// space for reuse. A body the generator does not support is left to the
-// LLVM baseline compile.
+// asks the BodySource for machine code, gives it a call counter
+// (CallCounters.h) and places it in a CodeArena. The result is a Body, which
+// owns its bytes and its counter and frees both when it is destroyed: the
+// JIT keeps it in the function's state and retires it like any replaced
+// code (RetiredCode.h). No LLVM module, no JITLink link, and no ORC
+// materialization either: the stub's trampoline asks the JIT for the body
+// (StubTable.h), the JIT asks this class, and the stub is pointed at the
+// code. A body the generator does not support is left to the LLVM baseline.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,63 +17,64 @@
 #define KALEIDO_JIT_NATIVEBASELINE_H
 
 #include "JIT/BodySource.h"
+#include "JIT/CallCounters.h"
 #include "JIT/CodeArena.h"
+#include "JIT/RetiredCode.h"
 
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/FunctionExtras.h"
-#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/Shared/ExecutorAddress.h"
 
-#include <vector>
+#include <memory>
 
 namespace kaleido {
 
-class TierUpLayer;
-
-class NativeBaseline : private llvm::orc::ResourceManager {
+class NativeBaseline {
 public:
-  /// The layer whose call counters counted code uses (built on first use).
-  using CountersFn = llvm::unique_function<llvm::Expected<TierUpLayer &>()>;
   /// The permanent stub of a declared name.
   using StubFn =
       llvm::unique_function<llvm::Expected<uint64_t>(llvm::StringRef Name)>;
 
-  /// Code comes from Source. Registers with ES, which must outlive this.
-  NativeBaseline(llvm::orc::ExecutionSession &ES, BodySource &Source,
-                 CountersFn Counters, StubFn Stubs);
-  ~NativeBaseline() override;
+  /// Code comes from Source, counters from Counters (which must outlive
+  /// every Body).
+  NativeBaseline(BodySource &Source, CallCounters &Counters, StubFn Stubs);
 
-  /// Emits function Name's current body as Sym for R, counted if Counted.
-  /// Returns true if R is done with (emitted, or failed and reported),
-  /// false if the body is not supported and R is left untouched, for the
-  /// LLVM baseline.
-  bool emit(llvm::orc::MaterializationResponsibility &R,
-            const llvm::orc::SymbolStringPtr &Sym, llvm::StringRef Name,
-            bool Counted);
+  /// One body's code in the arena, and its call counter if it is counted.
+  /// Destroying it frees both: nothing may run the code any more.
+  class Body : public OwnedCode {
+  public:
+    ~Body() override;
+    llvm::orc::ExecutorAddr getAddress() const {
+      return llvm::orc::ExecutorAddr::fromPtr(Addr);
+    }
+    size_t getSize() const { return Size; }
+
+  private:
+    friend class NativeBaseline;
+    Body(CodeArena &Arena, void *Addr, size_t Size,
+         std::unique_ptr<CallCounters::Site> Counter)
+        : Arena(Arena), Addr(Addr), Size(Size), Counter(std::move(Counter)) {}
+
+    CodeArena &Arena;
+    void *Addr;
+    size_t Size;
+    std::unique_ptr<CallCounters::Site> Counter;
+  };
+
+  /// Native code for function Name's current body; if CounterBody is not
+  /// null the code counts its calls and names CounterBody when hot. Null if
+  /// the generator does not support the body (the caller compiles it with
+  /// LLVM); an error if the code could not be placed.
+  llvm::Expected<std::unique_ptr<Body>>
+  compile(llvm::StringRef Name, llvm::orc::SymbolStringPtr CounterBody);
 
   /// The arena, for statistics and tests.
   const CodeArena &getArena() const { return Arena; }
 
 private:
-  struct Block {
-    void *Addr;
-    size_t Size;
-  };
-  llvm::Error install(llvm::orc::MaterializationResponsibility &R,
-                      const llvm::orc::SymbolStringPtr &Sym,
-                      llvm::ArrayRef<uint8_t> Code);
-  llvm::Error handleRemoveResources(llvm::orc::JITDylib &JD,
-                                    llvm::orc::ResourceKey K) override;
-  void handleTransferResources(llvm::orc::JITDylib &JD,
-                               llvm::orc::ResourceKey DstK,
-                               llvm::orc::ResourceKey SrcK) override;
-
-  llvm::orc::ExecutionSession &ES;
   BodySource &Source;
-  CountersFn Counters;
+  CallCounters &Counters;
   StubFn Stubs;
   CodeArena Arena;
-  /// By the ResourceKey of the body that owns them.
-  llvm::DenseMap<llvm::orc::ResourceKey, std::vector<Block>> Blocks;
 };
 
 } // namespace kaleido

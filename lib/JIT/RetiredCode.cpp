@@ -14,7 +14,16 @@ void RetiredCode::retire(orc::ResourceTrackerSP RT) {
     Retired.push_back(std::move(RT));
 }
 
+OwnedCode::~OwnedCode() = default;
+
+void RetiredCode::retire(std::unique_ptr<OwnedCode> Code) {
+  if (Code)
+    RetiredOwned.push_back(std::move(Code));
+}
+
 Error RetiredCode::release() {
+  BodiesFreed += RetiredOwned.size();
+  RetiredOwned.clear();
   Error Failed = Error::success();
   for (orc::ResourceTrackerSP &RT : Retired) {
     if (Error Err = RT->remove())

@@ -2,9 +2,10 @@
 //
 // Part of kaleido. Code that has been replaced (by a redefinition, or baseline
 // code by its optimised tier) may still have frames on the stack: a tier-up
-// happens inside the baseline code it replaces. This holds the
-// ResourceTrackers of such code until its owner says no JIT'd frame can be
-// live, then removes them, freeing the code, and counts what it freed.
+// happens inside the baseline code it replaces. This holds such code (its
+// ResourceTracker, or for code the JIT owns itself its OwnedCode) until its
+// owner says no JIT'd frame can be live, then frees it and counts what it
+// freed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,14 +15,24 @@
 #include "llvm/ExecutionEngine/Orc/Core.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace kaleido {
+
+/// Machine code the JIT owns itself rather than through an ORC
+/// ResourceTracker (native baseline code): destroying it frees it.
+class OwnedCode {
+public:
+  virtual ~OwnedCode();
+};
 
 class RetiredCode {
 public:
   /// Keeps RT's code until the next release(). A null RT is ignored.
   void retire(llvm::orc::ResourceTrackerSP RT);
+  /// Keeps Code until the next release(). A null Code is ignored.
+  void retire(std::unique_ptr<OwnedCode> Code);
 
   /// Frees everything retired so far. Call only while no JIT'd code is
   /// running. Returns the errors of removals that failed (their code may
@@ -32,11 +43,12 @@ public:
   uint64_t getBodiesFreed() const { return BodiesFreed; }
 
   /// How many are waiting for release(), and whether none is.
-  size_t size() const { return Retired.size(); }
-  bool empty() const { return Retired.empty(); }
+  size_t size() const { return Retired.size() + RetiredOwned.size(); }
+  bool empty() const { return Retired.empty() && RetiredOwned.empty(); }
 
 private:
   std::vector<llvm::orc::ResourceTrackerSP> Retired;
+  std::vector<std::unique_ptr<OwnedCode>> RetiredOwned;
   uint64_t BodiesFreed = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "JIT/StubTable.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
+#include "llvm/ExecutionEngine/Orc/OrcABISupport.h"
 
 using namespace kaleido;
 using namespace llvm;
@@ -27,7 +28,7 @@ std::string kaleido::bodySymbolName(StringRef Function, uint32_t Version,
   return S;
 }
 
-/// Makes the stub of a declared name the first time anything refers to it.
+/// Defines a declared name as its stub the first time code refers to it.
 class StubTable::StubGenerator : public DefinitionGenerator {
 public:
   explicit StubGenerator(StubTable &T) : T(T) {}
@@ -38,10 +39,11 @@ public:
     SymbolMap New;
     for (const auto &[Sym, Flags] : Symbols) {
       FunctionState *F = T.find(Sym);
-      if (!F || F->HasStub)
+      if (!F)
         continue;
-      if (Error Err = T.makeStub(*F))
-        return Err;
+      if (!F->HasStub)
+        if (Error Err = T.makeStub(*F))
+          return Err;
       New[Sym] = {F->StubAddr, StubFlags};
     }
     if (New.empty())
@@ -53,24 +55,95 @@ private:
   StubTable &T;
 };
 
-StubTable::StubTable(ExecutionSession &ES, JITDylib &BodiesJD, JITDylib &HostJD)
-    : ES(ES), BodiesJD(BodiesJD), HostJD(HostJD) {}
+template <typename ABI>
+static Expected<std::unique_ptr<TrampolinePool>>
+makePool(TrampolinePool::ResolveLandingFunction Reenter) {
+  auto Pool = LocalTrampolinePool<ABI>::Create(std::move(Reenter));
+  if (!Pool)
+    return Pool.takeError();
+  return std::unique_ptr<TrampolinePool>(std::move(*Pool));
+}
+
+/// The trampolines of the host's ABI; the hosts ORC has trampolines for.
+static Expected<std::unique_ptr<TrampolinePool>>
+makeHostPool(const Triple &TT, TrampolinePool::ResolveLandingFunction R) {
+  switch (TT.getArch()) {
+  case Triple::aarch64:
+  case Triple::aarch64_32:
+    return makePool<OrcAArch64>(std::move(R));
+  case Triple::x86:
+    return makePool<OrcI386>(std::move(R));
+  case Triple::loongarch64:
+    return makePool<OrcLoongArch64>(std::move(R));
+  case Triple::mips:
+    return makePool<OrcMips32Be>(std::move(R));
+  case Triple::mipsel:
+    return makePool<OrcMips32Le>(std::move(R));
+  case Triple::mips64:
+  case Triple::mips64el:
+    return makePool<OrcMips64>(std::move(R));
+  case Triple::riscv64:
+    return makePool<OrcRiscv64>(std::move(R));
+  case Triple::x86_64:
+    if (TT.getOS() == Triple::OSType::Win32)
+      return makePool<OrcX86_64_Win32>(std::move(R));
+    return makePool<OrcX86_64_SysV>(std::move(R));
+  default:
+    return make_error<StringError>("no trampolines for " + TT.str(),
+                                   inconvertibleErrorCode());
+  }
+}
+
+StubTable::StubTable(ExecutionSession &ES, ExecutorAddr FailureHandler,
+                     ResolveFn Resolve)
+    : ES(ES), FailureHandler(FailureHandler), Resolve(std::move(Resolve)) {}
 
 Expected<std::unique_ptr<StubTable>>
 StubTable::create(ExecutionSession &ES, const Triple &TT,
-                  ExecutorAddr FailureHandler, JITDylib &BodiesJD,
-                  JITDylib &HostJD) {
-  std::unique_ptr<StubTable> T(new StubTable(ES, BodiesJD, HostJD));
-  auto LCTM = createLocalLazyCallThroughManager(TT, ES, FailureHandler);
-  if (!LCTM)
-    return LCTM.takeError();
-  T->LCTM = std::move(*LCTM);
+                  ExecutorAddr FailureHandler, ResolveFn Resolve) {
+  std::unique_ptr<StubTable> T(
+      new StubTable(ES, FailureHandler, std::move(Resolve)));
+  auto Pool = makeHostPool(
+      TT,
+      [Table = T.get()](ExecutorAddr Trampoline,
+                        TrampolinePool::NotifyLandingResolvedFunction Land) {
+        Table->reenter(Trampoline, std::move(Land));
+      });
+  if (!Pool)
+    return Pool.takeError();
+  T->Pool = std::move(*Pool);
   auto ISMBuilder = createLocalIndirectStubsManagerBuilder(TT);
   if (!ISMBuilder)
     return make_error<StringError>("no indirect stubs for " + TT.str(),
                                    inconvertibleErrorCode());
   T->ISM = ISMBuilder();
   return std::move(T);
+}
+
+void StubTable::reenter(ExecutorAddr Trampoline,
+                        TrampolinePool::NotifyLandingResolvedFunction Land) {
+  auto Fail = [&](Error Err) {
+    ES.reportError(std::move(Err));
+    Land(FailureHandler);
+  };
+  TrampolineTarget Target;
+  {
+    std::lock_guard<std::mutex> Lock(TrampolinesMutex);
+    auto It = Trampolines.find(Trampoline);
+    if (It == Trampolines.end())
+      return Fail(make_error<StringError>("internal error: unknown trampoline",
+                                          inconvertibleErrorCode()));
+    Target = It->second;
+  }
+  // A trampoline of a replaced version (entered late, by a call that read
+  // the stub before the redefinition) lands at the current body too, but
+  // leaves the stub alone.
+  Expected<ExecutorAddr> Body = Resolve(*Target.F);
+  if (!Body)
+    return Fail(Body.takeError());
+  if (Error Err = redirectIfCurrent(*Target.F, Target.Version, *Body))
+    return Fail(std::move(Err));
+  Land(*Body);
 }
 
 FunctionState &StubTable::declare(StringRef Name, unsigned Arity) {
@@ -141,17 +214,13 @@ Error StubTable::redirectIfCurrent(FunctionState &F, uint32_t Version,
 }
 
 Expected<ExecutorAddr> StubTable::makeTrampoline(FunctionState &F) {
-  // Until its first definition, an extern's stub reaches the host symbol of
-  // the same name.
-  JITDylib &TargetJD = F.Version ? BodiesJD : HostJD;
-  SymbolStringPtr Target = F.Version ? getBodySymbol(F) : ES.intern(F.Name);
-  uint32_t Version = F.Version;
+  auto Tramp = Pool->getTrampoline();
+  if (!Tramp)
+    return Tramp.takeError();
+  std::lock_guard<std::mutex> Lock(TrampolinesMutex);
   // F never moves or dies before the table (and its trampolines) does.
-  return LCTM->getCallThroughTrampoline(
-      TargetJD, std::move(Target),
-      [this, &F, Version](ExecutorAddr Resolved) -> Error {
-        return redirectIfCurrent(F, Version, Resolved);
-      });
+  Trampolines[*Tramp] = {&F, F.Version};
+  return *Tramp;
 }
 
 Error StubTable::makeStub(FunctionState &F) {
@@ -165,18 +234,15 @@ Error StubTable::makeStub(FunctionState &F) {
   return Error::success();
 }
 
-Expected<ExecutorAddr> StubTable::lookupStub(JITDylib &StubsJD,
-                                             StringRef Name) {
+Expected<ExecutorAddr> StubTable::getStub(StringRef Name) {
   FunctionState *F = find(Name);
   if (!F)
     return make_error<StringError>("no function named '" + Name + "'",
                                    inconvertibleErrorCode());
-  if (F->HasStub)
-    return F->StubAddr;
-  auto Def = ES.lookup({&StubsJD}, ES.intern(Name));
-  if (!Def)
-    return Def.takeError();
-  return Def->getAddress();
+  if (!F->HasStub)
+    if (Error Err = makeStub(*F))
+      return std::move(Err);
+  return F->StubAddr;
 }
 
 std::unique_ptr<DefinitionGenerator> StubTable::createStubGenerator() {

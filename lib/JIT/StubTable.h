@@ -3,10 +3,14 @@
 // Part of kaleido. The one owner of what the JIT knows per declared name: its
 // permanent stub, the trampoline the stub starts at after each definition,
 // the version word that counts definitions, and the state of the current
-// body. A body symbol ("fib$2") is an interned SymbolStringPtr, made once,
-// when something first refers to it, and mapped back to its function and
-// version through a map keyed by that SymbolStringPtr: no symbol is ever
-// parsed.
+// body. A trampoline asks the table's resolver (the JIT) for the body of its
+// function, points the stub at it and jumps there: it is ORC's trampoline
+// pool, with the resolution done here rather than by a
+// LazyCallThroughManager, so that a body the JIT makes itself (native
+// baseline code) costs no ORC lookup and no materialization. A body symbol
+// ("fib$2") is an interned SymbolStringPtr, made once, when something first
+// refers to it, and mapped back to its function and version through a map keyed
+// by that SymbolStringPtr: no symbol is ever parsed.
 //
 // The per-function state itself is found by the function's name, in a
 // StringMap, as ORC's own IndirectStubsManager finds stubs: keying it by
@@ -20,15 +24,17 @@
 #ifndef KALEIDO_JIT_STUBTABLE_H
 #define KALEIDO_JIT_STUBTABLE_H
 
+#include "JIT/RetiredCode.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/IndirectionUtils.h"
-#include "llvm/ExecutionEngine/Orc/LazyReexports.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -57,6 +63,10 @@ struct FunctionState {
   bool Baseline = false;
   /// The code of the current body, once it has been handed to <bodies>.
   llvm::orc::ResourceTrackerSP BodyRT;
+  /// Or, for code the JIT made and owns itself (native baseline code), that
+  /// code; null otherwise.
+  std::unique_ptr<OwnedCode> Owned;
+  llvm::orc::ExecutorAddr OwnedAddr;
   /// The stub, made when the name is first referenced; its address never
   /// changes.
   bool HasStub = false;
@@ -75,14 +85,19 @@ struct BodyRef {
 
 class StubTable {
 public:
-  /// A table whose trampolines look up bodies in BodiesJD and, for a name
-  /// that is only an extern, the name itself in HostJD; a failed lazy call
-  /// lands at FailureHandler. Fails if the target has no stubs or
-  /// trampolines. ES and both JITDylibs must outlive the table.
+  /// What a trampoline of F lands at: F's current body, or for a name that
+  /// is only an extern the host symbol. Called on the thread that called the
+  /// stub, with no lock held.
+  using ResolveFn =
+      llvm::unique_function<llvm::Expected<llvm::orc::ExecutorAddr>(
+          FunctionState &F)>;
+
+  /// A table whose trampolines land where Resolve says; an error there is
+  /// reported to ES and the call lands at FailureHandler. Fails if the
+  /// target has no stubs or trampolines. ES must outlive the table.
   static llvm::Expected<std::unique_ptr<StubTable>>
   create(llvm::orc::ExecutionSession &ES, const llvm::Triple &TT,
-         llvm::orc::ExecutorAddr FailureHandler, llvm::orc::JITDylib &BodiesJD,
-         llvm::orc::JITDylib &HostJD);
+         llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve);
 
   /// Declares Name with Arity parameters (an `extern`); no version change.
   FunctionState &declare(llvm::StringRef Name, unsigned Arity);
@@ -115,13 +130,12 @@ public:
   llvm::Error redirectIfCurrent(FunctionState &F, uint32_t Version,
                                 llvm::orc::ExecutorAddr Body);
 
-  /// The permanent address of Name's stub, made now if need be by looking
-  /// Name up in StubsJD (whose generator must be createStubGenerator()).
-  llvm::Expected<llvm::orc::ExecutorAddr>
-  lookupStub(llvm::orc::JITDylib &StubsJD, llvm::StringRef Name);
+  /// The permanent address of Name's stub, made now if need be. Fails if
+  /// Name was never declared or defined.
+  llvm::Expected<llvm::orc::ExecutorAddr> getStub(llvm::StringRef Name);
 
-  /// A generator that makes the stub of a declared name the first time
-  /// anything looks the name up. Add it to one JITDylib only.
+  /// A generator that defines a declared name as its stub (made then if need
+  /// be) the first time code looks the name up. Add it to one JITDylib only.
   std::unique_ptr<llvm::orc::DefinitionGenerator> createStubGenerator();
 
   /// Name's version word, or null if Name is not declared.
@@ -130,17 +144,29 @@ public:
 private:
   class StubGenerator;
 
-  StubTable(llvm::orc::ExecutionSession &ES, llvm::orc::JITDylib &BodiesJD,
-            llvm::orc::JITDylib &HostJD);
+  /// The version of a function a trampoline was made for.
+  struct TrampolineTarget {
+    FunctionState *F;
+    uint32_t Version;
+  };
+
+  StubTable(llvm::orc::ExecutionSession &ES,
+            llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve);
   FunctionState &getOrCreate(llvm::StringRef Name);
   llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(FunctionState &F);
   llvm::Error makeStub(FunctionState &F);
+  /// A trampoline's call: resolve, redirect the stub, land.
+  void reenter(llvm::orc::ExecutorAddr Trampoline,
+               llvm::orc::TrampolinePool::NotifyLandingResolvedFunction Land);
 
   llvm::orc::ExecutionSession &ES;
-  llvm::orc::JITDylib &BodiesJD;
-  llvm::orc::JITDylib &HostJD;
-  std::unique_ptr<llvm::orc::LazyCallThroughManager> LCTM;
+  llvm::orc::ExecutorAddr FailureHandler;
+  ResolveFn Resolve;
+  std::unique_ptr<llvm::orc::TrampolinePool> Pool;
   std::unique_ptr<llvm::orc::IndirectStubsManager> ISM;
+  /// Trampolines may be entered from any thread running JIT'd code.
+  std::mutex TrampolinesMutex;
+  llvm::DenseMap<llvm::orc::ExecutorAddr, TrampolineTarget> Trampolines;
   /// StringMap: a FunctionState never moves (see FunctionState).
   llvm::StringMap<FunctionState> Functions;
   llvm::DenseMap<llvm::orc::SymbolStringPtr, BodyRef> BodySymbols;

@@ -10,9 +10,6 @@
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 
-#include <algorithm>
-#include <limits>
-
 using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
@@ -55,11 +52,9 @@ static void insertCounter(Function &F, int32_t *Counter, void *Site,
 }
 
 TierUpLayer::TierUpLayer(ExecutionSession &ES, IRLayer &BaseLayer,
-                         unsigned Threshold, HotFunction OnHot)
+                         CallCounters &Counters)
     : IRLayer(ES, BaseLayer.getManglingOptions()), ES(ES), BaseLayer(BaseLayer),
-      Threshold(static_cast<int32_t>(std::clamp<unsigned>(
-          Threshold, 1, std::numeric_limits<int32_t>::max()))),
-      OnHot(std::move(OnHot)) {
+      Counters(Counters) {
   ES.registerResourceManager(*this);
 }
 
@@ -75,9 +70,9 @@ void TierUpLayer::emit(std::unique_ptr<MaterializationResponsibility> R,
       Function *F = M.getFunction(*Sym);
       if (!F || F->isDeclaration())
         continue;
-      New.push_back(std::unique_ptr<Site>(new Site{this, Sym, Threshold}));
+      New.push_back(Counters.makeSite(Sym));
       insertCounter(*F, &New.back()->Countdown, New.back().get(),
-                    getEntryName());
+                    CallCounters::getEntryName());
     }
   });
   // The sites belong to the code's ResourceTracker: they go when it goes.
@@ -91,26 +86,6 @@ void TierUpLayer::emit(std::unique_ptr<MaterializationResponsibility> R,
     return;
   }
   BaseLayer.emit(std::move(R), std::move(TSM));
-}
-
-Expected<TierUpLayer::Counter>
-TierUpLayer::addCounter(MaterializationResponsibility &R,
-                        const SymbolStringPtr &Body) {
-  auto S = std::unique_ptr<Site>(new Site{this, Body, Threshold});
-  Counter C{&S->Countdown, S.get()};
-  if (Error Err = R.withResourceKeyDo(
-          [&](ResourceKey K) { Sites[K].push_back(std::move(S)); }))
-    return std::move(Err);
-  return C;
-}
-
-ExecutorAddr TierUpLayer::getEntryAddress() {
-  return ExecutorAddr::fromPtr(&TierUpLayer::entry);
-}
-
-void TierUpLayer::entry(void *S) {
-  auto &TheSite = *static_cast<Site *>(S);
-  TheSite.Owner->OnHot(TheSite.Body);
 }
 
 size_t TierUpLayer::getNumSites() const {

@@ -61,6 +61,7 @@ public:
   void addStats(SessionStats &S) const override {
     S.FunctionsCompiled += FunctionsCompiled;
     S.NativeCompiles += NativeCompiles;
+    S.NativeCodeBytes += JIT->getNativeCodeBytes();
     S.CompileSeconds += CompileSeconds;
     S.TierUps += JIT->getTierUps();
     S.TierUpFailures += JIT->getTierUpFailures();

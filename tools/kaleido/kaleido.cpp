@@ -264,6 +264,7 @@ void writeStats(const kaleido::Session &S) {
   json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
                  {"functions_compiled", int64_t(St.FunctionsCompiled)},
                  {"native_compiles", int64_t(St.NativeCompiles)},
+                 {"native_code_bytes", int64_t(St.NativeCodeBytes)},
                  {"tier_ups", int64_t(St.TierUps)},
                  {"tier_up_failures", int64_t(St.TierUpFailures)},
                  {"expressions_run", int64_t(St.ExpressionsRun)},

@@ -54,8 +54,11 @@ bool isWritableAndExecutable(const void *Addr, bool &Found) {
   return false;
 }
 
-TEST(CodeArenaTest, PlacedCodeRuns) {
-  CodeArena Arena;
+/// Every test runs with each way of keeping W^X.
+class CodeArenaTest : public ::testing::TestWithParam<CodeArena::Mapping> {};
+
+TEST_P(CodeArenaTest, PlacedCodeRuns) {
+  CodeArena Arena(256 << 10, GetParam());
   auto A = Arena.place(returning(7));
   auto B = Arena.place(returning(9));
   ASSERT_TRUE(A && B);
@@ -69,8 +72,8 @@ TEST(CodeArenaTest, PlacedCodeRuns) {
   EXPECT_EQ(Arena.getBytesInUse(), 32u);
 }
 
-TEST(CodeArenaTest, NeverWritableAndExecutable) {
-  CodeArena Arena;
+TEST_P(CodeArenaTest, NeverWritableAndExecutable) {
+  CodeArena Arena(256 << 10, GetParam());
   auto A = Arena.place(returning(1));
   ASSERT_TRUE(bool(A));
   bool Found;
@@ -84,8 +87,8 @@ TEST(CodeArenaTest, NeverWritableAndExecutable) {
   EXPECT_EQ(run(*A), 1);
 }
 
-TEST(CodeArenaTest, ReleasedSpaceIsReused) {
-  CodeArena Arena;
+TEST_P(CodeArenaTest, ReleasedSpaceIsReused) {
+  CodeArena Arena(256 << 10, GetParam());
   auto A = Arena.place(returning(1));
   auto B = Arena.place(returning(2));
   ASSERT_TRUE(A && B);
@@ -98,8 +101,8 @@ TEST(CodeArenaTest, ReleasedSpaceIsReused) {
   EXPECT_EQ(run(*B), 2);
 }
 
-TEST(CodeArenaTest, NeighboursMergeWhenReleased) {
-  CodeArena Arena;
+TEST_P(CodeArenaTest, NeighboursMergeWhenReleased) {
+  CodeArena Arena(256 << 10, GetParam());
   auto A = Arena.place(returning(1));
   auto B = Arena.place(returning(2));
   auto C = Arena.place(returning(3));
@@ -115,8 +118,8 @@ TEST(CodeArenaTest, NeighboursMergeWhenReleased) {
   EXPECT_EQ(run(*C), 3);
 }
 
-TEST(CodeArenaTest, LargeCodeGetsItsOwnChunk) {
-  CodeArena Arena(4096);
+TEST_P(CodeArenaTest, LargeCodeGetsItsOwnChunk) {
+  CodeArena Arena(4096, GetParam());
   std::vector<uint8_t> Big(3 * 4096, 0x90);
   std::vector<uint8_t> Ret = returning(5);
   Big.insert(Big.end(), Ret.begin(), Ret.end());
@@ -127,5 +130,31 @@ TEST(CodeArenaTest, LargeCodeGetsItsOwnChunk) {
   ASSERT_TRUE(bool(B));
   EXPECT_EQ(run(*B), 6);
 }
+
+TEST_P(CodeArenaTest, PlacingMoreCodeLeavesPlacedCodeRunnable) {
+  CodeArena Arena(256 << 10, GetParam());
+  auto A = Arena.place(returning(1));
+  ASSERT_TRUE(bool(A));
+  for (int I = 0; I < 300; ++I)
+    ASSERT_TRUE(bool(Arena.place(returning(I))));
+  EXPECT_EQ(run(*A), 1);
+  EXPECT_EQ(Arena.getNumChunks(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mappings, CodeArenaTest,
+    ::testing::Values(CodeArena::Mapping::Dual, CodeArena::Mapping::Reprotect),
+    [](const ::testing::TestParamInfo<CodeArena::Mapping> &I) {
+      return I.param == CodeArena::Mapping::Dual ? "Dual" : "Reprotect";
+    });
+
+#ifdef __linux__
+TEST(CodeArenaMappingTest, LinuxMapsChunksTwice) {
+  EXPECT_EQ(CodeArena::defaultMapping(), CodeArena::Mapping::Dual);
+  CodeArena Arena;
+  ASSERT_TRUE(bool(Arena.place(returning(1))));
+  EXPECT_EQ(Arena.getMapping(), CodeArena::Mapping::Dual);
+}
+#endif
 
 } // namespace

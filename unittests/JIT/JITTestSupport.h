@@ -72,22 +72,38 @@ protected:
   std::unique_ptr<llvm::orc::ExecutionSession> ES;
 };
 
-/// A StubTable with <stubs>, <bodies> and <host>, as the JIT has them.
+/// A StubTable with <stubs>, <bodies> and <host>, as the JIT has them, and
+/// a resolver that does what the JIT's does for bodies it does not make
+/// itself: an extern's host symbol, or the body symbol in <bodies>. Every
+/// call of the resolver is counted in Resolved; an error set in ResolveError
+/// is returned (once) instead.
 class StubTableTest : public ORCTest {
 protected:
   StubTableTest()
       : Stubs(ES->createBareJITDylib("<stubs>")),
         Bodies(ES->createBareJITDylib("<bodies>")),
         Host(ES->createBareJITDylib("<host>")) {
-    Table = llvm::cantFail(StubTable::create(
-        *ES, llvm::Triple(llvm::sys::getProcessTriple()),
-        llvm::orc::ExecutorAddr::fromPtr(&lazyCallFailed), Bodies, Host));
+    Table = llvm::cantFail(
+        StubTable::create(*ES, llvm::Triple(llvm::sys::getProcessTriple()),
+                          llvm::orc::ExecutorAddr::fromPtr(&lazyCallFailed),
+                          [this](FunctionState &F) { return resolve(F); }));
     Stubs.addGenerator(Table->createStubGenerator());
+  }
+
+  llvm::Expected<llvm::orc::ExecutorAddr> resolve(FunctionState &F) {
+    ++Resolved;
+    if (ResolveError)
+      return std::move(ResolveError);
+    auto Sym = F.Version ? ES->lookup({&Bodies}, Table->getBodySymbol(F))
+                         : ES->lookup({&Host}, ES->intern(F.Name));
+    if (!Sym)
+      return Sym.takeError();
+    return Sym->getAddress();
   }
 
   /// Calls Name through its stub.
   double callStub(llvm::StringRef Name) {
-    auto Addr = Table->lookupStub(Stubs, Name);
+    auto Addr = Table->getStub(Name);
     if (!Addr) {
       ADD_FAILURE() << llvm::toString(Addr.takeError());
       return 0;
@@ -97,6 +113,8 @@ protected:
 
   llvm::orc::JITDylib &Stubs, &Bodies, &Host;
   std::unique_ptr<StubTable> Table;
+  unsigned Resolved = 0;
+  llvm::Error ResolveError = llvm::Error::success();
 };
 
 } // namespace kaleido::test

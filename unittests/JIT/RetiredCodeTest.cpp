@@ -61,8 +61,27 @@ TEST_F(RetiredCodeTest, SecondReleaseFreesNothingMore) {
 }
 
 TEST_F(RetiredCodeTest, NullTrackerIsIgnored) {
-  Retired.retire(nullptr);
+  Retired.retire(ResourceTrackerSP());
+  Retired.retire(std::unique_ptr<OwnedCode>());
   EXPECT_TRUE(Retired.empty());
+}
+
+/// Owned code that says when it is freed.
+struct Flagged : OwnedCode {
+  explicit Flagged(bool &Freed) : Freed(Freed) {}
+  ~Flagged() override { Freed = true; }
+  bool &Freed;
+};
+
+TEST_F(RetiredCodeTest, OwnedCodeIsFreedAtReleaseOnly) {
+  bool Freed = false;
+  Retired.retire(std::make_unique<Flagged>(Freed));
+  EXPECT_EQ(Retired.size(), 1u);
+  EXPECT_FALSE(Freed);
+  cantFail(Retired.release());
+  EXPECT_TRUE(Freed);
+  EXPECT_TRUE(Retired.empty());
+  EXPECT_EQ(Retired.getBodiesFreed(), 1u);
 }
 
 } // namespace

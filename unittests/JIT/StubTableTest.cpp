@@ -17,12 +17,12 @@ TEST(BodySymbolNameTest, SpellsNameDollarVersion) {
 TEST_F(StubTableTest, StubKeepsItsAddressAndReachesTheNewBody) {
   FunctionState &F = cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
-  ExecutorAddr First = cantFail(Table->lookupStub(Stubs, "f"));
+  ExecutorAddr First = cantFail(Table->getStub("f"));
   EXPECT_EQ(callStub("f"), 1);
 
   cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
-  EXPECT_EQ(cantFail(Table->lookupStub(Stubs, "f")), First);
+  EXPECT_EQ(cantFail(Table->getStub("f")), First);
   EXPECT_EQ(callStub("f"), 2);
 }
 
@@ -80,7 +80,7 @@ TEST_F(StubTableTest, FunctionNameIsNotABodySymbol) {
 
 TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
   FunctionState &F = cantFail(Table->define("f"));
-  cantFail(Table->lookupStub(Stubs, "f"));
+  cantFail(Table->getStub("f"));
   cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
   // What version 1's trampoline does when it resolves late.
@@ -90,7 +90,7 @@ TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
 
 TEST_F(StubTableTest, CurrentTrampolineRedirectsTheStub) {
   FunctionState &F = cantFail(Table->define("f"));
-  cantFail(Table->lookupStub(Stubs, "f"));
+  cantFail(Table->getStub("f"));
   cantFail(
       Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsThree)));
   EXPECT_EQ(callStub("f"), 3);
@@ -102,8 +102,44 @@ TEST_F(StubTableTest, ExternReachesTheHostSymbol) {
   EXPECT_EQ(callStub("h"), 3);
 }
 
+TEST_F(StubTableTest, TrampolineAsksTheResolverOnTheFirstCallOnly) {
+  FunctionState &F = cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
+  EXPECT_EQ(callStub("f"), 2);
+  EXPECT_EQ(callStub("f"), 2);
+  EXPECT_EQ(Resolved, 1u);
+  // A definition points the stub at a new trampoline.
+  cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsThree);
+  EXPECT_EQ(callStub("f"), 3);
+  EXPECT_EQ(Resolved, 2u);
+}
+
+TEST_F(StubTableTest, FailedResolveIsReportedAndLandsAtTheFailureHandler) {
+  cantFail(Table->define("f"));
+  std::vector<std::string> Reported;
+  ES->setErrorReporter(
+      [&](Error Err) { Reported.push_back(toString(std::move(Err))); });
+  ResolveError = createStringError("no body today");
+  EXPECT_EQ(callStub("f"), lazyCallFailed());
+  EXPECT_EQ(Reported, std::vector<std::string>{"no body today"});
+  // The stub still starts at the trampoline: the next call asks again.
+  FunctionState &F = *Table->find("f");
+  defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
+  EXPECT_EQ(callStub("f"), 1);
+  EXPECT_EQ(Resolved, 2u);
+}
+
+TEST_F(StubTableTest, CodeLinkingAgainstANameFindsTheStubMadeEarlier) {
+  cantFail(Table->define("f"));
+  ExecutorAddr Stub = cantFail(Table->getStub("f"));
+  auto Def = ES->lookup({&Stubs}, ES->intern("f"));
+  ASSERT_TRUE(bool(Def)) << toString(Def.takeError());
+  EXPECT_EQ(Def->getAddress(), Stub);
+}
+
 TEST_F(StubTableTest, UndeclaredNameHasNoStub) {
-  auto Addr = Table->lookupStub(Stubs, "nobody");
+  auto Addr = Table->getStub("nobody");
   ASSERT_FALSE(bool(Addr));
   EXPECT_EQ(toString(Addr.takeError()), "no function named 'nobody'");
 }

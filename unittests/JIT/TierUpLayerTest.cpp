@@ -63,8 +63,8 @@ protected:
     ObjLayer = std::make_unique<ObjectLinkingLayer>(*ES);
     CompileLayer = std::make_unique<IRCompileLayer>(
         *ES, *ObjLayer, std::make_unique<SimpleCompiler>(*TM));
-    defineAt(JD, ES->intern(TierUpLayer::getEntryName()),
-             TierUpLayer::getEntryAddress());
+    defineAt(JD, ES->intern(CallCounters::getEntryName()),
+             CallCounters::getEntryAddress());
   }
 
   JITDylib &JD;
@@ -76,7 +76,8 @@ protected:
 
 TEST_F(TierUpLayerTest, InsertsACounterBeforeTheBody) {
   CaptureLayer Below(*ES, NoMangling);
-  TierUpLayer Layer(*ES, Below, 10, [](const SymbolStringPtr &) {});
+  CallCounters Counters(10, [](const SymbolStringPtr &) {});
+  TierUpLayer Layer(*ES, Below, Counters);
   cantFail(Layer.add(JD, constantFunction()));
   consumeError(ES->lookup({&JD}, "f").takeError()); // Below fails it.
   EXPECT_NE(Below.IR.find("load i32"), std::string::npos) << Below.IR;
@@ -92,9 +93,9 @@ TEST_F(TierUpLayerTest, InsertsACounterBeforeTheBody) {
 TEST_F(TierUpLayerTest, CallsBackExactlyAtTheThreshold) {
   buildCompileStack();
   std::vector<std::string> Hot;
-  TierUpLayer Layer(*ES, *CompileLayer, 3, [&](const SymbolStringPtr &Body) {
-    Hot.push_back((*Body).str());
-  });
+  CallCounters Counters(
+      3, [&](const SymbolStringPtr &Body) { Hot.push_back((*Body).str()); });
+  TierUpLayer Layer(*ES, *CompileLayer, Counters);
   cantFail(Layer.add(JD, constantFunction()));
   auto *F = cantFail(ES->lookup({&JD}, "f")).getAddress().toPtr<double (*)()>();
   F();
@@ -109,7 +110,8 @@ TEST_F(TierUpLayerTest, CallsBackExactlyAtTheThreshold) {
 
 TEST_F(TierUpLayerTest, SiteIsFreedWithItsCode) {
   buildCompileStack();
-  TierUpLayer Layer(*ES, *CompileLayer, 3, [](const SymbolStringPtr &) {});
+  CallCounters Counters(3, [](const SymbolStringPtr &) {});
+  TierUpLayer Layer(*ES, *CompileLayer, Counters);
   ResourceTrackerSP RT = JD.createResourceTracker();
   cantFail(Layer.add(RT, constantFunction()));
   cantFail(ES->lookup({&JD}, "f"));
