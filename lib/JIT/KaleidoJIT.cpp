@@ -33,6 +33,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 #include <mutex>
@@ -67,19 +68,24 @@ static IRTransformLayer::TransformFunction verifyThen(Fn F) {
   };
 }
 
-struct KaleidoJIT::Layers {
-  Layers(ExecutionSession &ES, TargetMachine &TM,
-         std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel,
-         JITTargetMachineBuilder HostJTMB)
-      : ObjLayer(ES), CompileLayer(ES, ObjLayer, std::move(Compiler)),
-        OptLayer(ES, CompileLayer), Opt(OptLevel, &TM),
+/// LLVM's part of the stack: everything that compiles IR. Built on the first
+/// body that needs LLVM, so a session whose code is all native (or that
+/// runs nothing) never makes a TargetMachine.
+struct KaleidoJIT::LLVMTiers {
+  LLVMTiers(ExecutionSession &ES, std::unique_ptr<TargetMachine> TheTM,
+            std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel,
+            JITTargetMachineBuilder HostJTMB)
+      : TM(std::move(TheTM)), ObjLayer(ES),
+        CompileLayer(ES, ObjLayer, std::move(Compiler)),
+        OptLayer(ES, CompileLayer), Opt(OptLevel, TM.get()),
         HostJTMB(std::move(HostJTMB)),
         Ctx(ES, ThreadSafeContext(std::make_unique<LLVMContext>()),
-            TM.createDataLayout(), TM.getTargetTriple()) {
+            TM->createDataLayout(), TM->getTargetTriple()) {
     OptLayer.setTransform(verifyThen([this](Module &M) { Opt.run(M); }));
   }
 
   // The optimised tier.
+  std::unique_ptr<TargetMachine> TM;
   ObjectLinkingLayer ObjLayer;
   IRCompileLayer CompileLayer;
   IRTransformLayer OptLayer;
@@ -92,12 +98,18 @@ struct KaleidoJIT::Layers {
   std::unique_ptr<IRCompileLayer> BaselineCompileLayer;
   std::unique_ptr<IRTransformLayer> BaselineLayer;
   std::unique_ptr<TierUpLayer> CountedLayer;
+  /// What every BodyUnit shares.
+  BodyContext Ctx;
+};
+
+struct KaleidoJIT::Layers {
+  /// Null until a body needs LLVM (KaleidoJIT::llvmTiers).
+  std::unique_ptr<LLVMTiers> LLVM;
   /// What baseline code counts its calls with, LLVM's and native alike.
   std::unique_ptr<CallCounters> Counters;
   /// The native baseline generator's code, if JITOptions::NativeBaseline.
   std::unique_ptr<NativeBaseline> Native;
   // Around the stack.
-  BodyContext Ctx;
   std::unique_ptr<StubTable> Table;
   RetiredCode Retired;
 };
@@ -114,7 +126,7 @@ Expected<std::vector<uint8_t>> BodySource::generateNative(StringRef,
                                  inconvertibleErrorCode());
 }
 
-KaleidoJIT::KaleidoJIT(JITOptions Opts) : Opts(std::move(Opts)), DL("") {}
+KaleidoJIT::KaleidoJIT(JITOptions Opts) : Opts(std::move(Opts)) {}
 
 Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   if (Opts.OptLevel > 3)
@@ -129,23 +141,34 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   return std::move(J);
 }
 
-Error KaleidoJIT::initTargetMachine() {
+Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
+  if (L->LLVM)
+    return *L->LLVM;
   // The optimised tier's settings (code model, levels, no fused multiply-add)
   // are decided in HostTarget.cpp, for the JIT and --emit=asm alike.
   auto JTMB = hostMachineBuilder(Opts.OptLevel);
   if (!JTMB)
     return JTMB.takeError();
-  auto MaybeTM = JTMB->createTargetMachine();
-  if (!MaybeTM)
-    return MaybeTM.takeError();
-  TM = std::move(*MaybeTM);
-  DL = TM->createDataLayout();
-  auto Compiler = ObjectCompiler::create(*TM);
+  auto TM = JTMB->createTargetMachine();
+  if (!TM)
+    return TM.takeError();
+  auto Compiler = ObjectCompiler::create(**TM);
   if (!Compiler)
     return Compiler.takeError();
-  L = std::make_unique<Layers>(*ES, *TM, std::move(*Compiler), Opts.OptLevel,
-                               std::move(*JTMB));
-  return Error::success();
+  L->LLVM =
+      std::make_unique<LLVMTiers>(*ES, std::move(*TM), std::move(*Compiler),
+                                  Opts.OptLevel, std::move(*JTMB));
+  BodyContext &C = L->LLVM->Ctx;
+  C.Source = Opts.Bodies;
+  C.OptLevel = Opts.OptLevel;
+  C.OnCompiled = Opts.OnCompiled;
+  C.Tiers.set(Tier::Optimized, /*Counted=*/false,
+              [this]() -> Expected<IRLayer &> { return L->LLVM->OptLayer; });
+  C.Tiers.set(Tier::Baseline, /*Counted=*/false,
+              [this] { return baselineLayer(); });
+  C.Tiers.set(Tier::Baseline, /*Counted=*/true,
+              [this] { return countedBaselineLayer(); });
+  return *L->LLVM;
 }
 
 Error KaleidoJIT::init() {
@@ -167,20 +190,19 @@ Error KaleidoJIT::init() {
     if (Opts.OnError)
       Opts.OnError(std::move(Msg));
   });
-  if (Error Err = initTargetMachine())
-    return Err;
+  L = std::make_unique<Layers>();
 
   Stubs = &ES->createBareJITDylib("<stubs>");
   Bodies = &ES->createBareJITDylib("<bodies>");
   Host = &ES->createBareJITDylib("<host>");
   auto Table =
-      StubTable::create(*ES, TM->getTargetTriple(),
+      StubTable::create(*ES, Triple(sys::getProcessTriple()),
                         ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler),
                         [this](FunctionState &F) { return resolveBody(F); });
   if (!Table)
     return Table.takeError();
   L->Table = std::move(*Table);
-  initTiers();
+  initNative();
 
   Stubs->addGenerator(L->Table->createStubGenerator());
   Host->addGenerator(std::make_unique<HostGenerator>(
@@ -198,23 +220,13 @@ Error KaleidoJIT::init() {
          JITSymbolFlags::Exported | JITSymbolFlags::Callable}}}));
 }
 
-void KaleidoJIT::initTiers() {
-  BodyContext &C = L->Ctx;
-  C.Source = Opts.Bodies;
-  C.OptLevel = Opts.OptLevel;
-  C.OnCompiled = Opts.OnCompiled;
-  auto Optimized = [this]() -> Expected<IRLayer &> { return L->OptLayer; };
-  C.Tiers.set(Tier::Optimized, /*Counted=*/false, Optimized);
-  C.Tiers.set(Tier::Baseline, /*Counted=*/false,
-              [this] { return baselineLayer(); });
-  C.Tiers.set(Tier::Baseline, /*Counted=*/true,
-              [this] { return countedBaselineLayer(); });
+void KaleidoJIT::initNative() {
   L->Counters = std::make_unique<CallCounters>(
       Opts.TierUpCalls, [this](const SymbolStringPtr &Body) { tierUp(Body); });
   if (!Opts.NativeBaseline)
     return;
   // Native code needs no TargetMachine: a session whose code is all native
-  // never builds the -O0 one.
+  // never builds one.
   L->Native = std::make_unique<NativeBaseline>(
       *Opts.Bodies, *L->Counters, [this](StringRef Name) -> Expected<uint64_t> {
         auto Addr = L->Table->getStub(Name);
@@ -225,9 +237,11 @@ void KaleidoJIT::initTiers() {
 }
 
 Expected<IRLayer &> KaleidoJIT::baselineLayer() {
-  if (L->BaselineLayer)
-    return *L->BaselineLayer;
-  JITTargetMachineBuilder JTMB = L->HostJTMB;
+  // Asked for by a BodyUnit, which llvmTiers() made.
+  LLVMTiers &T = *L->LLVM;
+  if (T.BaselineLayer)
+    return *T.BaselineLayer;
+  JITTargetMachineBuilder JTMB = T.HostJTMB;
   JTMB.setCodeGenOptLevel(CodeGenOptLevel::None);
   auto BTM = JTMB.createTargetMachine();
   if (!BTM)
@@ -235,22 +249,23 @@ Expected<IRLayer &> KaleidoJIT::baselineLayer() {
   auto Compiler = ObjectCompiler::create(**BTM);
   if (!Compiler)
     return Compiler.takeError();
-  L->BaselineTM = std::move(*BTM);
-  L->BaselineCompileLayer =
-      std::make_unique<IRCompileLayer>(*ES, L->ObjLayer, std::move(*Compiler));
-  L->BaselineLayer = std::make_unique<IRTransformLayer>(
-      *ES, *L->BaselineCompileLayer, verifyThen([](Module &) {}));
-  return *L->BaselineLayer;
+  T.BaselineTM = std::move(*BTM);
+  T.BaselineCompileLayer =
+      std::make_unique<IRCompileLayer>(*ES, T.ObjLayer, std::move(*Compiler));
+  T.BaselineLayer = std::make_unique<IRTransformLayer>(
+      *ES, *T.BaselineCompileLayer, verifyThen([](Module &) {}));
+  return *T.BaselineLayer;
 }
 
 Expected<IRLayer &> KaleidoJIT::countedBaselineLayer() {
-  if (L->CountedLayer)
-    return *L->CountedLayer;
+  LLVMTiers &T = *L->LLVM;
+  if (T.CountedLayer)
+    return *T.CountedLayer;
   Expected<IRLayer &> Base = baselineLayer();
   if (!Base)
     return Base.takeError();
-  L->CountedLayer = std::make_unique<TierUpLayer>(*ES, *Base, *L->Counters);
-  return *L->CountedLayer;
+  T.CountedLayer = std::make_unique<TierUpLayer>(*ES, *Base, *L->Counters);
+  return *T.CountedLayer;
 }
 
 KaleidoJIT::~KaleidoJIT() {
@@ -362,6 +377,9 @@ Expected<bool> KaleidoJIT::compileNative(FunctionState &F) {
 
 Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
                              bool Baseline) {
+  Expected<LLVMTiers &> T = llvmTiers();
+  if (!T)
+    return T.takeError();
   BodyUnit::Info I;
   I.Name = F.Name.str();
   I.IsFunction = true;
@@ -370,7 +388,7 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
   I.Counted = F.Baseline;
   F.BodyRT = Bodies->createResourceTracker();
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(L->Ctx, Sym, nullptr, std::move(I)),
+          std::make_unique<BodyUnit>(T->Ctx, Sym, nullptr, std::move(I)),
           F.BodyRT))
     return Err;
   F.BodyDefined = true;
@@ -405,6 +423,9 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
 }
 
 Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
+  Expected<LLVMTiers &> T = llvmTiers();
+  if (!T)
+    return T.takeError();
   SymbolStringPtr Sym = L->Table->getBodySymbol(F, /*Recompile=*/true);
   BodyUnit::Info I;
   I.Name = F.Name.str();
@@ -412,7 +433,7 @@ Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
   I.T = Tier::Optimized;
   I.TierUp = true;
   if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(L->Ctx, Sym, nullptr, std::move(I)), RT))
+          std::make_unique<BodyUnit>(T->Ctx, Sym, nullptr, std::move(I)), RT))
     return Err;
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
@@ -432,6 +453,8 @@ uint64_t KaleidoJIT::getBodiesFreed() const {
   return L->Retired.getBodiesFreed();
 }
 
+bool KaleidoJIT::hasBuiltLLVM() const { return L->LLVM != nullptr; }
+
 uint64_t KaleidoJIT::getNativeCodeBytes() const {
   return L->Native ? L->Native->getArena().getBytesInUse() : 0;
 }
@@ -440,14 +463,18 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
                                                      StringRef DisplayName,
                                                      IRGenerator Gen, Tier T,
                                                      ResourceTrackerSP &RT) {
+  Expected<LLVMTiers &> Stack = llvmTiers();
+  if (!Stack)
+    return Stack.takeError();
   RT = Bodies->createResourceTracker();
   SymbolStringPtr Sym = ES->intern(Symbol);
   BodyUnit::Info I;
   I.Name = DisplayName.str();
   I.T = Opts.OptLevel > 0 && Opts.TierUpCalls > 0 ? T : Tier::Optimized;
-  if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(L->Ctx, Sym, std::move(Gen), std::move(I)),
-          RT))
+  if (Error Err =
+          Bodies->define(std::make_unique<BodyUnit>(
+                             Stack->Ctx, Sym, std::move(Gen), std::move(I)),
+                         RT))
     return std::move(Err);
   auto Def = ES->lookup({Bodies}, Sym);
   if (!Def)

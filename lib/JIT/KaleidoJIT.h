@@ -165,16 +165,14 @@ struct JITOptions {
 /// from one thread at a time.
 class KaleidoJIT {
 public:
-  /// Builds the stack for the host process. Fails if the host cannot be
-  /// targeted, OptLevel is over 3 or Opts.Bodies is null.
+  /// Builds the stack for the host process: LLVM's part (a TargetMachine,
+  /// the pass pipeline) only when the first body needs it, so that failing
+  /// to target the host fails that compile. Fails if OptLevel is over 3,
+  /// Opts.Bodies is null or the host has no stubs.
   static llvm::Expected<std::unique_ptr<KaleidoJIT>> create(JITOptions Opts);
   /// Ends the session, freeing all code; an error doing so goes to
   /// Opts.OnError.
   ~KaleidoJIT();
-
-  /// The layout and TargetMachine of the optimised tier (the host's).
-  const llvm::DataLayout &getDataLayout() const { return DL; }
-  llvm::TargetMachine &getTargetMachine() { return *TM; }
 
   /// Declares Name (an `extern` of Arity parameters). Until it gets a body,
   /// calls reach the host symbol of that name, or raise a runtime error if
@@ -222,6 +220,10 @@ public:
   /// Bytes of native baseline code in use (0 without NativeBaseline).
   uint64_t getNativeCodeBytes() const;
 
+  /// Whether LLVM's part of the stack (a TargetMachine, the pass pipeline)
+  /// has been built: only once a body needed LLVM.
+  bool hasBuiltLLVM() const;
+
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
 
@@ -232,11 +234,13 @@ public:
 
 private:
   struct Layers;
+  struct LLVMTiers;
 
   KaleidoJIT(JITOptions Opts);
   llvm::Error init();
-  llvm::Error initTargetMachine();
-  void initTiers();
+  void initNative();
+  /// LLVM's part of the stack, built on first use.
+  llvm::Expected<LLVMTiers &> llvmTiers();
   /// Whether F's current body starts in the baseline tier: there is one,
   /// and the body is bounded.
   bool startsInBaseline(FunctionState &F);
@@ -264,8 +268,6 @@ private:
 
   JITOptions Opts;
   std::unique_ptr<llvm::orc::ExecutionSession> ES;
-  std::unique_ptr<llvm::TargetMachine> TM;
-  llvm::DataLayout DL;
   std::unique_ptr<Layers> L;
   llvm::orc::JITDylib *Stubs = nullptr;
   llvm::orc::JITDylib *Bodies = nullptr;
