@@ -11,6 +11,15 @@
 //                      function; the per-call samples give median_us and
 //                      p10/p90 (wall), and cpu_median_us (the thread's CPU
 //                      time, which a busy machine does not inflate).
+//   FirstCallNative/N  FirstCall with SessionOptions::Baseline = Native:
+//                      kaleido's own x86-64 emitter makes the baseline code.
+//                      native_compiles counts the probes it compiled (Probes
+//                      + 2 unless some fell back to LLVM).
+//   NewSessionFirstCall/native|llvm  each iteration creates a fresh Session
+//                      (not timed as the benchmark's time; its median is
+//                      create_median_us), defines one small formula, looks it
+//                      up and calls it once: median_us, p10/p90 and
+//                      cpu_median_us are of define + first call.
 //   Call/*             steady-state cost of a call, from C++: through the
 //                      stub Session::lookup returns, straight to the body the
 //                      stub jumps to, and to the same function compiled by
@@ -81,11 +90,13 @@ void check(Error E, const char *What) {
     die(Twine(What) + ": " + toString(std::move(E)));
 }
 
-std::unique_ptr<kaleido::Session> makeSession(unsigned OptLevel = 2,
-                                              unsigned TierUpCalls = 1000) {
+std::unique_ptr<kaleido::Session>
+makeSession(unsigned OptLevel = 2, unsigned TierUpCalls = 1000,
+            kaleido::BaselineKind Baseline = kaleido::BaselineKind::LLVM) {
   kaleido::SessionOptions Opts;
   Opts.OptLevel = OptLevel;
   Opts.TierUpCalls = TierUpCalls;
+  Opts.Baseline = Baseline;
   Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
     errs() << D.format();
   };
@@ -128,9 +139,10 @@ double percentile(std::vector<double> V, double P) {
 
 constexpr unsigned Probes = 300;
 
-void firstCall(benchmark::State &State, unsigned TierUpCalls) {
+void firstCall(benchmark::State &State, unsigned TierUpCalls,
+               kaleido::BaselineKind Baseline = kaleido::BaselineKind::LLVM) {
   unsigned N = State.range(0);
-  auto S = makeSession(2, TierUpCalls);
+  auto S = makeSession(2, TierUpCalls, Baseline);
   std::string Src = fillers(N);
   // Probes + 2 small functions; 2 are called before timing starts, so one-off
   // costs (the first compile of a session builds the pass pipeline) are not
@@ -175,6 +187,7 @@ void firstCall(benchmark::State &State, unsigned TierUpCalls) {
   State.counters["cpu_p90_us"] = percentile(CPUSamples, 0.9) * 1e6;
   State.counters["first_in_session_us"] = FirstInSession * 1e6;
   State.counters["functions"] = N;
+  State.counters["native_compiles"] = S->getStats().NativeCompiles;
 }
 
 /// At default settings: the probe is bounded, so its first call compiles
@@ -182,6 +195,10 @@ void firstCall(benchmark::State &State, unsigned TierUpCalls) {
 void BM_FirstCall(benchmark::State &State) { firstCall(State, 1000); }
 /// With the baseline tier off: the first call compiles at -O2.
 void BM_FirstCallO2(benchmark::State &State) { firstCall(State, 0); }
+/// The baseline code from kaleido's own x86-64 emitter.
+void BM_FirstCallNative(benchmark::State &State) {
+  firstCall(State, 1000, kaleido::BaselineKind::Native);
+}
 
 BENCHMARK(BM_FirstCall)
     ->Name("FirstCall")
@@ -195,6 +212,82 @@ BENCHMARK(BM_FirstCallO2)
     ->Name("FirstCallNoTiers")
     ->Arg(10000)
     ->Iterations(Probes)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FirstCallNative)
+    ->Name("FirstCallNative")
+    ->Arg(10)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Iterations(Probes)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+//===----------------------------------------------------------------------===//
+// A new session's first call
+//===----------------------------------------------------------------------===//
+
+constexpr unsigned Sessions = 200;
+
+/// What a host that makes a session per request waits for: a fresh Session,
+/// one formula defined, its first call. Destroying the session is outside
+/// the samples.
+void newSessionFirstCall(benchmark::State &State,
+                         kaleido::BaselineKind Baseline) {
+  // The process's one-off costs (LLVM's target registry, the first
+  // allocations) are not charged to the first sample.
+  {
+    auto S = makeSession(2, 1000, Baseline);
+    check(S->run("def warm(x) x * 2 + 1;", "<warm>"), "defining warm");
+    benchmark::DoNotOptimize(check(S->lookup<UnaryFn>("warm"), "lookup")(1.0));
+  }
+  std::vector<double> Samples, CPUSamples, Create;
+  uint64_t NativeCompiles = 0;
+  for (auto _ : State) {
+    auto Start = Clock::now();
+    auto S = makeSession(2, 1000, Baseline);
+    auto Created = Clock::now();
+    double CPU0 = threadCPUSeconds();
+    check(S->run("def formula(x) if x < 3 then x * 7 + 1 else (x - 2) * 0.5;",
+                 "<formula>"),
+          "defining the formula");
+    UnaryFn *Fn = check(S->lookup<UnaryFn>("formula"), "lookup formula");
+    double R = Fn(1.0);
+    auto End = Clock::now();
+    double CPU1 = threadCPUSeconds();
+    if (R != 8.0)
+      die("the formula returned a wrong value");
+    double Sec = std::chrono::duration<double>(End - Created).count();
+    State.SetIterationTime(Sec);
+    Samples.push_back(Sec);
+    CPUSamples.push_back(CPU1 - CPU0);
+    Create.push_back(std::chrono::duration<double>(Created - Start).count());
+    NativeCompiles += S->getStats().NativeCompiles;
+  } // Destroying the session is outside the sample.
+  State.counters["median_us"] = percentile(Samples, 0.5) * 1e6;
+  State.counters["p10_us"] = percentile(Samples, 0.1) * 1e6;
+  State.counters["p90_us"] = percentile(Samples, 0.9) * 1e6;
+  State.counters["cpu_median_us"] = percentile(CPUSamples, 0.5) * 1e6;
+  State.counters["create_median_us"] = percentile(Create, 0.5) * 1e6;
+  State.counters["create_p10_us"] = percentile(Create, 0.1) * 1e6;
+  State.counters["create_p90_us"] = percentile(Create, 0.9) * 1e6;
+  State.counters["native_compiles"] = NativeCompiles;
+}
+
+void BM_NewSessionNative(benchmark::State &State) {
+  newSessionFirstCall(State, kaleido::BaselineKind::Native);
+}
+void BM_NewSessionLLVM(benchmark::State &State) {
+  newSessionFirstCall(State, kaleido::BaselineKind::LLVM);
+}
+BENCHMARK(BM_NewSessionNative)
+    ->Name("NewSessionFirstCall/native")
+    ->Iterations(Sessions)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NewSessionLLVM)
+    ->Name("NewSessionFirstCall/llvm")
+    ->Iterations(Sessions)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
