@@ -33,3 +33,9 @@ add_sanitizer_options(
     "suppressions=" + os.path.join(config.kaleido_src_root, "test",
                                    "lsan.supp"))
 add_sanitizer_options("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+
+# The native baseline generator (the default baseline there) needs an x86-64
+# System V host.
+import platform
+if platform.machine() in ("x86_64", "amd64") and os.name == "posix":
+    config.available_features.add("x86_64")

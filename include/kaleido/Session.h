@@ -53,18 +53,28 @@ enum class JITMode {
 /// Which code generator makes a function's first, baseline code (see
 /// SessionOptions::TierUpCalls).
 enum class BaselineKind {
-  /// Default. LLVM with no IR passes and -O0 code generation.
+  /// LLVM with no IR passes and -O0 code generation: the default where there
+  /// is no native generator.
   LLVM,
   /// kaleido's own generator: x86-64 machine code straight from the syntax
-  /// tree, in microseconds, with every value in a stack slot. A body it does
-  /// not support (more than 8 parameters or arguments) gets LLVM's baseline
-  /// code. Top-level expressions always get LLVM's. Results are
+  /// tree, in microseconds, with every value in a stack slot; the default on
+  /// x86-64 System V hosts (Linux, the BSDs, macOS). A body it does not
+  /// support (more than 8 parameters or arguments) gets LLVM's baseline
+  /// code. Top-level expressions that need compiling get LLVM's. Results are
   /// bit-identical.
   Native,
   /// No baseline tier: every body is compiled at OptLevel on its first call,
   /// as with TierUpCalls = 0.
   None,
 };
+
+/// The baseline generator a session uses unless told otherwise: the native
+/// one where it can run (x86-64, System V calling convention), else LLVM's.
+#if defined(__x86_64__) && !defined(_WIN32)
+inline constexpr BaselineKind DefaultBaseline = BaselineKind::Native;
+#else
+inline constexpr BaselineKind DefaultBaseline = BaselineKind::LLVM;
+#endif
 
 /// What Session::emit prints instead of running the program.
 enum class EmitKind {
@@ -133,8 +143,8 @@ struct SessionOptions {
   /// loops, are compiled at OptLevel straight away. 0 turns the baseline tier
   /// off. Results are bit-identical either way.
   unsigned TierUpCalls = 1000;
-  /// What makes baseline code (default: LLVM at -O0).
-  BaselineKind Baseline = BaselineKind::LLVM;
+  /// What makes baseline code.
+  BaselineKind Baseline = DefaultBaseline;
   /// If false (the default) `extern` reaches only the runtime (putchard,
   /// printd) and the C math library. If true it reaches every symbol of the
   /// process, which lets a program call anything (abort, system, ...): unsafe.

@@ -80,14 +80,22 @@ cl::opt<unsigned> TierUp(
     cl::value_desc("calls"), cl::init(1000), cl::cat(KaleidoCat));
 cl::opt<kaleido::BaselineKind> Baseline(
     "baseline", cl::desc("What compiles a function's first, baseline code"),
-    cl::init(kaleido::BaselineKind::LLVM),
-    cl::values(clEnumValN(kaleido::BaselineKind::LLVM, "llvm",
-                          "LLVM at -O0 (default)"),
-               clEnumValN(kaleido::BaselineKind::Native, "native",
-                          "kaleido's own x86-64 generator, from the syntax "
-                          "tree (LLVM for what it does not support)"),
-               clEnumValN(kaleido::BaselineKind::None, "none",
-                          "no baseline tier (as --tier-up=0)")),
+    cl::init(kaleido::DefaultBaseline),
+    cl::values(
+        clEnumValN(kaleido::BaselineKind::LLVM, "llvm",
+                   kaleido::DefaultBaseline == kaleido::BaselineKind::LLVM
+                       ? "LLVM at -O0 (default)"
+                       : "LLVM at -O0"),
+        clEnumValN(kaleido::BaselineKind::Native, "native",
+                   kaleido::DefaultBaseline == kaleido::BaselineKind::Native
+                       ? "kaleido's own x86-64 generator, from the "
+                         "syntax tree; LLVM for what it does not "
+                         "support (default)"
+                       : "kaleido's own x86-64 generator, from the "
+                         "syntax tree; LLVM for what it does not "
+                         "support"),
+        clEnumValN(kaleido::BaselineKind::None, "none",
+                   "no baseline tier (as --tier-up=0)")),
     cl::cat(KaleidoCat));
 cl::opt<bool> PrintResults("print-results",
                            cl::desc("Print the value of each top-level "
