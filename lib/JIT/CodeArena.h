@@ -22,7 +22,10 @@
 // What Dual trades away: the code is writable through its second address
 // while the arena lives. Nothing in kaleido writes there but place(), but a
 // stray write through that alias could change code, which Reprotect rules
-// out. (.NET's W^X takes the same approach.)
+// out. (.NET's W^X takes the same approach.) And the chunks are shared
+// memory: after fork() parent and child see the same code pages, so a
+// session must not place code in both (with Reprotect the child has its own
+// copy).
 //
 //===----------------------------------------------------------------------===//
 
