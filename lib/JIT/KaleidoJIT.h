@@ -65,8 +65,10 @@
 // allocation. So a function whose every activation runs a bounded number of
 // operations (no `for`, no call to itself: its time is spent in the functions
 // it calls, each behind its own stub) is first compiled by the *baseline*
-// tier: no IR passes, fast instruction selection and register allocation,
-// about a third of the cost. Its code counts its calls; at the threshold it
+// tier: kaleido's own generator straight from the AST (NativeBaseline, a
+// few microseconds) or LLVM with no IR passes and fast instruction selection
+// and register allocation (about a third of -O2's cost). Its code counts
+// its calls; at the threshold it
 // asks for the *optimised* tier (the session's -O level), which is compiled
 // and installed in the stub, so every later call runs optimised code. The
 // baseline code is retired, and freed once nothing can be running it (the
@@ -137,7 +139,7 @@ struct JITOptions {
   /// Whether a function's baseline code comes from the native generator
   /// (Baseline/NativeEmitter.h, through BodySource::generateNative) instead
   /// of LLVM at -O0; a body it does not support still gets LLVM's. Top-level
-  /// expressions always get LLVM's.
+  /// expressions compiled by compileExpression always get LLVM's.
   bool NativeBaseline = false;
   bool AllowHostSymbols = false;
   /// Resolves a name in <host>: what an extern without a definition reaches
