@@ -200,28 +200,28 @@ void BM_FirstCallNative(benchmark::State &State) {
   firstCall(State, 1000, kaleido::BaselineKind::Native);
 }
 
+/// What every first-call benchmark runs: one probe per iteration, timed by
+/// firstCall itself.
+void probeRuns(benchmark::internal::Benchmark *B) {
+  B->Iterations(Probes)->UseManualTime()->Unit(benchmark::kMicrosecond);
+}
+
 BENCHMARK(BM_FirstCall)
     ->Name("FirstCall")
     ->Arg(10)
     ->Arg(10000)
     ->Arg(100000)
-    ->Iterations(Probes)
-    ->UseManualTime()
-    ->Unit(benchmark::kMicrosecond);
+    ->Apply(probeRuns);
 BENCHMARK(BM_FirstCallO2)
     ->Name("FirstCallNoTiers")
     ->Arg(10000)
-    ->Iterations(Probes)
-    ->UseManualTime()
-    ->Unit(benchmark::kMicrosecond);
+    ->Apply(probeRuns);
 BENCHMARK(BM_FirstCallNative)
     ->Name("FirstCallNative")
     ->Arg(10)
     ->Arg(10000)
     ->Arg(100000)
-    ->Iterations(Probes)
-    ->UseManualTime()
-    ->Unit(benchmark::kMicrosecond);
+    ->Apply(probeRuns);
 
 //===----------------------------------------------------------------------===//
 // A new session's first call
