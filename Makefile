@@ -3,7 +3,7 @@
 #   make test   install missing packages, build, run the whole test suite
 #   make fuzz   build the libFuzzer targets in build-fuzz/, run each for 60 s
 # Options: SANITIZE=address,undefined builds everything with sanitizers (in
-# build-sanitize/); JOBS=N sets build parallelism (default 2); FUZZ_SECONDS=N
+# build-sanitize/), SANITIZE=thread with ThreadSanitizer (in build-tsan/); JOBS=N sets build parallelism (default 2); FUZZ_SECONDS=N
 # sets how long `make fuzz` runs each target; WERROR=ON makes warnings errors
 # (CI does).
 
@@ -13,6 +13,8 @@ WERROR   ?= OFF
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD    ?= build
+else ifeq ($(SANITIZE),thread)
+BUILD    ?= build-tsan
 else
 BUILD    ?= build-sanitize
 endif
@@ -50,4 +52,4 @@ fuzz: deps
 	JOBS=$(JOBS) scripts/fuzz-smoke $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-sanitize build-fuzz
+	rm -rf build build-sanitize build-tsan build-fuzz

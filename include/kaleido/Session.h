@@ -76,6 +76,10 @@ inline constexpr BaselineKind DefaultBaseline = BaselineKind::Native;
 inline constexpr BaselineKind DefaultBaseline = BaselineKind::LLVM;
 #endif
 
+/// The most compile threads a session may have
+/// (SessionOptions::CompileThreads).
+inline constexpr unsigned MaxCompileThreads = 64;
+
 /// What Session::emit prints instead of running the program.
 enum class EmitKind {
   Tokens, ///< One token per line with its location.
@@ -99,6 +103,12 @@ struct CompileEvent {
   /// True if the native baseline generator made the code
   /// (BaselineKind::Native).
   bool Native = false;
+  /// True if a compile thread made the code (a tier-up, with
+  /// SessionOptions::CompileThreads); QueueSeconds is how long it waited
+  /// for the thread. Such an event is told at the session's next call into
+  /// the JIT after the code was installed.
+  bool Background = false;
+  double QueueSeconds = 0;
 };
 
 /// Counters kept by a session; see Session::getStats.
@@ -114,8 +124,21 @@ struct SessionStats {
   /// not counting code that has been freed.
   uint64_t NativeCodeBytes = 0;
   /// Functions recompiled at the session's level after running baseline
-  /// code for SessionOptions::TierUpCalls calls.
+  /// code for SessionOptions::TierUpCalls calls, and installed.
   uint64_t TierUps = 0;
+  /// Tier-ups handed to a compile thread (SessionOptions::CompileThreads),
+  /// and of those, the ones dropped unrun because the session ended. The
+  /// others ran, and were installed unless they failed or the function was
+  /// redefined meanwhile (it then keeps its new body).
+  uint64_t BackgroundTierUps = 0;
+  uint64_t BackgroundDropped = 0;
+  /// How long background compiles waited for a compile thread: in all, and
+  /// the longest wait.
+  double CompileQueueSeconds = 0;
+  double CompileQueueMaxSeconds = 0;
+  /// The longest one tier-up held up the program: its whole compile without
+  /// compile threads; with them, only capturing the body and queueing it.
+  double TierUpMaxPauseSeconds = 0;
   /// Optimised recompiles that failed inside LLVM: the function keeps its
   /// baseline code, which is correct, only slower. 0 unless kaleido has a
   /// bug.
@@ -145,6 +168,13 @@ struct SessionOptions {
   unsigned TierUpCalls = 1000;
   /// What makes baseline code.
   BaselineKind Baseline = DefaultBaseline;
+  /// Threads that compile hot functions in the optimised tier while the
+  /// program goes on in baseline code; the new code is switched in through
+  /// the stub when it is ready. 0 compiles a tier-up on the program's
+  /// thread, in the call that made the function hot. Ending the session
+  /// drops tier-ups not yet started and waits for the running ones. At most
+  /// MaxCompileThreads.
+  unsigned CompileThreads = 1;
   /// If false (the default) `extern` reaches only the runtime (putchard,
   /// printd) and the C math library. If true it reaches every symbol of the
   /// process, which lets a program call anything (abort, system, ...): unsafe.
@@ -167,7 +197,8 @@ struct SessionOptions {
 class Session {
 public:
   /// Creates a session for the host process. Fails if the host's target cannot
-  /// be JIT-compiled for, or if Options.OptLevel is above 3.
+  /// be JIT-compiled for, if Options.OptLevel is above 3, or if
+  /// Options.CompileThreads is above MaxCompileThreads.
   static llvm::Expected<std::unique_ptr<Session>>
   create(SessionOptions Options = {});
 
@@ -225,6 +256,19 @@ public:
 
   /// Counters for laziness and compile time.
   SessionStats getStats() const;
+
+  /// Waits until no tier-up is queued or compiling on a compile thread and
+  /// the finished ones are installed (see SessionOptions::CompileThreads):
+  /// for a host that wants the optimised code in place before a phase that
+  /// must not wait, or settled statistics.
+  void waitForCompiles();
+
+  /// Stops the compile threads: drops the tier-ups not started, waits for
+  /// the running ones. Later tier-ups compile on the program's thread. The
+  /// destructor does this; call it before leaving a session undestroyed to
+  /// the end of the process (as the kaleido command does), so that no
+  /// compile thread runs while the process tears down.
+  void stopCompileThreads();
 
 private:
   class Impl;

@@ -92,7 +92,59 @@ public:
     return visit(V.getBody());
   }
 };
+
+/// Names every callee of an expression.
+class CalleeLister : public ExprVisitor<CalleeLister> {
+public:
+  explicit CalleeLister(llvm::function_ref<void(llvm::StringRef)> Fn)
+      : Fn(Fn) {}
+
+  void visitNumber(const NumberExpr &) {}
+  void visitVariable(const VariableExpr &) {}
+  void visitAssign(const AssignExpr &A) { visit(A.getValue()); }
+  void visitUnary(const UnaryExpr &U) {
+    Fn(operatorFunctionName(false, U.getOp()));
+    visit(U.getOperand());
+  }
+  void visitBinary(const BinaryExpr &B) {
+    if (!B.isBuiltin())
+      Fn(operatorFunctionName(true, B.getOp()));
+    visit(B.getLHS());
+    visit(B.getRHS());
+  }
+  void visitCall(const CallExpr &C) {
+    Fn(C.getCallee());
+    for (const Expr *A : C.getArgs())
+      visit(*A);
+  }
+  void visitIf(const IfExpr &I) {
+    visit(I.getCond());
+    visit(I.getThen());
+    visit(I.getElse());
+  }
+  void visitFor(const ForExpr &F) {
+    visit(F.getStart());
+    visit(F.getEnd());
+    if (F.getStep())
+      visit(*F.getStep());
+    visit(F.getBody());
+  }
+  void visitVar(const VarExpr &V) {
+    for (const VarExpr::Binding &B : V.getBindings())
+      if (B.Init)
+        visit(*B.Init);
+    visit(V.getBody());
+  }
+
+private:
+  llvm::function_ref<void(llvm::StringRef)> Fn;
+};
 } // namespace
+
+void kaleido::forEachCallee(const Expr &E,
+                            llvm::function_ref<void(llvm::StringRef)> Fn) {
+  CalleeLister(Fn).visit(E);
+}
 
 bool kaleido::containsCall(const Expr &E) { return CallFinder().visit(E); }
 

@@ -12,6 +12,8 @@
 
 #include "AST/AST.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 namespace kaleido {
 
 /// The size and shape of one function body.
@@ -35,6 +37,11 @@ BodyMeasure measureBody(const FunctionAST &F, unsigned Cap = ~0u - 1);
 /// nothing cannot recurse, so it needs no stack check on entry: both code
 /// generators (IR and native) decide their entry safepoint by this.
 bool containsCall(const Expr &E);
+
+/// Calls Fn with the name of every function E calls, in the order the calls
+/// appear, once per call site: callees by name, user operators by their
+/// function's name ("binary|"), which Fn must copy if it keeps it.
+void forEachCallee(const Expr &E, llvm::function_ref<void(llvm::StringRef)> Fn);
 
 /// Whether one call of F may run for unbounded time by itself (see
 /// BodyMeasure::MayLoop).

@@ -64,6 +64,16 @@ public:
   /// default nothing is supported.
   virtual llvm::Expected<std::vector<uint8_t>>
   generateNative(llvm::StringRef Name, NativeEmitOptions Opts);
+  /// A generator of the optimised tier's IR for Name's current body that
+  /// reads nothing the source may change later: the body, and every callee
+  /// it may inline, are captured now, with their versions. The JIT runs it
+  /// on a compile thread, perhaps after Name or a callee got a new
+  /// definition: it then makes the code of the captured bodies, which the
+  /// JIT does not install (Name) or which checks its callee's version word
+  /// and calls through the stub (a callee). An error means "not supported":
+  /// the body tiers up on the calling thread instead. By default nothing is
+  /// supported.
+  virtual llvm::Expected<IRGenerator> captureIR(llvm::StringRef Name);
 };
 
 /// What JITOptions::OnCompiled is told about each compiled body.
@@ -79,6 +89,11 @@ struct CompileInfo {
   double Seconds = 0;
   /// True if the native baseline generator made the code (no LLVM).
   bool Native = false;
+  /// True if a compile thread made the code (a tier-up, with
+  /// JITOptions::CompileThreads); QueueSeconds is how long it waited for
+  /// the thread.
+  bool Background = false;
+  double QueueSeconds = 0;
 };
 
 } // namespace kaleido

@@ -11,6 +11,7 @@
 #include "CodeGen/Optimizer.h"
 #include "JIT/BodyUnit.h"
 #include "JIT/CallCounters.h"
+#include "JIT/CompileQueue.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
 #include "JIT/NativeBaseline.h"
@@ -35,8 +36,10 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 using namespace kaleido;
 using namespace llvm;
@@ -72,10 +75,11 @@ static IRTransformLayer::TransformFunction verifyThen(Fn F) {
 /// body that needs LLVM, so a session whose code is all native (or that
 /// runs nothing) never makes a TargetMachine.
 struct KaleidoJIT::LLVMTiers {
-  LLVMTiers(ExecutionSession &ES, std::unique_ptr<TargetMachine> TheTM,
+  LLVMTiers(ExecutionSession &ES, ObjectLinkingLayer &ObjLayer,
+            std::unique_ptr<TargetMachine> TheTM,
             std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel,
             JITTargetMachineBuilder HostJTMB)
-      : TM(std::move(TheTM)), ObjLayer(ES),
+      : TM(std::move(TheTM)), ObjLayer(ObjLayer),
         CompileLayer(ES, ObjLayer, std::move(Compiler)),
         OptLayer(ES, CompileLayer), Opt(OptLevel, TM.get()),
         HostJTMB(std::move(HostJTMB)),
@@ -86,7 +90,7 @@ struct KaleidoJIT::LLVMTiers {
 
   // The optimised tier.
   std::unique_ptr<TargetMachine> TM;
-  ObjectLinkingLayer ObjLayer;
+  ObjectLinkingLayer &ObjLayer;
   IRCompileLayer CompileLayer;
   IRTransformLayer OptLayer;
   Optimizer Opt;
@@ -102,9 +106,54 @@ struct KaleidoJIT::LLVMTiers {
   BodyContext Ctx;
 };
 
+/// A compile thread's optimised tier: the same pipeline as LLVMTiers's, all
+/// its own, so that threads compile at once without sharing an LLVMContext,
+/// a TargetMachine or a pass manager. Built and used by that thread only.
+struct KaleidoJIT::BackgroundTier {
+  BackgroundTier(ExecutionSession &ES, ObjectLinkingLayer &ObjLayer,
+                 std::unique_ptr<TargetMachine> TheTM,
+                 std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel)
+      : TM(std::move(TheTM)), CompileLayer(ES, ObjLayer, std::move(Compiler)),
+        OptLayer(ES, CompileLayer), Opt(OptLevel, TM.get()),
+        Ctx(ES, ThreadSafeContext(std::make_unique<LLVMContext>()),
+            TM->createDataLayout(), TM->getTargetTriple()) {
+    OptLayer.setTransform(verifyThen([this](Module &M) { Opt.run(M); }));
+    Ctx.OptLevel = OptLevel;
+    Ctx.Tiers.set(Tier::Optimized, /*Counted=*/false,
+                  [this]() -> Expected<IRLayer &> { return OptLayer; });
+  }
+
+  std::unique_ptr<TargetMachine> TM;
+  IRCompileLayer CompileLayer;
+  IRTransformLayer OptLayer;
+  Optimizer Opt;
+  /// Its units carry their own IR generator (BodySource::captureIR) and
+  /// tell no OnCompiled: the program's thread reports them.
+  BodyContext Ctx;
+};
+
+/// A background tier-up, from its post to installFinished.
+struct KaleidoJIT::FinishedTierUp {
+  FunctionState *F = nullptr;
+  uint32_t Version = 0;
+  /// The code, once there is some; installFinished keeps or retires it.
+  ResourceTrackerSP RT;
+  /// Whether the stub now reaches the code.
+  bool Installed = false;
+  bool Failed = false;
+  double Seconds = 0;
+  double QueueSeconds = 0;
+};
+
 struct KaleidoJIT::Layers {
+  /// JITLink, shared by every tier and thread; built on first use
+  /// (KaleidoJIT::linkLayer).
+  std::unique_ptr<ObjectLinkingLayer> Link;
   /// Null until a body needs LLVM (KaleidoJIT::llvmTiers).
   std::unique_ptr<LLVMTiers> LLVM;
+  /// One slot per compile thread, each filled and used by its thread
+  /// (KaleidoJIT::backgroundTier).
+  std::vector<std::unique_ptr<BackgroundTier>> Background;
   /// What baseline code counts its calls with, LLVM's and native alike.
   std::unique_ptr<CallCounters> Counters;
   /// The native baseline generator's code, if JITOptions::NativeBaseline.
@@ -123,6 +172,11 @@ BodySource::~BodySource() = default;
 Expected<std::vector<uint8_t>> BodySource::generateNative(StringRef,
                                                           NativeEmitOptions) {
   return make_error<StringError>("no native baseline code",
+                                 inconvertibleErrorCode());
+}
+
+Expected<IRGenerator> BodySource::captureIR(StringRef) {
+  return make_error<StringError>("bodies cannot be captured",
                                  inconvertibleErrorCode());
 }
 
@@ -155,9 +209,9 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
   auto Compiler = ObjectCompiler::create(**TM);
   if (!Compiler)
     return Compiler.takeError();
-  L->LLVM =
-      std::make_unique<LLVMTiers>(*ES, std::move(*TM), std::move(*Compiler),
-                                  Opts.OptLevel, std::move(*JTMB));
+  L->LLVM = std::make_unique<LLVMTiers>(*ES, linkLayer(), std::move(*TM),
+                                        std::move(*Compiler), Opts.OptLevel,
+                                        std::move(*JTMB));
   BodyContext &C = L->LLVM->Ctx;
   C.Source = Opts.Bodies;
   C.OptLevel = Opts.OptLevel;
@@ -185,12 +239,24 @@ Error KaleidoJIT::init() {
   if (!EPC)
     return EPC.takeError();
   ES = std::make_unique<ExecutionSession>(std::move(*EPC));
+  L = std::make_unique<Layers>();
+  if (Opts.CompileThreads) {
+    L->Background.resize(Opts.CompileThreads);
+    Queue = std::make_unique<CompileQueue>(Opts.CompileThreads);
+  }
   ES->setErrorReporter([this](Error Err) {
     std::string Msg = describeFailure(std::move(Err));
+    // OnError belongs to the program's thread: a compile thread's report
+    // waits for installFinished.
+    if (Queue && Queue->onWorkerThread()) {
+      std::lock_guard<std::mutex> Lock(FinishedMutex);
+      WorkerErrors.push_back(std::move(Msg));
+      HasFinished = true;
+      return;
+    }
     if (Opts.OnError)
       Opts.OnError(std::move(Msg));
   });
-  L = std::make_unique<Layers>();
 
   Stubs = &ES->createBareJITDylib("<stubs>");
   Bodies = &ES->createBareJITDylib("<bodies>");
@@ -206,10 +272,8 @@ Error KaleidoJIT::init() {
 
   Stubs->addGenerator(L->Table->createStubGenerator());
   Host->addGenerator(std::make_unique<HostGenerator>(
-      Opts.ResolveHostSymbol,
-      [this](const SymbolStringPtr &Name) -> std::optional<unsigned> {
-        FunctionState *F = L->Table->find(Name);
-        return F ? F->Arity : std::nullopt;
+      Opts.ResolveHostSymbol, [this](const SymbolStringPtr &Name) {
+        return L->Table->getArity(*Name);
       }));
   Bodies->setLinkOrder({{Stubs, JITDylibLookupFlags::MatchExportedSymbolsOnly},
                         {Host, JITDylibLookupFlags::MatchExportedSymbolsOnly}});
@@ -268,9 +332,24 @@ Expected<IRLayer &> KaleidoJIT::countedBaselineLayer() {
   return *T.CountedLayer;
 }
 
+ObjectLinkingLayer &KaleidoJIT::linkLayer() {
+  if (!L->Link)
+    L->Link = std::make_unique<ObjectLinkingLayer>(*ES);
+  return *L->Link;
+}
+
 KaleidoJIT::~KaleidoJIT() {
   if (!ES)
     return;
+  // No compile thread may touch the session once it ends: drop the
+  // compiles not started, wait for the running ones (whose code the
+  // session then frees with the rest). Nothing is told about them.
+  if (Queue) {
+    Queue->shutdown();
+    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    Finished.clear();
+    WorkerErrors.clear();
+  }
   // As ~LLJIT does. The reporter needs only this object's members, all
   // still alive; OnError's owner is told it may be called now
   // (JITOptions::OnError).
@@ -290,6 +369,7 @@ void KaleidoJIT::declare(StringRef Name, unsigned Arity) {
 Error KaleidoJIT::define(StringRef Name, bool Eager) {
   // Nothing can be running any body now: kaleido runs no JIT'd code while it
   // reads a definition, and callers reach bodies only through the stub.
+  // (A background compile may be; it cannot install a replaced version.)
   releaseRetiredCode();
   Expected<FunctionState &> MaybeF = L->Table->define(Name);
   if (!MaybeF)
@@ -311,9 +391,7 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
     return Body.takeError();
-  if (F.HasStub)
-    return L->Table->redirect(F, Body->getAddress());
-  return Error::success();
+  return L->Table->redirect(F, Body->getAddress());
 }
 
 void KaleidoJIT::retireBody(FunctionState &F) {
@@ -328,6 +406,7 @@ bool KaleidoJIT::startsInBaseline(FunctionState &F) {
 }
 
 Expected<ExecutorAddr> KaleidoJIT::resolveBody(FunctionState &F) {
+  installFinished();
   // An extern that was never defined reaches the host's symbol.
   if (!F.Version) {
     auto Sym = ES->lookup({Host}, ES->intern(F.Name));
@@ -396,30 +475,195 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
 }
 
 void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
-  const BodyRef *B = L->Table->findBody(Body);
+  auto Start = std::chrono::steady_clock::now();
+  installFinished();
+  std::optional<BodyRef> B = L->Table->findBody(Body);
   if (!B || B->Recompile)
     return;
   FunctionState &F = *B->F;
-  if (F.Version != B->Version || !F.Baseline || !F.HasStub)
+  if (F.Version != B->Version || !F.Baseline)
     return;
   // Whatever happens next, this is the body's last compile (a failed one
   // leaves the baseline code in place).
   F.Baseline = false;
+  if (!Queue || !postTierUp(F))
+    tierUpNow(F);
+  std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
+  std::lock_guard<std::mutex> Lock(FinishedMutex);
+  Stats.MaxPauseSeconds = std::max(Stats.MaxPauseSeconds, Took.count());
+}
+
+void KaleidoJIT::tierUpNow(FunctionState &F) {
   ResourceTrackerSP RT = Bodies->createResourceTracker();
   if (Error Err = installOptimized(F, RT)) {
     // Baseline code is correct code: keep running it. The cause was reported
     // where the compile failed; this error only repeats it, so it is counted
-    // (getTierUpFailures), not reported again, and the half-made body is
+    // (TierUpStats::Failures), not reported again, and the half-made body is
     // dropped.
     consumeError(joinErrors(std::move(Err), RT->remove()));
-    ++TierUpFailures;
+    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    ++Stats.Failures;
     return;
   }
   // The caller is baseline code of this very function, and more of its frames
   // may be live: its code is freed at the next top level.
   retireBody(F);
   F.BodyRT = std::move(RT);
-  ++TierUps;
+  std::lock_guard<std::mutex> Lock(FinishedMutex);
+  ++Stats.TierUps;
+}
+
+bool KaleidoJIT::postTierUp(FunctionState &F) {
+  Expected<IRGenerator> Gen = Opts.Bodies->captureIR(F.Name);
+  if (!Gen) {
+    // Not supported by this source: compile here, as without threads.
+    consumeError(Gen.takeError());
+    return false;
+  }
+  // Built here, so that compile threads only ever read the pointer.
+  linkLayer();
+  FinishedTierUp R;
+  R.F = &F;
+  R.Version = F.Version;
+  SymbolStringPtr Sym = L->Table->getBodySymbol(F, /*Recompile=*/true);
+  {
+    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    ++Stats.BackgroundPosted;
+  }
+  Queue->post([this, R = std::move(R), Sym = std::move(Sym),
+               Gen = std::move(*Gen)](unsigned Worker, double Queued) mutable {
+    R.QueueSeconds = Queued;
+    compileInBackground(Worker, std::move(R), std::move(Sym), std::move(Gen));
+  });
+  return true;
+}
+
+Expected<KaleidoJIT::BackgroundTier &>
+KaleidoJIT::backgroundTier(unsigned Worker) {
+  std::unique_ptr<BackgroundTier> &T = L->Background[Worker];
+  if (T)
+    return *T;
+  auto JTMB = hostMachineBuilder(Opts.OptLevel);
+  if (!JTMB)
+    return JTMB.takeError();
+  auto TM = JTMB->createTargetMachine();
+  if (!TM)
+    return TM.takeError();
+  auto Compiler = ObjectCompiler::create(**TM);
+  if (!Compiler)
+    return Compiler.takeError();
+  T = std::make_unique<BackgroundTier>(*ES, *L->Link, std::move(*TM),
+                                       std::move(*Compiler), Opts.OptLevel);
+  return *T;
+}
+
+void KaleidoJIT::compileInBackground(unsigned Worker, FinishedTierUp R,
+                                     SymbolStringPtr Sym, IRGenerator Gen) {
+  auto Start = std::chrono::steady_clock::now();
+  // R.F lives as long as the table; of its fields only the ones the table
+  // guards are read here, through the table.
+  Error Err = [&]() -> Error {
+    Expected<BackgroundTier &> T = backgroundTier(Worker);
+    if (!T)
+      return T.takeError();
+    R.RT = Bodies->createResourceTracker();
+    BodyUnit::Info I;
+    I.Name = R.F->Name.str();
+    I.IsFunction = true;
+    I.T = Tier::Optimized;
+    I.TierUp = true;
+    if (Error Err =
+            Bodies->define(std::make_unique<BodyUnit>(
+                               T->Ctx, Sym, std::move(Gen), std::move(I)),
+                           R.RT))
+      return Err;
+    auto Body = ES->lookup({Bodies}, Sym);
+    if (!Body)
+      return Body.takeError();
+    Expected<bool> Redirected =
+        L->Table->redirectIfCurrent(*R.F, R.Version, Body->getAddress());
+    if (!Redirected)
+      return Redirected.takeError();
+    R.Installed = *Redirected;
+    return Error::success();
+  }();
+  std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
+  R.Seconds = Took.count();
+  if (Err) {
+    // As tierUpNow: the cause has been reported (to WorkerErrors).
+    consumeError(std::move(Err));
+    R.Failed = true;
+  }
+  std::lock_guard<std::mutex> Lock(FinishedMutex);
+  Stats.QueueSeconds += R.QueueSeconds;
+  Stats.MaxQueueSeconds = std::max(Stats.MaxQueueSeconds, R.QueueSeconds);
+  if (R.Installed)
+    ++Stats.TierUps;
+  if (R.Failed)
+    ++Stats.Failures;
+  Finished.push_back(std::move(R));
+  HasFinished = true;
+}
+
+void KaleidoJIT::installFinished() {
+  if (!HasFinished.load(std::memory_order_acquire))
+    return;
+  std::vector<FinishedTierUp> Done;
+  std::vector<std::string> Errors;
+  {
+    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    Done.swap(Finished);
+    Errors.swap(WorkerErrors);
+    HasFinished = false;
+  }
+  if (Opts.OnError)
+    for (std::string &Msg : Errors)
+      Opts.OnError(std::move(Msg));
+  for (FinishedTierUp &R : Done) {
+    FunctionState &F = *R.F;
+    if (!R.Installed || F.Version != R.Version) {
+      // Failed, or F was redefined while it compiled (or since): nothing
+      // reaches this code, or nothing will once the frames above us return.
+      if (R.RT)
+        L->Retired.retire(std::move(R.RT));
+      continue;
+    }
+    // The stub reaches the new code; the baseline code may still be running
+    // below us, so it is freed at the next top level.
+    retireBody(F);
+    F.BodyRT = std::move(R.RT);
+    if (Opts.OnCompiled)
+      Opts.OnCompiled({F.Name, /*IsFunction=*/true, Opts.OptLevel,
+                       /*TierUp=*/true, R.Seconds, /*Native=*/false,
+                       /*Background=*/true, R.QueueSeconds});
+  }
+}
+
+void KaleidoJIT::waitForCompiles() {
+  if (Queue)
+    Queue->waitUntilIdle();
+  installFinished();
+}
+
+void KaleidoJIT::stopCompileThreads() {
+  if (!Queue)
+    return;
+  Queue->shutdown();
+  {
+    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    Stats.BackgroundDropped = Queue->getDropped();
+  }
+  // No compile thread is left to ask the error reporter where it runs.
+  Queue.reset();
+  installFinished();
+}
+
+TierUpStats KaleidoJIT::getTierUpStats() const {
+  std::lock_guard<std::mutex> Lock(FinishedMutex);
+  TierUpStats S = Stats;
+  if (Queue)
+    S.BackgroundDropped += Queue->getDropped();
+  return S;
 }
 
 Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
@@ -442,6 +686,7 @@ Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
 }
 
 void KaleidoJIT::releaseRetiredCode() {
+  installFinished();
   // The common case, at every definition and top-level expression.
   if (L->Retired.empty())
     return;
@@ -501,7 +746,7 @@ std::string KaleidoJIT::describeFailure(Error Err) {
       std::move(Err),
       [&](SymbolsNotFound &SNF) {
         for (const SymbolStringPtr &S : SNF.getSymbols()) {
-          if (const BodyRef *B = L->Table->findBody(S))
+          if (std::optional<BodyRef> B = L->Table->findBody(S))
             Append("the body of '" + B->F->Name + "' could not be compiled");
           else
             Append(formatv("call to '{0}', which is declared by 'extern' but "

@@ -94,8 +94,21 @@
 // functions (calls to self are direct). Optimised code inlines small callees
 // (IR generation does, guarded by the callee's version word, see
 // getVersionWord), so a redefinition still reaches a caller compiled earlier,
-// through the stub, without recompiling it. Compiles happen on the calling
-// thread, one at a time.
+// through the stub, without recompiling it.
+//
+// Threads. Everything above runs on the program's thread, in the call that
+// needs it, except tier-ups when JITOptions::CompileThreads is set: then a
+// counter that runs out only captures the body (BodySource::captureIR) and
+// posts the compile to a CompileQueue (CompileQueue.h), and the program goes
+// on in baseline code. Each compile thread has LLVM's optimised tier to
+// itself (its own LLVMContext, TargetMachine, pass pipeline and compile
+// layer) and shares only ORC's ExecutionSession, the link layer and the
+// StubTable, which are made for it. The thread links the code, points the
+// stub at it if the function has not been redefined meanwhile
+// (StubTable::redirectIfCurrent), and leaves the rest -- retiring the
+// baseline code, telling OnCompiled and OnError -- to the program's thread,
+// which does it at its next call into the JIT (installFinished). Ending the
+// session drops compiles not started and waits for running ones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,15 +121,19 @@
 #include "llvm/IR/DataLayout.h"
 #include "llvm/Support/Error.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace llvm {
 namespace orc {
 class IRLayer;
-}
+class ObjectLinkingLayer;
+} // namespace orc
 class LLVMContext;
 class Module;
 class TargetMachine;
@@ -124,6 +141,7 @@ class TargetMachine;
 
 namespace kaleido {
 
+class CompileQueue;
 struct FunctionState;
 
 /// How to build a KaleidoJIT. Bodies is required; the rest have defaults.
@@ -159,8 +177,32 @@ struct JITOptions {
   /// so whatever it touches must outlive the JIT. A failed tier-up reports
   /// its cause here and is counted (KaleidoJIT::getTierUpFailures).
   std::function<void(std::string)> OnError;
-  /// Told each compiled body.
+  /// Told each compiled body, on the thread that uses the JIT (a background
+  /// compile at the JIT's next call after it finished).
   std::function<void(const CompileInfo &)> OnCompiled;
+  /// Threads that compile tier-ups while the program keeps running its
+  /// baseline code; 0 compiles them on the calling thread, inside the call
+  /// that ran out of its count.
+  unsigned CompileThreads = 0;
+};
+
+/// What the JIT counts about tier-ups (KaleidoJIT::getTierUpStats).
+struct TierUpStats {
+  /// Functions recompiled in the optimised tier and installed.
+  uint64_t TierUps = 0;
+  /// Tier-up compiles that failed (see KaleidoJIT::getTierUpStats).
+  uint64_t Failures = 0;
+  /// Tier-ups posted to a compile thread, and of those, the ones dropped
+  /// unrun when the JIT ended. The others ran (and were installed unless
+  /// they failed or the function was redefined while they compiled).
+  uint64_t BackgroundPosted = 0;
+  uint64_t BackgroundDropped = 0;
+  /// Time background compiles waited for a thread: in all, and the longest.
+  double QueueSeconds = 0;
+  double MaxQueueSeconds = 0;
+  /// The longest the program's thread was held by one tier-up: the whole
+  /// compile without compile threads, the capture and the post with them.
+  double MaxPauseSeconds = 0;
 };
 
 /// The lazy, per-function JIT: the composition of the layers above. Used
@@ -202,18 +244,25 @@ public:
   /// every top-level expression); define() does it too.
   void releaseRetiredCode();
 
-  /// How many functions have been recompiled in the optimised tier.
-  uint64_t getTierUps() const { return TierUps; }
-
-  /// How many tier-up compiles failed. Such a function keeps running its
+  /// The tier-up counters. A failed tier-up leaves the function running its
   /// baseline code, which is correct. Why a compile failed (IR generation,
   /// the verifier, code generation) is told to OnError by the layer it
   /// failed in, as for any compile; what the tier-up itself then sees (a
   /// lookup error repeating that cause, or a stub that could not be
-  /// redirected) is counted here instead: it would only repeat the cause,
-  /// and the session gives OnError's messages to the run's next runtime
-  /// error.
-  uint64_t getTierUpFailures() const { return TierUpFailures; }
+  /// redirected) is counted in Failures instead: it would only repeat the
+  /// cause, and the session gives OnError's messages to the run's next
+  /// runtime error. A background tier-up is counted when it is installed,
+  /// the rest of its record at the JIT's next call after that.
+  TierUpStats getTierUpStats() const;
+
+  /// Waits until no tier-up is queued or compiling, then installs what
+  /// finished (for tests and tools that need the counters settled).
+  void waitForCompiles();
+
+  /// Ends the compile threads: drops the tier-ups not started, waits for the
+  /// running ones and installs them. Later tier-ups compile on the calling
+  /// thread. Idempotent; the destructor does it.
+  void stopCompileThreads();
 
   /// How many replaced bodies (redefined, or baseline code that tiered up)
   /// have had their machine code freed.
@@ -237,6 +286,8 @@ public:
 private:
   struct Layers;
   struct LLVMTiers;
+  struct BackgroundTier;
+  struct FinishedTierUp;
 
   KaleidoJIT(JITOptions Opts);
   llvm::Error init();
@@ -262,10 +313,26 @@ private:
   llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
   /// The counted baseline layer (TierUpLayer over baselineLayer()).
   llvm::Expected<llvm::orc::IRLayer &> countedBaselineLayer();
+  /// The link layer every tier's code goes through, built on first use.
+  llvm::orc::ObjectLinkingLayer &linkLayer();
   /// Called by baseline code whose counter ran out.
   void tierUp(const llvm::orc::SymbolStringPtr &Body);
+  /// Compiles F's optimised code on this thread and points the stub at it.
+  void tierUpNow(FunctionState &F);
   llvm::Error installOptimized(FunctionState &F,
                                llvm::orc::ResourceTrackerSP &RT);
+  /// Posts F's optimised compile to a compile thread; false (nothing
+  /// posted) if the body cannot be captured.
+  bool postTierUp(FunctionState &F);
+  /// On compile thread Worker: compiles, links and installs a posted
+  /// tier-up, and leaves its record for installFinished.
+  void compileInBackground(unsigned Worker, FinishedTierUp R,
+                           llvm::orc::SymbolStringPtr Sym, IRGenerator Gen);
+  /// Compile thread Worker's optimised tier, built there on first use.
+  llvm::Expected<BackgroundTier &> backgroundTier(unsigned Worker);
+  /// On the program's thread: finishes what background compiles left (the
+  /// replaced baseline code, the reports). Cheap when there is nothing.
+  void installFinished();
   std::string describeFailure(llvm::Error Err);
 
   JITOptions Opts;
@@ -274,8 +341,19 @@ private:
   llvm::orc::JITDylib *Stubs = nullptr;
   llvm::orc::JITDylib *Bodies = nullptr;
   llvm::orc::JITDylib *Host = nullptr;
-  uint64_t TierUps = 0;
-  uint64_t TierUpFailures = 0;
+  /// The tier-up counters; background compiles update theirs under
+  /// FinishedMutex.
+  TierUpStats Stats;
+  /// Compile threads, if JITOptions::CompileThreads, until
+  /// stopCompileThreads().
+  std::unique_ptr<CompileQueue> Queue;
+  /// What background compiles left for installFinished, and what the
+  /// session reported from a compile thread.
+  mutable std::mutex FinishedMutex;
+  std::vector<FinishedTierUp> Finished;
+  std::vector<std::string> WorkerErrors;
+  /// Set when Finished or WorkerErrors is not empty.
+  std::atomic<bool> HasFinished{false};
 };
 
 } // namespace kaleido

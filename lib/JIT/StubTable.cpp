@@ -37,14 +37,17 @@ public:
                       JITDylibLookupFlags,
                       const SymbolLookupSet &Symbols) override {
     SymbolMap New;
-    for (const auto &[Sym, Flags] : Symbols) {
-      FunctionState *F = T.find(Sym);
-      if (!F)
-        continue;
-      if (!F->HasStub)
-        if (Error Err = T.makeStub(*F))
-          return Err;
-      New[Sym] = {F->StubAddr, StubFlags};
+    {
+      std::lock_guard<std::mutex> Lock(T.Mutex);
+      for (const auto &[Sym, Flags] : Symbols) {
+        FunctionState *F = T.findLocked(*Sym);
+        if (!F)
+          continue;
+        if (!F->HasStub)
+          if (Error Err = T.makeStub(*F))
+            return Err;
+        New[Sym] = {F->StubAddr, StubFlags};
+      }
     }
     if (New.empty())
       return Error::success();
@@ -141,12 +144,15 @@ void StubTable::reenter(ExecutorAddr Trampoline,
   Expected<ExecutorAddr> Body = Resolve(*Target.F);
   if (!Body)
     return Fail(Body.takeError());
-  if (Error Err = redirectIfCurrent(*Target.F, Target.Version, *Body))
-    return Fail(std::move(Err));
+  if (Expected<bool> Redirected =
+          redirectIfCurrent(*Target.F, Target.Version, *Body);
+      !Redirected)
+    return Fail(Redirected.takeError());
   Land(*Body);
 }
 
 FunctionState &StubTable::declare(StringRef Name, unsigned Arity) {
+  std::lock_guard<std::mutex> Lock(Mutex);
   FunctionState &F = getOrCreate(Name);
   F.Arity = Arity;
   return F;
@@ -160,6 +166,7 @@ FunctionState &StubTable::getOrCreate(StringRef Name) {
 }
 
 Expected<FunctionState &> StubTable::define(StringRef Name) {
+  std::lock_guard<std::mutex> Lock(Mutex);
   FunctionState &F = getOrCreate(Name);
   ++F.Version;
   F.BodyDefined = false;
@@ -172,7 +179,7 @@ Expected<FunctionState &> StubTable::define(StringRef Name) {
     auto Tramp = makeTrampoline(F);
     if (!Tramp)
       return Tramp.takeError();
-    if (Error Err = redirect(F, *Tramp))
+    if (Error Err = redirectLocked(F, *Tramp))
       return std::move(Err);
   }
   return F;
@@ -183,12 +190,24 @@ FunctionState *StubTable::find(const SymbolStringPtr &Name) {
 }
 
 FunctionState *StubTable::find(StringRef Name) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return findLocked(Name);
+}
+
+FunctionState *StubTable::findLocked(StringRef Name) {
   auto It = Functions.find(Name);
   return It == Functions.end() ? nullptr : &It->second;
 }
 
+std::optional<unsigned> StubTable::getArity(StringRef Name) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  FunctionState *F = findLocked(Name);
+  return F ? F->Arity : std::nullopt;
+}
+
 SymbolStringPtr StubTable::getBodySymbol(FunctionState &F, bool Recompile) {
   assert(F.Version && "only a defined function has a body");
+  std::lock_guard<std::mutex> Lock(Mutex);
   SymbolStringPtr &Sym = Recompile ? F.RecompileSym : F.BodySym;
   if (!Sym) {
     Sym = ES.intern(bodySymbolName(F.Name, F.Version, Recompile));
@@ -197,20 +216,33 @@ SymbolStringPtr StubTable::getBodySymbol(FunctionState &F, bool Recompile) {
   return Sym;
 }
 
-const BodyRef *StubTable::findBody(const SymbolStringPtr &Sym) const {
+std::optional<BodyRef> StubTable::findBody(const SymbolStringPtr &Sym) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
   auto It = BodySymbols.find(Sym);
-  return It == BodySymbols.end() ? nullptr : &It->second;
+  if (It == BodySymbols.end())
+    return std::nullopt;
+  return It->second;
 }
 
 Error StubTable::redirect(FunctionState &F, ExecutorAddr Body) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return redirectLocked(F, Body);
+}
+
+Error StubTable::redirectLocked(FunctionState &F, ExecutorAddr Body) {
+  if (!F.HasStub)
+    return Error::success();
   return ISM->updatePointer(F.Name, Body);
 }
 
-Error StubTable::redirectIfCurrent(FunctionState &F, uint32_t Version,
-                                   ExecutorAddr Body) {
+Expected<bool> StubTable::redirectIfCurrent(FunctionState &F, uint32_t Version,
+                                            ExecutorAddr Body) {
+  std::lock_guard<std::mutex> Lock(Mutex);
   if (F.Version != Version)
-    return Error::success();
-  return redirect(F, Body);
+    return false;
+  if (Error Err = redirectLocked(F, Body))
+    return std::move(Err);
+  return true;
 }
 
 Expected<ExecutorAddr> StubTable::makeTrampoline(FunctionState &F) {
@@ -235,7 +267,8 @@ Error StubTable::makeStub(FunctionState &F) {
 }
 
 Expected<ExecutorAddr> StubTable::getStub(StringRef Name) {
-  FunctionState *F = find(Name);
+  std::lock_guard<std::mutex> Lock(Mutex);
+  FunctionState *F = findLocked(Name);
   if (!F)
     return make_error<StringError>("no function named '" + Name + "'",
                                    inconvertibleErrorCode());
@@ -250,6 +283,7 @@ std::unique_ptr<DefinitionGenerator> StubTable::createStubGenerator() {
 }
 
 const uint32_t *StubTable::getVersionWord(StringRef Name) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
   auto It = Functions.find(Name);
   return It == Functions.end() ? nullptr : &It->second.Version;
 }

@@ -48,7 +48,8 @@ std::string bodySymbolName(llvm::StringRef Function, uint32_t Version,
                            bool Recompile = false);
 
 /// The state of one declared name. Lives as long as the StubTable, at a
-/// fixed address (generated code holds the address of Version).
+/// fixed address (generated code holds the address of Version). The fields
+/// the table's lock guards are marked; the others are the program thread's.
 struct FunctionState {
   /// The Kaleidoscope name: the table's key, which outlives the state.
   llvm::StringRef Name;
@@ -56,6 +57,8 @@ struct FunctionState {
   std::optional<unsigned> Arity;
   /// 0 while the name is only an extern; counts definitions after that.
   /// Inlined copies of the body test it (StubTable::getVersionWord).
+  /// Written under the lock, by the program's thread only (so it may read
+  /// it without the lock).
   uint32_t Version = 0;
   /// Whether the current body has been handed to <bodies>.
   bool BodyDefined = false;
@@ -68,10 +71,11 @@ struct FunctionState {
   std::unique_ptr<OwnedCode> Owned;
   llvm::orc::ExecutorAddr OwnedAddr;
   /// The stub, made when the name is first referenced; its address never
-  /// changes.
+  /// changes. Under the lock.
   bool HasStub = false;
   llvm::orc::ExecutorAddr StubAddr;
-  /// The current version's body symbols, made on first reference.
+  /// The current version's body symbols, made on first reference. Under the
+  /// lock.
   llvm::orc::SymbolStringPtr BodySym, RecompileSym;
 };
 
@@ -111,24 +115,30 @@ public:
   FunctionState *find(const llvm::orc::SymbolStringPtr &Name);
   FunctionState *find(llvm::StringRef Name);
 
+  /// The parameters of the `extern` that declared Name, if one did.
+  std::optional<unsigned> getArity(llvm::StringRef Name);
+
   /// The symbol of F's current body (Recompile: its optimised recompile),
   /// made and recorded on the first call for this version. F must have a
   /// version (be defined).
   llvm::orc::SymbolStringPtr getBodySymbol(FunctionState &F,
                                            bool Recompile = false);
 
-  /// What Sym names, if it is a body symbol this table made; null otherwise.
-  /// Symbols of replaced versions stay known (with their old version).
-  const BodyRef *findBody(const llvm::orc::SymbolStringPtr &Sym) const;
+  /// What Sym names, if it is a body symbol this table made. Symbols of
+  /// replaced versions stay known (with their old version).
+  std::optional<BodyRef> findBody(const llvm::orc::SymbolStringPtr &Sym) const;
 
-  /// Points F's stub at Body. F must have a stub.
+  /// Points F's stub at Body if F has a stub (else the stub, once made,
+  /// starts at a trampoline that finds the body).
   llvm::Error redirect(FunctionState &F, llvm::orc::ExecutorAddr Body);
 
-  /// Points F's stub at Body only if Version is still F's version: what a
-  /// trampoline does once it has resolved its body, so that the trampoline
-  /// of a replaced body, resolving late, cannot clobber the stub.
-  llvm::Error redirectIfCurrent(FunctionState &F, uint32_t Version,
-                                llvm::orc::ExecutorAddr Body);
+  /// Points F's stub at Body only if Version is still F's version, and says
+  /// whether it did: what a trampoline does once it has resolved its body,
+  /// so that the trampoline of a replaced body, resolving late, cannot
+  /// clobber the stub; and what a background compile does, so that its
+  /// code cannot replace a body defined while it compiled.
+  llvm::Expected<bool> redirectIfCurrent(FunctionState &F, uint32_t Version,
+                                         llvm::orc::ExecutorAddr Body);
 
   /// The permanent address of Name's stub, made now if need be. Fails if
   /// Name was never declared or defined.
@@ -152,7 +162,10 @@ private:
 
   StubTable(llvm::orc::ExecutionSession &ES,
             llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve);
+  // These need the lock held.
   FunctionState &getOrCreate(llvm::StringRef Name);
+  FunctionState *findLocked(llvm::StringRef Name);
+  llvm::Error redirectLocked(FunctionState &F, llvm::orc::ExecutorAddr Body);
   llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(FunctionState &F);
   llvm::Error makeStub(FunctionState &F);
   /// A trampoline's call: resolve, redirect the stub, land.
@@ -164,6 +177,9 @@ private:
   ResolveFn Resolve;
   std::unique_ptr<llvm::orc::TrampolinePool> Pool;
   std::unique_ptr<llvm::orc::IndirectStubsManager> ISM;
+  /// Guards Functions, BodySymbols and the marked FunctionState fields.
+  /// Taken before TrampolinesMutex when both are.
+  mutable std::mutex Mutex;
   /// Trampolines may be entered from any thread running JIT'd code.
   std::mutex TrampolinesMutex;
   llvm::DenseMap<llvm::orc::ExecutorAddr, TrampolineTarget> Trampolines;

@@ -43,6 +43,8 @@ struct ExecutorOptions {
   unsigned TierUpCalls = 1000;
   /// See SessionOptions::Baseline.
   BaselineKind Baseline = BaselineKind::LLVM;
+  /// See SessionOptions::CompileThreads.
+  unsigned CompileThreads = 0;
   /// See SessionOptions::AllowHostSymbols.
   bool AllowHostSymbols = false;
   /// Told each compiled body (the session counts and traces them).
@@ -74,6 +76,11 @@ public:
 
   /// Adds this executor's counters (compiles, tier-ups, freed bodies) to S.
   virtual void addStats(SessionStats &S) const = 0;
+
+  /// See Session::waitForCompiles and Session::stopCompileThreads; nothing
+  /// to do for an executor that compiles nothing in the background.
+  virtual void waitForCompiles() {}
+  virtual void stopCompileThreads() {}
 };
 
 /// The JIT (lib/JIT): functions compiled lazily (or eagerly) to machine code.

@@ -20,6 +20,8 @@
 #include "Session/DirectEvaluator.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -58,13 +60,24 @@ public:
     return Addr->getValue();
   }
 
+  void waitForCompiles() override { JIT->waitForCompiles(); }
+  void stopCompileThreads() override { JIT->stopCompileThreads(); }
+
   void addStats(SessionStats &S) const override {
     S.FunctionsCompiled += FunctionsCompiled;
     S.NativeCompiles += NativeCompiles;
     S.NativeCodeBytes += JIT->getNativeCodeBytes();
     S.CompileSeconds += CompileSeconds;
-    S.TierUps += JIT->getTierUps();
-    S.TierUpFailures += JIT->getTierUpFailures();
+    TierUpStats T = JIT->getTierUpStats();
+    S.TierUps += T.TierUps;
+    S.TierUpFailures += T.Failures;
+    S.BackgroundTierUps += T.BackgroundPosted;
+    S.BackgroundDropped += T.BackgroundDropped;
+    S.CompileQueueSeconds += T.QueueSeconds;
+    S.CompileQueueMaxSeconds =
+        std::max(S.CompileQueueMaxSeconds, T.MaxQueueSeconds);
+    S.TierUpMaxPauseSeconds =
+        std::max(S.TierUpMaxPauseSeconds, T.MaxPauseSeconds);
     S.BodiesFreed += JIT->getBodiesFreed();
   }
 
@@ -84,6 +97,7 @@ private:
     NO.SafepointFunction = SafepointAddress;
     return emitNative(*F, NO);
   }
+  Expected<IRGenerator> captureIR(StringRef Name) override;
   bool isBounded(StringRef Name) override {
     const FunctionAST *F = currentBody(Name);
     return F && !mayLoop(*F);
@@ -93,6 +107,8 @@ private:
     auto It = Functions.find(Name);
     return It == Functions.end() ? nullptr : It->second.Body.get();
   }
+  /// What every body's IR is generated with: the safepoints.
+  IRGenOptions safepointOptions() const;
   IRGenOptions irGenOptions(Tier T) const;
   Expected<double> runDirect(const FunctionAST &F);
   Expected<double> runCompiled(const FunctionAST &F);
@@ -123,6 +139,7 @@ Error JITExecutor::init() {
   // No baseline tier is what --tier-up=0 gives.
   JO.TierUpCalls = Opts.Baseline == BaselineKind::None ? 0 : Opts.TierUpCalls;
   JO.NativeBaseline = Opts.Baseline == BaselineKind::Native;
+  JO.CompileThreads = Opts.CompileThreads;
   if (JO.NativeBaseline) {
     // Native code calls the safepoint check by address.
     auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,
@@ -146,7 +163,8 @@ Error JITExecutor::init() {
       ++FunctionsCompiled;
     NativeCompiles += C.Native;
     if (Opts.OnCompile)
-      Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds, C.Native});
+      Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds, C.Native,
+                      C.Background, C.QueueSeconds});
   };
   auto J = KaleidoJIT::create(std::move(JO));
   if (!J)
@@ -177,10 +195,15 @@ Error JITExecutor::takeReported(Error Fallback) {
   return createStringError(Msg);
 }
 
-IRGenOptions JITExecutor::irGenOptions(Tier T) const {
+IRGenOptions JITExecutor::safepointOptions() const {
   IRGenOptions O;
   O.PollWord = Opts.Env.Poll;
   O.SafepointFunction = rt::SafepointFunction;
+  return O;
+}
+
+IRGenOptions JITExecutor::irGenOptions(Tier T) const {
+  IRGenOptions O = safepointOptions();
   // Optimised code at -O2 and above inlines small callees; baseline code is
   // meant to be quick to compile.
   if (T == Tier::Optimized && Opts.OptLevel >= 2)
@@ -203,6 +226,65 @@ Expected<std::unique_ptr<Module>> JITExecutor::generateIR(LLVMContext &Ctx,
   auto M = std::make_unique<Module>(Symbol, Ctx);
   emitFunction(*F, Symbol, *M, irGenOptions(T));
   return std::move(M);
+}
+
+namespace {
+/// The callees a body may inline, captured with their versions: what
+/// FindInlinable answers for a body compiled later, on another thread.
+struct CapturedCallees {
+  llvm::StringMap<InlineCandidate> Candidates;
+  /// Keeps the captured bodies alive through redefinitions.
+  std::vector<std::shared_ptr<const FunctionAST>> Bodies;
+};
+} // namespace
+
+Expected<IRGenerator> JITExecutor::captureIR(StringRef Name) {
+  auto It = Functions.find(Name);
+  if (It == Functions.end() || !It->second.Body)
+    return createStringError("no body for '" + Name + "'");
+  std::shared_ptr<const FunctionAST> Body = It->second.Body;
+  auto Callees = std::make_shared<CapturedCallees>();
+  if (Opts.OptLevel >= 2) {
+    // Every name IR generation can ask about: the callees of the body and,
+    // to the depth inlining nests, of the callees it may inline; the first
+    // (shallowest) visit of a name decides.
+    llvm::StringSet<> Seen;
+    std::vector<std::pair<const FunctionAST *, unsigned>> Work{{Body.get(), 0}};
+    for (size_t I = 0; I < Work.size(); ++I) {
+      const FunctionAST *Fn = Work[I].first;
+      unsigned Depth = Work[I].second;
+      if (Depth >= IRGenOptions::MaxInlineDepth)
+        continue;
+      forEachCallee(*Fn->Body, [&](StringRef Callee) {
+        if (!Seen.insert(Callee).second)
+          return;
+        auto CIt = Functions.find(Callee);
+        if (CIt == Functions.end() || !CIt->second.Body)
+          return;
+        std::optional<InlineCandidate> C =
+            makeInlineCandidate(*CIt->second.Body, JIT->getVersionWord(Callee));
+        if (!C)
+          return;
+        Callees->Bodies.push_back(CIt->second.Body);
+        Callees->Candidates[Callee] = *C;
+        Work.push_back({C->Body, Depth + 1});
+      });
+    }
+  }
+  IRGenOptions O = safepointOptions();
+  if (!Callees->Candidates.empty())
+    O.FindInlinable = [Callees](StringRef N) -> std::optional<InlineCandidate> {
+      auto CIt = Callees->Candidates.find(N);
+      if (CIt == Callees->Candidates.end())
+        return std::nullopt;
+      return CIt->second;
+    };
+  return IRGenerator([Body, O](LLVMContext &Ctx, StringRef Symbol,
+                               Tier) -> Expected<std::unique_ptr<Module>> {
+    auto M = std::make_unique<Module>(Symbol, Ctx);
+    emitFunction(*Body, Symbol, *M, O);
+    return std::move(M);
+  });
 }
 
 Expected<double> JITExecutor::run(const FunctionAST &F) {

@@ -33,12 +33,18 @@ Session::Impl::create(SessionOptions Options) {
   if (Options.OptLevel > 3)
     return make_error<SessionError>(ErrorKind::Usage,
                                     "optimisation level must be 0 to 3");
+  if (Options.CompileThreads > MaxCompileThreads)
+    return make_error<SessionError>(
+        ErrorKind::Usage, formatv("at most {0} compile threads, not {1}",
+                                  MaxCompileThreads, Options.CompileThreads)
+                              .str());
   std::unique_ptr<Impl> I(new Impl(std::move(Options)));
   ExecutorOptions EO;
   EO.OptLevel = I->Opts.OptLevel;
   EO.Eager = I->Opts.Mode == JITMode::Eager;
   EO.TierUpCalls = I->Opts.TierUpCalls;
   EO.Baseline = I->Opts.Baseline;
+  EO.CompileThreads = I->Opts.CompileThreads;
   EO.AllowHostSymbols = I->Opts.AllowHostSymbols;
   EO.OnCompile = I->Opts.OnCompile;
   EO.Env.Sink = &I->Opts.OnOutput;
@@ -286,3 +292,7 @@ Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
 void Session::interrupt() { P->interrupt(); }
 
 SessionStats Session::getStats() const { return P->getStats(); }
+
+void Session::waitForCompiles() { P->waitForCompiles(); }
+
+void Session::stopCompileThreads() { P->stopCompileThreads(); }

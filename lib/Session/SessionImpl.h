@@ -39,6 +39,8 @@ public:
   llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name, unsigned Arity);
   void interrupt();
   SessionStats getStats() const;
+  void waitForCompiles() { Exec->waitForCompiles(); }
+  void stopCompileThreads() { Exec->stopCompileThreads(); }
 
 private:
   explicit Impl(SessionOptions Opts) : Opts(std::move(Opts)) {}

@@ -97,6 +97,12 @@ cl::opt<kaleido::BaselineKind> Baseline(
         clEnumValN(kaleido::BaselineKind::None, "none",
                    "no baseline tier (as --tier-up=0)")),
     cl::cat(KaleidoCat));
+cl::opt<unsigned> CompileThreads(
+    "compile-threads",
+    cl::desc("Threads that recompile hot functions at the -O level while "
+             "the program runs on (default 1); 0 recompiles on the "
+             "program's thread"),
+    cl::value_desc("N"), cl::init(1), cl::cat(KaleidoCat));
 cl::opt<bool> PrintResults("print-results",
                            cl::desc("Print the value of each top-level "
                                     "expression"),
@@ -275,6 +281,11 @@ void writeStats(const kaleido::Session &S) {
                  {"native_code_bytes", int64_t(St.NativeCodeBytes)},
                  {"tier_ups", int64_t(St.TierUps)},
                  {"tier_up_failures", int64_t(St.TierUpFailures)},
+                 {"background_tier_ups", int64_t(St.BackgroundTierUps)},
+                 {"background_dropped", int64_t(St.BackgroundDropped)},
+                 {"compile_queue_seconds", St.CompileQueueSeconds},
+                 {"compile_queue_max_seconds", St.CompileQueueMaxSeconds},
+                 {"tier_up_max_pause_seconds", St.TierUpMaxPauseSeconds},
                  {"expressions_run", int64_t(St.ExpressionsRun)},
                  {"bodies_freed", int64_t(St.BodiesFreed)},
                  {"compile_seconds", St.CompileSeconds}};
@@ -293,11 +304,15 @@ void traceCompile(const kaleido::CompileEvent &E) {
   // compile: f (-O0 baseline, 0.210 ms)             first call, quick code
   // compile: f (-O0 baseline native, 0.004 ms)      ... by --baseline=native
   // compile: f (-O2 after 1000 calls, 0.512 ms)     ... which became hot
+  // compile: f (-O2 after 1000 calls, background, queued 0.020 ms, 0.512 ms)
+  //                                                 ... on a compile thread
   // compile: f (-O2, 0.512 ms)                      loops, or no tiers
   std::string Why;
   if (E.TierUp)
     Why = formatv(" after {0} call{1}", TierUp.getValue(),
                   TierUp == 1 ? "" : "s");
+  if (E.Background)
+    Why += formatv(", background, queued {0:f3} ms", E.QueueSeconds * 1000);
   else if (E.OptLevel == 0 && OptLevel != 0)
     Why = E.Native ? " baseline native" : " baseline";
   outs().flush();
@@ -312,6 +327,7 @@ kaleido::SessionOptions sessionOptions(bool Interactive) {
   Opts.Mode = Mode;
   Opts.TierUpCalls = TierUp;
   Opts.Baseline = Baseline;
+  Opts.CompileThreads = CompileThreads;
   Opts.AllowHostSymbols = AllowHostSymbols;
   Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
     outs().flush();
@@ -375,6 +391,8 @@ int runDriver() {
     errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
                       Timeout.getValue());
   InterruptTarget.store(nullptr);
+  // No compile thread may run while the process ends (see below).
+  (*S)->stopCompileThreads();
   outs().flush();
   writeStats(**S);
   // The process ends next, so the session is left to it instead of torn
@@ -408,6 +426,11 @@ int main(int argc, char **argv) {
   if (OptLevel > 3) {
     errs() << "kaleido: error: -O" << OptLevel
            << " is not a level; use -O0, -O1, -O2 or -O3\n";
+    return ExitUsage;
+  }
+  if (CompileThreads > kaleido::MaxCompileThreads) {
+    errs() << "kaleido: error: --compile-threads=" << CompileThreads
+           << " is too many; at most " << kaleido::MaxCompileThreads << '\n';
     return ExitUsage;
   }
   if (EmitOpt != Emit::None && Mode == kaleido::JITMode::Eager) {

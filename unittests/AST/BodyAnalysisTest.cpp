@@ -56,4 +56,28 @@ TEST(BodyAnalysisTest, ATopLevelExpressionNeverCallsItself) {
   EXPECT_FALSE(mayLoop(*P.Expressions[0]));
 }
 
+TEST(BodyAnalysisTest, ListsEveryCalleeIncludingUserOperators) {
+  test::Program P;
+  test::load(P, "def unary-(v) 0 - v; def binary| 5 (a b) a + b;"
+                "def g(x) x; def h(x) x;"
+                "def f(x) for i = g(1), i < h(2) in -(x | g(x));");
+  ASSERT_TRUE(P.Errors.empty()) << P.Errors.front();
+  const FunctionAST *F = P.body("f");
+  ASSERT_NE(F, nullptr);
+  std::vector<std::string> Names;
+  forEachCallee(*F->Body, [&](llvm::StringRef N) { Names.push_back(N.str()); });
+  EXPECT_EQ(Names,
+            (std::vector<std::string>{"g", "h", "unary-", "binary|", "g"}));
+}
+
+TEST(BodyAnalysisTest, BuiltinOperatorsCallNothing) {
+  test::Program P;
+  test::load(P, "def f(x) var y = x * 2 in y < x + 1;");
+  ASSERT_TRUE(P.Errors.empty()) << P.Errors.front();
+  std::vector<std::string> Names;
+  forEachCallee(*P.body("f")->Body,
+                [&](llvm::StringRef N) { Names.push_back(N.str()); });
+  EXPECT_TRUE(Names.empty());
+}
+
 } // namespace

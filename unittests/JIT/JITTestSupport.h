@@ -22,16 +22,21 @@
 namespace kaleido::test {
 
 /// A module that defines Symbol as a function of no parameters returning
-/// 1.0: what a test BodySource hands the JIT.
-inline std::unique_ptr<llvm::Module> returningOne(llvm::LLVMContext &Ctx,
-                                                  llvm::StringRef Symbol) {
+/// Value: what a test BodySource hands the JIT.
+inline std::unique_ptr<llvm::Module>
+returning(llvm::LLVMContext &Ctx, llvm::StringRef Symbol, double Value) {
   auto M = std::make_unique<llvm::Module>(Symbol, Ctx);
   llvm::Function *F = llvm::Function::Create(
       llvm::FunctionType::get(llvm::Type::getDoubleTy(Ctx), false),
       llvm::Function::ExternalLinkage, Symbol, *M);
   llvm::IRBuilder<> B(llvm::BasicBlock::Create(Ctx, "entry", F));
-  B.CreateRet(llvm::ConstantFP::get(B.getDoubleTy(), 1.0));
+  B.CreateRet(llvm::ConstantFP::get(B.getDoubleTy(), Value));
   return M;
+}
+
+inline std::unique_ptr<llvm::Module> returningOne(llvm::LLVMContext &Ctx,
+                                                  llvm::StringRef Symbol) {
+  return returning(Ctx, Symbol, 1.0);
 }
 
 inline double returnsOne() { return 1; }

@@ -10,6 +10,11 @@
 
 #include "gtest/gtest.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 using namespace kaleido;
 using namespace llvm;
 
@@ -18,7 +23,8 @@ namespace {
 double lazyCallFailed() { return -1; }
 
 /// Every body is `double f() { return 1; }`; optimised IR can be made to
-/// fail.
+/// fail. With Capture, a captured body (a background tier-up) returns 3
+/// instead, after waiting for Release if Hold is set.
 struct Source : BodySource {
   Expected<std::unique_ptr<Module>>
   generateIR(LLVMContext &Ctx, StringRef, StringRef Symbol, Tier T) override {
@@ -38,15 +44,50 @@ struct Source : BodySource {
     return std::vector<uint8_t>{0x48, 0xb8, 0,    0,    0,    0,    0,    0,
                                 0,    0x40, 0x66, 0x48, 0x0f, 0x6e, 0xc0, 0xc3};
   }
+  Expected<IRGenerator> captureIR(StringRef) override {
+    if (!Capture)
+      return createStringError("not supported");
+    return IRGenerator([this](LLVMContext &Ctx, StringRef Symbol,
+                              Tier) -> Expected<std::unique_ptr<Module>> {
+      if (Hold) {
+        std::unique_lock<std::mutex> Lock(Mutex);
+        Started = true;
+        Changed.notify_all();
+        Changed.wait(Lock, [this] { return Released; });
+      }
+      if (FailOptimized)
+        return createStringError("no optimised IR today");
+      return test::returning(Ctx, Symbol, 3);
+    });
+  }
+  /// Waits until a held compile has started.
+  void waitForStart() {
+    std::unique_lock<std::mutex> Lock(Mutex);
+    Changed.wait(Lock, [this] { return Started; });
+  }
+  void release() {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Released = true;
+    Changed.notify_all();
+  }
   bool FailOptimized = false;
+  bool Capture = false;
+  bool Hold = false;
+  std::mutex Mutex;
+  std::condition_variable Changed;
+  bool Started = false;
+  bool Released = false;
 };
 
 struct JITHost {
-  explicit JITHost(unsigned TierUpCalls, bool Native = false) {
+  explicit JITHost(unsigned TierUpCalls, bool Native = false,
+                   unsigned Threads = 0, bool Capture = false) {
+    Bodies.Capture = Capture;
     JITOptions O;
     O.Bodies = &Bodies;
     O.TierUpCalls = TierUpCalls;
     O.NativeBaseline = Native;
+    O.CompileThreads = Threads;
     O.LazyCallFailureHandler = reinterpret_cast<void *>(&lazyCallFailed);
     O.OnError = [this](std::string Msg) { Errors.push_back(Msg); };
     JIT = cantFail(KaleidoJIT::create(std::move(O)));
@@ -64,11 +105,94 @@ TEST(KaleidoJITTest, HotBaselineCodeTiersUpAndIsRetired) {
   cantFail(H.JIT->define("f", /*Eager=*/false));
   EXPECT_EQ(H.call("f"), 1);
   EXPECT_EQ(H.call("f"), 1);
-  EXPECT_EQ(H.JIT->getTierUps(), 1u);
+  EXPECT_EQ(H.JIT->getTierUpStats().TierUps, 1u);
   EXPECT_EQ(H.JIT->getBodiesFreed(), 0u);
   H.JIT->releaseRetiredCode();
   EXPECT_EQ(H.JIT->getBodiesFreed(), 1u);
   EXPECT_EQ(H.call("f"), 1);
+}
+
+TEST(KaleidoJITTest, BackgroundTierUpIsSwitchedInThroughTheStub) {
+  JITHost H(2, /*Native=*/false, /*Threads=*/1, /*Capture=*/true);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  // The second call posts the compile and goes on in baseline code.
+  EXPECT_EQ(H.call("f"), 1);
+  H.JIT->waitForCompiles();
+  EXPECT_EQ(H.call("f"), 3);
+  TierUpStats S = H.JIT->getTierUpStats();
+  EXPECT_EQ(S.TierUps, 1u);
+  EXPECT_EQ(S.BackgroundPosted, 1u);
+  EXPECT_EQ(S.BackgroundDropped, 0u);
+  EXPECT_EQ(S.Failures, 0u);
+  EXPECT_GE(S.QueueSeconds, 0);
+  EXPECT_GE(S.MaxPauseSeconds, 0);
+  H.JIT->releaseRetiredCode();
+  EXPECT_EQ(H.JIT->getBodiesFreed(), 1u);
+  EXPECT_TRUE(H.Errors.empty());
+}
+
+TEST(KaleidoJITTest, WithoutCaptureATierUpCompilesOnTheCallingThread) {
+  JITHost H(2, /*Native=*/false, /*Threads=*/1, /*Capture=*/false);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  EXPECT_EQ(H.call("f"), 1);
+  TierUpStats S = H.JIT->getTierUpStats();
+  EXPECT_EQ(S.TierUps, 1u);
+  EXPECT_EQ(S.BackgroundPosted, 0u);
+}
+
+TEST(KaleidoJITTest, ABodyRedefinedWhileItCompilesKeepsItsNewBody) {
+  JITHost H(2, /*Native=*/false, /*Threads=*/1, /*Capture=*/true);
+  H.Bodies.Hold = true;
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  EXPECT_EQ(H.call("f"), 1);
+  H.Bodies.waitForStart();
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  H.Bodies.release();
+  H.JIT->waitForCompiles();
+  // The stale optimised code was never installed: the new body's baseline
+  // code runs.
+  EXPECT_EQ(H.call("f"), 1);
+  TierUpStats S = H.JIT->getTierUpStats();
+  EXPECT_EQ(S.BackgroundPosted, 1u);
+  EXPECT_EQ(S.TierUps, 0u);
+  EXPECT_EQ(S.Failures, 0u);
+  H.JIT->releaseRetiredCode();
+  EXPECT_TRUE(H.Errors.empty());
+}
+
+TEST(KaleidoJITTest, AFailedBackgroundTierUpIsReportedOnTheProgramsThread) {
+  JITHost H(2, /*Native=*/false, /*Threads=*/1, /*Capture=*/true);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  H.Bodies.FailOptimized = true;
+  EXPECT_EQ(H.call("f"), 1);
+  H.JIT->waitForCompiles();
+  EXPECT_EQ(H.call("f"), 1);
+  TierUpStats S = H.JIT->getTierUpStats();
+  EXPECT_EQ(S.TierUps, 0u);
+  EXPECT_EQ(S.Failures, 1u);
+  EXPECT_EQ(H.Errors, std::vector<std::string>{"no optimised IR today"});
+}
+
+TEST(KaleidoJITTest, EndingWithACompileInFlightWaitsForItAndDropsTheRest) {
+  auto H = std::make_unique<JITHost>(1, /*Native=*/false, /*Threads=*/1,
+                                     /*Capture=*/true);
+  H->Bodies.Hold = true;
+  cantFail(H->JIT->define("f", /*Eager=*/false));
+  cantFail(H->JIT->define("g", /*Eager=*/false));
+  EXPECT_EQ(H->call("f"), 1); // posts f's compile, which is held
+  H->Bodies.waitForStart();
+  EXPECT_EQ(H->call("g"), 1); // posts g's, which waits behind it
+  std::thread Releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    H->Bodies.release();
+  });
+  H->JIT.reset();
+  Releaser.join();
+  EXPECT_TRUE(H->Errors.empty());
 }
 
 TEST(KaleidoJITTest, FailedTierUpKeepsBaselineCodeAndIsCounted) {
@@ -77,8 +201,8 @@ TEST(KaleidoJITTest, FailedTierUpKeepsBaselineCodeAndIsCounted) {
   cantFail(H.JIT->define("f", /*Eager=*/false));
   EXPECT_EQ(H.call("f"), 1);
   EXPECT_EQ(H.call("f"), 1);
-  EXPECT_EQ(H.JIT->getTierUps(), 0u);
-  EXPECT_EQ(H.JIT->getTierUpFailures(), 1u);
+  EXPECT_EQ(H.JIT->getTierUpStats().TierUps, 0u);
+  EXPECT_EQ(H.JIT->getTierUpStats().Failures, 1u);
   EXPECT_EQ(H.Errors, std::vector<std::string>{"no optimised IR today"});
   EXPECT_EQ(H.call("f"), 1);
 }

@@ -47,8 +47,8 @@ TEST_F(StubTableTest, BodySymbolIsMadeOnceAndMapsBack) {
   SymbolStringPtr Sym = Table->getBodySymbol(F);
   EXPECT_EQ(*Sym, "f$2");
   EXPECT_EQ(Table->getBodySymbol(F), Sym);
-  const BodyRef *B = Table->findBody(Sym);
-  ASSERT_NE(B, nullptr);
+  std::optional<BodyRef> B = Table->findBody(Sym);
+  ASSERT_TRUE(B);
   EXPECT_EQ(B->F, &F);
   EXPECT_EQ(B->Version, 2u);
   EXPECT_FALSE(B->Recompile);
@@ -58,8 +58,8 @@ TEST_F(StubTableTest, RecompileSymbolIsKnownAsARecompile) {
   FunctionState &F = cantFail(Table->define("f"));
   SymbolStringPtr Sym = Table->getBodySymbol(F, /*Recompile=*/true);
   EXPECT_EQ(*Sym, "f$1.opt");
-  const BodyRef *B = Table->findBody(Sym);
-  ASSERT_NE(B, nullptr);
+  std::optional<BodyRef> B = Table->findBody(Sym);
+  ASSERT_TRUE(B);
   EXPECT_TRUE(B->Recompile);
 }
 
@@ -67,15 +67,15 @@ TEST_F(StubTableTest, OldVersionStaysKnownWithItsVersion) {
   FunctionState &F = cantFail(Table->define("f"));
   SymbolStringPtr Old = Table->getBodySymbol(F);
   cantFail(Table->define("f"));
-  const BodyRef *B = Table->findBody(Old);
-  ASSERT_NE(B, nullptr);
+  std::optional<BodyRef> B = Table->findBody(Old);
+  ASSERT_TRUE(B);
   EXPECT_EQ(B->Version, 1u);
   EXPECT_EQ(F.Version, 2u);
 }
 
 TEST_F(StubTableTest, FunctionNameIsNotABodySymbol) {
   cantFail(Table->define("f"));
-  EXPECT_EQ(Table->findBody(ES->intern("f")), nullptr);
+  EXPECT_FALSE(Table->findBody(ES->intern("f")));
 }
 
 TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
@@ -83,17 +83,40 @@ TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
   cantFail(Table->getStub("f"));
   cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
-  // What version 1's trampoline does when it resolves late.
-  cantFail(Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsOne)));
+  // What version 1's trampoline (or background compile) does when it
+  // resolves late.
+  EXPECT_FALSE(cantFail(
+      Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsOne))));
   EXPECT_EQ(callStub("f"), 2);
 }
 
 TEST_F(StubTableTest, CurrentTrampolineRedirectsTheStub) {
   FunctionState &F = cantFail(Table->define("f"));
   cantFail(Table->getStub("f"));
-  cantFail(
-      Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsThree)));
+  EXPECT_TRUE(cantFail(
+      Table->redirectIfCurrent(F, 1, ExecutorAddr::fromPtr(&returnsThree))));
   EXPECT_EQ(callStub("f"), 3);
+}
+
+TEST_F(StubTableTest, StubsMayBeMadeOnAnotherThreadWhileNamesAreDefined) {
+  // What a background compile does while the program reads definitions:
+  // it links against names, making their stubs, and redirects one.
+  for (int I = 0; I < 50; ++I)
+    cantFail(Table->define("f" + std::to_string(I)));
+  FunctionState &F0 = *Table->find("f0");
+  std::thread Linker([&] {
+    for (int I = 0; I < 50; ++I) {
+      auto Sym = ES->lookup({&Stubs}, ES->intern("f" + std::to_string(I)));
+      EXPECT_TRUE(bool(Sym)) << toString(Sym.takeError());
+    }
+    EXPECT_TRUE(cantFail(
+        Table->redirectIfCurrent(F0, 1, ExecutorAddr::fromPtr(&returnsThree))));
+  });
+  for (int I = 0; I < 500; ++I)
+    cantFail(Table->define("g" + std::to_string(I)));
+  Linker.join();
+  EXPECT_EQ(callStub("f0"), 3);
+  EXPECT_EQ(*Table->getVersionWord("g499"), 1u);
 }
 
 TEST_F(StubTableTest, ExternReachesTheHostSymbol) {

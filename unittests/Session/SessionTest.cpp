@@ -20,12 +20,18 @@ struct Host {
   std::vector<std::string> Levels;
   std::unique_ptr<Session> S;
 
+  /// The compile events that came from a compile thread.
+  unsigned Background = 0;
+
+  /// Tier-ups compile on the calling thread unless CompileThreads is set, so
+  /// that a test sees them in order.
   explicit Host(JITMode Mode = JITMode::Lazy, unsigned Opt = 2,
-                unsigned TierUpCalls = 1000) {
+                unsigned TierUpCalls = 1000, unsigned CompileThreads = 0) {
     SessionOptions O;
     O.Mode = Mode;
     O.OptLevel = Opt;
     O.TierUpCalls = TierUpCalls;
+    O.CompileThreads = CompileThreads;
     O.OnOutput = [this](llvm::StringRef B) { Out += B.str(); };
     O.OnDiagnostic = [this](const Diagnostic &D) {
       Diags.push_back(D.format());
@@ -34,6 +40,7 @@ struct Host {
     O.OnCompile = [this](const CompileEvent &E) {
       Compiled.push_back(E.Name);
       Levels.push_back(E.TierUp ? "up" : std::to_string(E.OptLevel));
+      Background += E.Background;
     };
     S = llvm::cantFail(Session::create(std::move(O)));
   }
@@ -112,6 +119,46 @@ TEST(SessionTest, TierUpKeepsTheAddressAndFreesBaselineCodeAtTopLevel) {
   EXPECT_EQ(H.Levels, (std::vector<std::string>{"0", "up", "0", "up"}));
   EXPECT_EQ(H.S->getStats().BodiesFreed, 3u);
   EXPECT_EQ((*F)(10), 9);
+}
+
+TEST(SessionTest, ACompileThreadTiersUpWhileTheProgramGoesOn) {
+  Host H(JITMode::Lazy, 2, /*TierUpCalls=*/2, /*CompileThreads=*/1);
+  H.run("def g(x) x + 1; def f(x) g(x) * 3 + 1; f(1); f(2);");
+  H.S->waitForCompiles();
+  // f's counter runs out before g's: one thread compiles them in that order.
+  EXPECT_EQ(H.Compiled, (std::vector<std::string>{"f", "g", "f", "g"}));
+  EXPECT_EQ(H.Levels, (std::vector<std::string>{"0", "0", "up", "up"}));
+  EXPECT_EQ(H.Background, 2u);
+  SessionStats St = H.S->getStats();
+  EXPECT_EQ(St.BackgroundTierUps, 2u);
+  EXPECT_EQ(St.TierUps, 2u);
+  EXPECT_EQ(St.BackgroundDropped, 0u);
+  EXPECT_GE(St.CompileQueueMaxSeconds, 0);
+  EXPECT_GE(St.CompileQueueSeconds, St.CompileQueueMaxSeconds);
+  // The optimised f inlined g as it was; a new g reaches it all the same.
+  H.run("f(3); def g(x) x - 1; f(3);");
+  EXPECT_EQ(H.Results, (std::vector<double>{7, 10, 13, 7}));
+}
+
+TEST(SessionTest, AfterStopCompileThreadsTierUpsCompileOnTheProgramsThread) {
+  Host H(JITMode::Lazy, 2, /*TierUpCalls=*/2, /*CompileThreads=*/2);
+  H.S->stopCompileThreads();
+  H.S->stopCompileThreads(); // idempotent
+  H.run("def f(x) x * 3 + 1; f(1); f(2);");
+  EXPECT_EQ(H.Levels, (std::vector<std::string>{"0", "up"}));
+  EXPECT_EQ(H.Background, 0u);
+  EXPECT_EQ(H.S->getStats().BackgroundTierUps, 0u);
+  EXPECT_EQ(H.S->getStats().TierUps, 1u);
+}
+
+TEST(SessionTest, TooManyCompileThreadsIsAUsageError) {
+  SessionOptions O;
+  O.CompileThreads = MaxCompileThreads + 1;
+  auto S = Session::create(std::move(O));
+  ASSERT_FALSE(bool(S));
+  llvm::Error E = S.takeError();
+  std::string Msg = llvm::toString(std::move(E));
+  EXPECT_NE(Msg.find("at most 64 compile threads"), std::string::npos) << Msg;
 }
 
 TEST(SessionTest, LoopsAndSelfCallsSkipTheBaselineTier) {

@@ -1,0 +1,91 @@
+//===- CompileQueue.cpp - Compiles off the running program's thread -------===//
+//
+// Part of kaleido. See CompileQueue.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JIT/CompileQueue.h"
+
+#include <algorithm>
+
+using namespace kaleido;
+
+CompileQueue::CompileQueue(unsigned NumThreads) {
+  NumThreads = std::max(NumThreads, 1u);
+  // The ids are all known before any job can ask onWorkerThread().
+  std::lock_guard<std::mutex> Lock(Mutex);
+  for (unsigned I = 0; I < NumThreads; ++I) {
+    Threads.emplace_back([this, I] { work(I); });
+    ThreadIds.push_back(Threads.back().get_id());
+  }
+}
+
+CompileQueue::~CompileQueue() { shutdown(); }
+
+void CompileQueue::post(Job J) {
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    if (!Stopping) {
+      Pending.push_back({std::move(J), std::chrono::steady_clock::now()});
+      Posted.notify_one();
+      return;
+    }
+    ++Dropped;
+  }
+  // Destroyed outside the lock: a job's captures may take locks of their own.
+  J = nullptr;
+}
+
+void CompileQueue::waitUntilIdle() {
+  std::unique_lock<std::mutex> Lock(Mutex);
+  Finished.wait(Lock, [this] { return Pending.empty() && Running == 0; });
+}
+
+void CompileQueue::shutdown() {
+  std::deque<Entry> Unrun;
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    if (Stopping && Threads.empty())
+      return;
+    Stopping = true;
+    Dropped += Pending.size();
+    Unrun.swap(Pending);
+    Posted.notify_all();
+  }
+  Unrun.clear();
+  for (std::thread &T : Threads)
+    T.join();
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Threads.clear();
+}
+
+bool CompileQueue::onWorkerThread() const {
+  std::thread::id Self = std::this_thread::get_id();
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return std::find(ThreadIds.begin(), ThreadIds.end(), Self) != ThreadIds.end();
+}
+
+uint64_t CompileQueue::getDropped() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return Dropped;
+}
+
+void CompileQueue::work(unsigned Worker) {
+  std::unique_lock<std::mutex> Lock(Mutex);
+  for (;;) {
+    Posted.wait(Lock, [this] { return Stopping || !Pending.empty(); });
+    if (Pending.empty())
+      return; // Stopping, and nothing was left to this thread.
+    Entry E = std::move(Pending.front());
+    Pending.pop_front();
+    ++Running;
+    Lock.unlock();
+    std::chrono::duration<double> Queued =
+        std::chrono::steady_clock::now() - E.Posted;
+    E.Run(Worker, Queued.count());
+    E.Run = nullptr;
+    Lock.lock();
+    --Running;
+    Finished.notify_all();
+  }
+}
