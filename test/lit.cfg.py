@@ -33,6 +33,14 @@ add_sanitizer_options(
     "suppressions=" + os.path.join(config.kaleido_src_root, "test",
                                    "lsan.supp"))
 add_sanitizer_options("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+# make test SANITIZE=thread: a race report fails the test (TSan's exit code
+# 66), with the suppressions test/tsan.supp explains.
+add_sanitizer_options(
+    "TSAN_OPTIONS",
+    "halt_on_error=1:suppressions=" +
+    os.path.join(config.kaleido_src_root, "test", "tsan.supp"))
+if "thread" in config.kaleido_sanitizers.split(","):
+    config.available_features.add("tsan")
 
 # The native baseline generator (the default baseline there) needs an x86-64
 # System V host.

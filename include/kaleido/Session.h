@@ -263,6 +263,12 @@ public:
   /// must not wait, or settled statistics.
   void waitForCompiles();
 
+  /// Starts the compile threads now. Otherwise the first tier-up starts
+  /// them, and the program waits for that once (about 40 microseconds);
+  /// later tier-ups hold it up for about a microsecond. The kaleido command
+  /// starts them with the session.
+  void startCompileThreads();
+
   /// Stops the compile threads: drops the tier-ups not started, waits for
   /// the running ones. Later tier-ups compile on the program's thread. The
   /// destructor does this; call it before leaving a session undestroyed to

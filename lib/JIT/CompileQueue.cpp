@@ -10,10 +10,12 @@
 
 using namespace kaleido;
 
-CompileQueue::CompileQueue(unsigned NumThreads) {
-  NumThreads = std::max(NumThreads, 1u);
-  // The ids are all known before any job can ask onWorkerThread().
-  std::lock_guard<std::mutex> Lock(Mutex);
+CompileQueue::CompileQueue(unsigned NumThreads)
+    : NumThreads(std::max(NumThreads, 1u)) {}
+
+void CompileQueue::startThreads() {
+  // Under Mutex: the ids are all known before any job can ask
+  // onWorkerThread().
   for (unsigned I = 0; I < NumThreads; ++I) {
     Threads.emplace_back([this, I] { work(I); });
     ThreadIds.push_back(Threads.back().get_id());
@@ -22,10 +24,18 @@ CompileQueue::CompileQueue(unsigned NumThreads) {
 
 CompileQueue::~CompileQueue() { shutdown(); }
 
+void CompileQueue::start() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (!Stopping && Threads.empty())
+    startThreads();
+}
+
 void CompileQueue::post(Job J) {
   {
     std::lock_guard<std::mutex> Lock(Mutex);
     if (!Stopping) {
+      if (Threads.empty())
+        startThreads();
       Pending.push_back({std::move(J), std::chrono::steady_clock::now()});
       Posted.notify_one();
       return;
@@ -43,20 +53,18 @@ void CompileQueue::waitUntilIdle() {
 
 void CompileQueue::shutdown() {
   std::deque<Entry> Unrun;
+  std::vector<std::thread> Joining;
   {
     std::lock_guard<std::mutex> Lock(Mutex);
-    if (Stopping && Threads.empty())
-      return;
     Stopping = true;
     Dropped += Pending.size();
     Unrun.swap(Pending);
+    Joining.swap(Threads);
     Posted.notify_all();
   }
   Unrun.clear();
-  for (std::thread &T : Threads)
+  for (std::thread &T : Joining)
     T.join();
-  std::lock_guard<std::mutex> Lock(Mutex);
-  Threads.clear();
 }
 
 bool CompileQueue::onWorkerThread() const {

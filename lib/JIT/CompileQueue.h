@@ -1,4 +1,5 @@
-//===- CompileQueue.h - Compiles off the running program's thread -*- C++ -*-===//
+//===- CompileQueue.h - Compiles off the running program's thread -*- C++
+//-*-===//
 //
 // Part of kaleido. A fixed set of compile threads and the queue of jobs they
 // take, oldest first. It knows nothing of what a job compiles: the JIT posts
@@ -39,12 +40,17 @@ public:
   using Job =
       llvm::unique_function<void(unsigned Worker, double QueuedSeconds)>;
 
-  /// Starts Threads threads (at least 1).
+  /// A queue for Threads threads (at least 1), started by the first post():
+  /// a JIT whose functions never get hot never starts one.
   explicit CompileQueue(unsigned Threads);
   /// shutdown(), then the threads are gone.
   ~CompileQueue();
   CompileQueue(const CompileQueue &) = delete;
   CompileQueue &operator=(const CompileQueue &) = delete;
+
+  /// Starts the threads now rather than at the first post(). Does nothing
+  /// after shutdown() or if they run already.
+  void start();
 
   /// Queues J behind the jobs posted before it. After shutdown(), J is
   /// dropped (destroyed unrun) at once.
@@ -60,7 +66,7 @@ public:
   /// Whether the calling thread is one of this queue's.
   bool onWorkerThread() const;
 
-  unsigned getNumThreads() const { return unsigned(Threads.size()); }
+  unsigned getNumThreads() const { return NumThreads; }
   /// Jobs dropped by shutdown() (or posted after it) without running.
   uint64_t getDropped() const;
 
@@ -70,8 +76,10 @@ private:
     std::chrono::steady_clock::time_point Posted;
   };
 
+  void startThreads();
   void work(unsigned Worker);
 
+  const unsigned NumThreads;
   mutable std::mutex Mutex;
   /// Signalled when a job is posted or shutdown() begins.
   std::condition_variable Posted;
@@ -81,7 +89,7 @@ private:
   unsigned Running = 0;
   bool Stopping = false;
   uint64_t Dropped = 0;
-  /// Written only by the constructor and shutdown(), on the owner's thread.
+  /// Started by the first post(), joined by shutdown().
   std::vector<std::thread> Threads;
   std::vector<std::thread::id> ThreadIds;
 };

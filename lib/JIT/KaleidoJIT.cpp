@@ -75,11 +75,10 @@ static IRTransformLayer::TransformFunction verifyThen(Fn F) {
 /// body that needs LLVM, so a session whose code is all native (or that
 /// runs nothing) never makes a TargetMachine.
 struct KaleidoJIT::LLVMTiers {
-  LLVMTiers(ExecutionSession &ES, ObjectLinkingLayer &ObjLayer,
-            std::unique_ptr<TargetMachine> TheTM,
+  LLVMTiers(ExecutionSession &ES, std::unique_ptr<TargetMachine> TheTM,
             std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel,
             JITTargetMachineBuilder HostJTMB)
-      : TM(std::move(TheTM)), ObjLayer(ObjLayer),
+      : TM(std::move(TheTM)), ObjLayer(ES),
         CompileLayer(ES, ObjLayer, std::move(Compiler)),
         OptLayer(ES, CompileLayer), Opt(OptLevel, TM.get()),
         HostJTMB(std::move(HostJTMB)),
@@ -90,7 +89,7 @@ struct KaleidoJIT::LLVMTiers {
 
   // The optimised tier.
   std::unique_ptr<TargetMachine> TM;
-  ObjectLinkingLayer &ObjLayer;
+  ObjectLinkingLayer ObjLayer;
   IRCompileLayer CompileLayer;
   IRTransformLayer OptLayer;
   Optimizer Opt;
@@ -104,6 +103,20 @@ struct KaleidoJIT::LLVMTiers {
   std::unique_ptr<TierUpLayer> CountedLayer;
   /// What every BodyUnit shares.
   BodyContext Ctx;
+};
+
+/// Where compile threads link: an ORC session of their own. In one
+/// session, any thread that looks a symbol up may run any unit waiting to be
+/// materialized (ExecutionSession::dispatchOutstandingMUs), so the program's
+/// thread could find itself running an optimised compile, or a compile
+/// thread an expression's. Apart, neither can. Its one JITDylib resolves a
+/// Kaleidoscope name to the name's stub, as <bodies> does through <stubs>,
+/// and any other name through the host's resolver (the runtime's
+/// functions). Made by the first compile thread that needs it.
+struct KaleidoJIT::CompileSession {
+  std::unique_ptr<ExecutionSession> ES;
+  std::unique_ptr<ObjectLinkingLayer> Link;
+  JITDylib *JD = nullptr;
 };
 
 /// A compile thread's optimised tier: the same pipeline as LLVMTiers's, all
@@ -146,13 +159,13 @@ struct KaleidoJIT::FinishedTierUp {
 };
 
 struct KaleidoJIT::Layers {
-  /// JITLink, shared by every tier and thread; built on first use
-  /// (KaleidoJIT::linkLayer).
-  std::unique_ptr<ObjectLinkingLayer> Link;
   /// Null until a body needs LLVM (KaleidoJIT::llvmTiers).
   std::unique_ptr<LLVMTiers> LLVM;
-  /// One slot per compile thread, each filled and used by its thread
-  /// (KaleidoJIT::backgroundTier).
+  /// The compile threads' session (KaleidoJIT::compileSession), and one
+  /// tier per thread, each filled and used by its thread
+  /// (KaleidoJIT::backgroundTier); the tiers go first.
+  std::mutex CompileSessionMutex;
+  std::unique_ptr<CompileSession> Compiling;
   std::vector<std::unique_ptr<BackgroundTier>> Background;
   /// What baseline code counts its calls with, LLVM's and native alike.
   std::unique_ptr<CallCounters> Counters;
@@ -209,9 +222,9 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
   auto Compiler = ObjectCompiler::create(**TM);
   if (!Compiler)
     return Compiler.takeError();
-  L->LLVM = std::make_unique<LLVMTiers>(*ES, linkLayer(), std::move(*TM),
-                                        std::move(*Compiler), Opts.OptLevel,
-                                        std::move(*JTMB));
+  L->LLVM =
+      std::make_unique<LLVMTiers>(*ES, std::move(*TM), std::move(*Compiler),
+                                  Opts.OptLevel, std::move(*JTMB));
   BodyContext &C = L->LLVM->Ctx;
   C.Source = Opts.Bodies;
   C.OptLevel = Opts.OptLevel;
@@ -332,12 +345,6 @@ Expected<IRLayer &> KaleidoJIT::countedBaselineLayer() {
   return *T.CountedLayer;
 }
 
-ObjectLinkingLayer &KaleidoJIT::linkLayer() {
-  if (!L->Link)
-    L->Link = std::make_unique<ObjectLinkingLayer>(*ES);
-  return *L->Link;
-}
-
 KaleidoJIT::~KaleidoJIT() {
   if (!ES)
     return;
@@ -350,6 +357,9 @@ KaleidoJIT::~KaleidoJIT() {
     Finished.clear();
     WorkerErrors.clear();
   }
+  if (L->Compiling)
+    if (Error Err = L->Compiling->ES->endSession())
+      ES->reportError(std::move(Err));
   // As ~LLJIT does. The reporter needs only this object's members, all
   // still alive; OnError's owner is told it may be called now
   // (JITOptions::OnError).
@@ -520,8 +530,6 @@ bool KaleidoJIT::postTierUp(FunctionState &F) {
     consumeError(Gen.takeError());
     return false;
   }
-  // Built here, so that compile threads only ever read the pointer.
-  linkLayer();
   FinishedTierUp R;
   R.F = &F;
   R.Version = F.Version;
@@ -538,11 +546,55 @@ bool KaleidoJIT::postTierUp(FunctionState &F) {
   return true;
 }
 
+Expected<KaleidoJIT::CompileSession &> KaleidoJIT::compileSession() {
+  std::lock_guard<std::mutex> Lock(L->CompileSessionMutex);
+  if (L->Compiling)
+    return *L->Compiling;
+  auto MemMgr =
+      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
+          64 << 20);
+  if (!MemMgr)
+    return MemMgr.takeError();
+  auto EPC =
+      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
+  if (!EPC)
+    return EPC.takeError();
+  auto C = std::make_unique<CompileSession>();
+  C->ES = std::make_unique<ExecutionSession>(std::move(*EPC));
+  // Only compile threads use it; their reports wait for installFinished.
+  C->ES->setErrorReporter([this](Error Err) {
+    std::string Msg = describeFailure(std::move(Err));
+    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    WorkerErrors.push_back(std::move(Msg));
+    HasFinished = true;
+  });
+  C->Link = std::make_unique<ObjectLinkingLayer>(*C->ES);
+  C->JD = &C->ES->createBareJITDylib("<compiled>");
+  C->JD->addGenerator(std::make_unique<HostGenerator>(
+      [this](StringRef Name, std::optional<unsigned>) -> Expected<void *> {
+        if (L->Table->find(Name)) {
+          auto Stub = L->Table->getStub(Name);
+          if (!Stub)
+            return Stub.takeError();
+          return Stub->toPtr<void *>();
+        }
+        return Opts.ResolveHostSymbol
+                   ? Opts.ResolveHostSymbol(Name, std::nullopt)
+                   : nullptr;
+      },
+      [](const SymbolStringPtr &) { return std::nullopt; }));
+  L->Compiling = std::move(C);
+  return *L->Compiling;
+}
+
 Expected<KaleidoJIT::BackgroundTier &>
 KaleidoJIT::backgroundTier(unsigned Worker) {
   std::unique_ptr<BackgroundTier> &T = L->Background[Worker];
   if (T)
     return *T;
+  Expected<CompileSession &> C = compileSession();
+  if (!C)
+    return C.takeError();
   auto JTMB = hostMachineBuilder(Opts.OptLevel);
   if (!JTMB)
     return JTMB.takeError();
@@ -552,7 +604,7 @@ KaleidoJIT::backgroundTier(unsigned Worker) {
   auto Compiler = ObjectCompiler::create(**TM);
   if (!Compiler)
     return Compiler.takeError();
-  T = std::make_unique<BackgroundTier>(*ES, *L->Link, std::move(*TM),
+  T = std::make_unique<BackgroundTier>(*C->ES, *C->Link, std::move(*TM),
                                        std::move(*Compiler), Opts.OptLevel);
   return *T;
 }
@@ -566,18 +618,20 @@ void KaleidoJIT::compileInBackground(unsigned Worker, FinishedTierUp R,
     Expected<BackgroundTier &> T = backgroundTier(Worker);
     if (!T)
       return T.takeError();
-    R.RT = Bodies->createResourceTracker();
+    JITDylib &JD = *L->Compiling->JD;
+    R.RT = JD.createResourceTracker();
     BodyUnit::Info I;
     I.Name = R.F->Name.str();
     I.IsFunction = true;
     I.T = Tier::Optimized;
     I.TierUp = true;
-    if (Error Err =
-            Bodies->define(std::make_unique<BodyUnit>(
-                               T->Ctx, Sym, std::move(Gen), std::move(I)),
-                           R.RT))
+    // The symbol is the program session's; this session has its own pool.
+    SymbolStringPtr Local = L->Compiling->ES->intern(*Sym);
+    if (Error Err = JD.define(std::make_unique<BodyUnit>(
+                                  T->Ctx, Local, std::move(Gen), std::move(I)),
+                              R.RT))
       return Err;
-    auto Body = ES->lookup({Bodies}, Sym);
+    auto Body = L->Compiling->ES->lookup({&JD}, Local);
     if (!Body)
       return Body.takeError();
     Expected<bool> Redirected =
@@ -643,6 +697,11 @@ void KaleidoJIT::waitForCompiles() {
   if (Queue)
     Queue->waitUntilIdle();
   installFinished();
+}
+
+void KaleidoJIT::startCompileThreads() {
+  if (Queue)
+    Queue->start();
 }
 
 void KaleidoJIT::stopCompileThreads() {
@@ -746,7 +805,9 @@ std::string KaleidoJIT::describeFailure(Error Err) {
       std::move(Err),
       [&](SymbolsNotFound &SNF) {
         for (const SymbolStringPtr &S : SNF.getSymbols()) {
-          if (std::optional<BodyRef> B = L->Table->findBody(S))
+          // S may come from the compile threads' session: the table knows
+          // the program session's symbols.
+          if (std::optional<BodyRef> B = L->Table->findBody(ES->intern(*S)))
             Append("the body of '" + B->F->Name + "' could not be compiled");
           else
             Append(formatv("call to '{0}', which is declared by 'extern' but "

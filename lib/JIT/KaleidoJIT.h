@@ -132,7 +132,6 @@
 namespace llvm {
 namespace orc {
 class IRLayer;
-class ObjectLinkingLayer;
 } // namespace orc
 class LLVMContext;
 class Module;
@@ -259,6 +258,10 @@ public:
   /// finished (for tests and tools that need the counters settled).
   void waitForCompiles();
 
+  /// Starts the compile threads now, not at the first tier-up (which would
+  /// pay for it: about 40 microseconds, once).
+  void startCompileThreads();
+
   /// Ends the compile threads: drops the tier-ups not started, waits for the
   /// running ones and installs them. Later tier-ups compile on the calling
   /// thread. Idempotent; the destructor does it.
@@ -286,6 +289,7 @@ public:
 private:
   struct Layers;
   struct LLVMTiers;
+  struct CompileSession;
   struct BackgroundTier;
   struct FinishedTierUp;
 
@@ -313,8 +317,6 @@ private:
   llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
   /// The counted baseline layer (TierUpLayer over baselineLayer()).
   llvm::Expected<llvm::orc::IRLayer &> countedBaselineLayer();
-  /// The link layer every tier's code goes through, built on first use.
-  llvm::orc::ObjectLinkingLayer &linkLayer();
   /// Called by baseline code whose counter ran out.
   void tierUp(const llvm::orc::SymbolStringPtr &Body);
   /// Compiles F's optimised code on this thread and points the stub at it.
@@ -328,6 +330,8 @@ private:
   /// tier-up, and leaves its record for installFinished.
   void compileInBackground(unsigned Worker, FinishedTierUp R,
                            llvm::orc::SymbolStringPtr Sym, IRGenerator Gen);
+  /// The compile threads' ORC session, built by the first that needs it.
+  llvm::Expected<CompileSession &> compileSession();
   /// Compile thread Worker's optimised tier, built there on first use.
   llvm::Expected<BackgroundTier &> backgroundTier(unsigned Worker);
   /// On the program's thread: finishes what background compiles left (the

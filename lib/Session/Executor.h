@@ -77,9 +77,11 @@ public:
   /// Adds this executor's counters (compiles, tier-ups, freed bodies) to S.
   virtual void addStats(SessionStats &S) const = 0;
 
-  /// See Session::waitForCompiles and Session::stopCompileThreads; nothing
-  /// to do for an executor that compiles nothing in the background.
+  /// See Session::waitForCompiles, startCompileThreads and
+  /// stopCompileThreads; nothing to do for an executor that compiles nothing
+  /// in the background.
   virtual void waitForCompiles() {}
+  virtual void startCompileThreads() {}
   virtual void stopCompileThreads() {}
 };
 

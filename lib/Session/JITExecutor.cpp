@@ -61,6 +61,7 @@ public:
   }
 
   void waitForCompiles() override { JIT->waitForCompiles(); }
+  void startCompileThreads() override { JIT->startCompileThreads(); }
   void stopCompileThreads() override { JIT->stopCompileThreads(); }
 
   void addStats(SessionStats &S) const override {

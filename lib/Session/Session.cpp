@@ -295,4 +295,6 @@ SessionStats Session::getStats() const { return P->getStats(); }
 
 void Session::waitForCompiles() { P->waitForCompiles(); }
 
+void Session::startCompileThreads() { P->startCompileThreads(); }
+
 void Session::stopCompileThreads() { P->stopCompileThreads(); }

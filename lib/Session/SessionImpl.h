@@ -40,6 +40,7 @@ public:
   void interrupt();
   SessionStats getStats() const;
   void waitForCompiles() { Exec->waitForCompiles(); }
+  void startCompileThreads() { Exec->startCompileThreads(); }
   void stopCompileThreads() { Exec->stopCompileThreads(); }
 
 private:

@@ -9,7 +9,9 @@ runs each one through every mode:
     --jit=interp   (the reference)
     --jit=lazy -O2, --jit=eager -O2, --jit=lazy -O0, --jit=lazy -O3,
     --jit=lazy -O2 --tier-up=1 (every function without loops runs one call
-    as baseline code, then tiers up), --jit=lazy -O2 --tier-up=0 (no
+    as baseline code, then tiers up on a compile thread while the program
+    goes on), the same with --compile-threads=0 (the tier-up compiles in the
+    call that made the function hot), --jit=lazy -O2 --tier-up=0 (no
     baseline tier), and --baseline=llvm alone and with --tier-up=1 (the
     baseline code made by LLVM at -O0; the default on x86-64 is kaleido's
     own native generator, which the other lazy modes use)
@@ -44,6 +46,8 @@ MODES = [
     ("lazy-O0", ["--jit=lazy", "-O0"]),
     ("lazy-O3", ["--jit=lazy", "-O3"]),
     ("lazy-O2-tier1", ["--jit=lazy", "-O2", "--tier-up=1"]),
+    ("lazy-O2-tier1-inline",
+     ["--jit=lazy", "-O2", "--tier-up=1", "--compile-threads=0"]),
     ("lazy-O2-notier", ["--jit=lazy", "-O2", "--tier-up=0"]),
     ("llvm-baseline", ["--jit=lazy", "-O2", "--baseline=llvm"]),
     ("llvm-baseline-tier1",
@@ -283,6 +287,7 @@ REGRESSION_HEADER = """\
 # RUN: %%kaleido -p -O3 %%s > %%t.O3
 # RUN: %%kaleido -p --jit=eager %%s > %%t.eager
 # RUN: %%kaleido -p --tier-up=1 %%s > %%t.tier1
+# RUN: %%kaleido -p --tier-up=1 --compile-threads=0 %%s > %%t.tier1i
 # RUN: %%kaleido -p --tier-up=0 %%s > %%t.tier0
 # RUN: %%kaleido -p --baseline=llvm %%s > %%t.llvm
 # RUN: %%kaleido -p --baseline=llvm --tier-up=1 %%s > %%t.llvm1
@@ -291,6 +296,7 @@ REGRESSION_HEADER = """\
 # RUN: cmp %%t.interp %%t.O3
 # RUN: cmp %%t.interp %%t.eager
 # RUN: cmp %%t.interp %%t.tier1
+# RUN: cmp %%t.interp %%t.tier1i
 # RUN: cmp %%t.interp %%t.tier0
 # RUN: cmp %%t.interp %%t.llvm
 # RUN: cmp %%t.interp %%t.llvm1

@@ -385,6 +385,8 @@ int runDriver() {
   SA.sa_flags = SA_RESTART;
   sigaction(SIGINT, &SA, nullptr);
 
+  // Started now, so that the first function to get hot does not wait for it.
+  (*S)->startCompileThreads();
   Watchdog Limit(**S, Timeout);
   int Code = Interactive ? runREPL(**S) : runInputs(**S);
   if (Limit.fired() && Code == ExitInterrupted)

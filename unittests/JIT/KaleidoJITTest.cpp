@@ -129,7 +129,7 @@ TEST(KaleidoJITTest, BackgroundTierUpIsSwitchedInThroughTheStub) {
   EXPECT_GE(S.MaxPauseSeconds, 0);
   H.JIT->releaseRetiredCode();
   EXPECT_EQ(H.JIT->getBodiesFreed(), 1u);
-  EXPECT_TRUE(H.Errors.empty());
+  EXPECT_TRUE(H.Errors.empty()) << H.Errors.front();
 }
 
 TEST(KaleidoJITTest, WithoutCaptureATierUpCompilesOnTheCallingThread) {
