@@ -242,6 +242,9 @@ struct Config {
   unsigned TierUpCalls;
   /// LLVM's -O0 or kaleido's own native baseline generator.
   BaselineKind Baseline;
+  /// 0 (a tier-up compiles in the call that made the function hot) or 1 (on
+  /// a compile thread, while the program goes on).
+  unsigned CompileThreads;
 };
 
 std::unique_ptr<Session> makeSession(const Config &C, Outcome &Out,
@@ -251,6 +254,7 @@ std::unique_ptr<Session> makeSession(const Config &C, Outcome &Out,
   Opts.Mode = C.Mode;
   Opts.TierUpCalls = C.TierUpCalls;
   Opts.Baseline = C.Baseline;
+  Opts.CompileThreads = C.CompileThreads;
   Opts.OnOutput = [&Out](StringRef Bytes) {
     StringRef Kept = Bytes.take_front(OutputCap - Out.Output.size());
     Out.Output.append(Kept.data(), Kept.size());
@@ -303,9 +307,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   static const JITMode Modes[] = {JITMode::Lazy, JITMode::Eager,
                                   JITMode::Interp};
   static const unsigned TierUps[] = {1, 1000, 0};
-  // 7 is prime to the other factors: the generator varies across the rest.
+  // 7 and 5 are prime to the other factors: the generator and the compile
+  // threads vary across the rest.
   Config C{unsigned(Size % 4), Modes[(Size / 4) % 3], TierUps[(Size / 96) % 3],
-           (Size / 7) % 2 ? BaselineKind::Native : BaselineKind::LLVM};
+           (Size / 7) % 2 ? BaselineKind::Native : BaselineKind::LLVM,
+           unsigned((Size / 5) % 2)};
 
   FunctionTable Functions;
   OperatorTable Ops;
@@ -333,7 +339,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     llvm::errs() << "fuzz-run: the modes disagree (-O" << C.OptLevel
                  << ", --tier-up=" << C.TierUpCalls << ", --baseline="
                  << (C.Baseline == BaselineKind::Native ? "native" : "llvm")
-                 << ")\n";
+                 << ", --compile-threads=" << C.CompileThreads << ")\n";
     print(llvm::errs(), C.Mode == JITMode::Interp ? "interp" : "jit", A);
     print(llvm::errs(), Other.Mode == JITMode::Interp ? "interp" : "lazy jit",
           B);
