@@ -106,7 +106,8 @@ struct CompileEvent {
   /// True if a compile thread made the code (a tier-up, with
   /// SessionOptions::CompileThreads); QueueSeconds is how long it waited
   /// for the thread. Such an event is told at the session's next call into
-  /// the JIT after the code was installed.
+  /// the JIT after the compile finished (also when the code was not
+  /// installed because the function was redefined meanwhile).
   bool Background = false;
   double QueueSeconds = 0;
 };
@@ -149,7 +150,8 @@ struct SessionStats {
   /// whose machine code has been freed.
   uint64_t BodiesFreed = 0;
   /// Wall time spent generating, optimising, compiling and linking code,
-  /// top-level expressions included.
+  /// top-level expressions included, and compiles on compile threads (which
+  /// the program did not wait for).
   double CompileSeconds = 0;
 };
 

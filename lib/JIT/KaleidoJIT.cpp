@@ -675,6 +675,12 @@ void KaleidoJIT::installFinished() {
       Opts.OnError(std::move(Msg));
   for (FinishedTierUp &R : Done) {
     FunctionState &F = *R.F;
+    // A compile that did not fail is told, installed or not: its time was
+    // spent.
+    if (!R.Failed && Opts.OnCompiled)
+      Opts.OnCompiled({F.Name, /*IsFunction=*/true, Opts.OptLevel,
+                       /*TierUp=*/true, R.Seconds, /*Native=*/false,
+                       /*Background=*/true, R.QueueSeconds});
     if (!R.Installed || F.Version != R.Version) {
       // Failed, or F was redefined while it compiled (or since): nothing
       // reaches this code, or nothing will once the frames above us return.
@@ -686,10 +692,6 @@ void KaleidoJIT::installFinished() {
     // below us, so it is freed at the next top level.
     retireBody(F);
     F.BodyRT = std::move(R.RT);
-    if (Opts.OnCompiled)
-      Opts.OnCompiled({F.Name, /*IsFunction=*/true, Opts.OptLevel,
-                       /*TierUp=*/true, R.Seconds, /*Native=*/false,
-                       /*Background=*/true, R.QueueSeconds});
   }
 }
 
