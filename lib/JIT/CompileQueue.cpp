@@ -8,7 +8,27 @@
 
 #include <algorithm>
 
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 using namespace kaleido;
+
+/// Makes the calling thread give way to the program's: SCHED_BATCH (a woken
+/// compile thread does not preempt a running thread) and a nice value of 5.
+/// Best effort: a host that forbids either keeps the defaults.
+static void yieldToTheProgram() {
+#if defined(__linux__)
+  sched_param P{};
+  (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &P);
+  // On Linux a nice value belongs to a thread.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
+}
 
 CompileQueue::CompileQueue(unsigned NumThreads)
     : NumThreads(std::max(NumThreads, 1u)) {}
@@ -79,6 +99,7 @@ uint64_t CompileQueue::getDropped() const {
 }
 
 void CompileQueue::work(unsigned Worker) {
+  yieldToTheProgram();
   std::unique_lock<std::mutex> Lock(Mutex);
   for (;;) {
     Posted.wait(Lock, [this] { return Stopping || !Pending.empty(); });

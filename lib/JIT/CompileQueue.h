@@ -8,6 +8,10 @@
 //   - each thread has an index, so a job can use resources only that thread
 //     touches (its own LLVMContext and TargetMachine) without a lock;
 //   - each job is told how long it waited, for the statistics;
+//   - the threads give way to the program's (on Linux SCHED_BATCH and nice
+//     5): on a machine with no idle core, a compile thread that wakes would
+//     otherwise take the program's core for a time slice, milliseconds of
+//     pause where the tier-up itself takes microseconds;
 //   - shutdown() drops the jobs that have not started and waits for the
 //     ones that have: LLVM cannot stop a compile half way, so this is the
 //     only safe end (what ORC's DynamicThreadPoolTaskDispatcher::shutdown
