@@ -93,6 +93,11 @@ bool CompileQueue::onWorkerThread() const {
   return std::find(ThreadIds.begin(), ThreadIds.end(), Self) != ThreadIds.end();
 }
 
+bool CompileQueue::isStopped() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return Stopping;
+}
+
 uint64_t CompileQueue::getDropped() const {
   std::lock_guard<std::mutex> Lock(Mutex);
   return Dropped;

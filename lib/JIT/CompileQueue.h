@@ -67,6 +67,9 @@ public:
   /// ends the threads. Later posts are dropped. Idempotent.
   void shutdown();
 
+  /// Whether shutdown() has been called.
+  bool isStopped() const;
+
   /// Whether the calling thread is one of this queue's.
   bool onWorkerThread() const;
 

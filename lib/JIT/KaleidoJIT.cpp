@@ -11,7 +11,6 @@
 #include "CodeGen/Optimizer.h"
 #include "JIT/BodyUnit.h"
 #include "JIT/CallCounters.h"
-#include "JIT/CompileQueue.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
 #include "JIT/NativeBaseline.h"
@@ -19,6 +18,7 @@
 #include "JIT/RetiredCode.h"
 #include "JIT/StubTable.h"
 #include "JIT/TierUpLayer.h"
+#include "JIT/VerifyTransform.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
@@ -30,9 +30,7 @@
 #include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
-#include "llvm/IR/Verifier.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -44,32 +42,6 @@
 using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
-
-/// The verifier's message stays in the error: it is the only clue.
-static Error verify(Module &M) {
-  std::string Msg;
-  raw_string_ostream OS(Msg);
-  if (!verifyModule(M, &OS))
-    return Error::success();
-  return make_error<StringError>("internal error: invalid IR generated: " + Msg,
-                                 inconvertibleErrorCode());
-}
-
-/// A transform for an IRTransformLayer: verify, then Fn on the module.
-template <typename Fn>
-static IRTransformLayer::TransformFunction verifyThen(Fn F) {
-  return [F](ThreadSafeModule TSM,
-             MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
-    if (Error Err = TSM.withModuleDo([&](Module &M) -> Error {
-          if (Error Err = verify(M))
-            return Err;
-          F(M);
-          return Error::success();
-        }))
-      return std::move(Err);
-    return std::move(TSM);
-  };
-}
 
 /// LLVM's part of the stack: everything that compiles IR. Built on the first
 /// body that needs LLVM, so a session whose code is all native (or that
@@ -105,68 +77,13 @@ struct KaleidoJIT::LLVMTiers {
   BodyContext Ctx;
 };
 
-/// Where compile threads link: an ORC session of their own. In one
-/// session, any thread that looks a symbol up may run any unit waiting to be
-/// materialized (ExecutionSession::dispatchOutstandingMUs), so the program's
-/// thread could find itself running an optimised compile, or a compile
-/// thread an expression's. Apart, neither can. Its one JITDylib resolves a
-/// Kaleidoscope name to the name's stub, as <bodies> does through <stubs>,
-/// and any other name through the host's resolver (the runtime's
-/// functions). Made by the first compile thread that needs it.
-struct KaleidoJIT::CompileSession {
-  std::unique_ptr<ExecutionSession> ES;
-  std::unique_ptr<ObjectLinkingLayer> Link;
-  JITDylib *JD = nullptr;
-};
-
-/// A compile thread's optimised tier: the same pipeline as LLVMTiers's, all
-/// its own, so that threads compile at once without sharing an LLVMContext,
-/// a TargetMachine or a pass manager. Built and used by that thread only.
-struct KaleidoJIT::BackgroundTier {
-  BackgroundTier(ExecutionSession &ES, ObjectLinkingLayer &ObjLayer,
-                 std::unique_ptr<TargetMachine> TheTM,
-                 std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel)
-      : TM(std::move(TheTM)), CompileLayer(ES, ObjLayer, std::move(Compiler)),
-        OptLayer(ES, CompileLayer), Opt(OptLevel, TM.get()),
-        Ctx(ES, ThreadSafeContext(std::make_unique<LLVMContext>()),
-            TM->createDataLayout(), TM->getTargetTriple()) {
-    OptLayer.setTransform(verifyThen([this](Module &M) { Opt.run(M); }));
-    Ctx.OptLevel = OptLevel;
-    Ctx.Tiers.set(Tier::Optimized, /*Counted=*/false,
-                  [this]() -> Expected<IRLayer &> { return OptLayer; });
-  }
-
-  std::unique_ptr<TargetMachine> TM;
-  IRCompileLayer CompileLayer;
-  IRTransformLayer OptLayer;
-  Optimizer Opt;
-  /// Its units carry their own IR generator (BodySource::captureIR) and
-  /// tell no OnCompiled: the program's thread reports them.
-  BodyContext Ctx;
-};
-
-/// A background tier-up, from its post to installFinished.
-struct KaleidoJIT::FinishedTierUp {
-  FunctionState *F = nullptr;
-  uint32_t Version = 0;
-  /// The code, once there is some; installFinished keeps or retires it.
-  ResourceTrackerSP RT;
-  /// Whether the stub now reaches the code.
-  bool Installed = false;
-  bool Failed = false;
-  double Seconds = 0;
-  double QueueSeconds = 0;
-};
-
 struct KaleidoJIT::Layers {
   /// Null until a body needs LLVM (KaleidoJIT::llvmTiers).
   std::unique_ptr<LLVMTiers> LLVM;
-  /// The compile threads' session (KaleidoJIT::compileSession), and one
-  /// tier per thread, each filled and used by its thread
-  /// (KaleidoJIT::backgroundTier); the tiers go first.
-  std::mutex CompileSessionMutex;
-  std::unique_ptr<CompileSession> Compiling;
-  std::vector<std::unique_ptr<BackgroundTier>> Background;
+  /// Tier-ups on compile threads, if JITOptions::CompileThreads. Declared
+  /// before Table and Retired, so destroyed after them: the trackers of the
+  /// code it installed belong to its ORC session.
+  std::unique_ptr<BackgroundCompiler> Background;
   /// What baseline code counts its calls with, LLVM's and native alike.
   std::unique_ptr<CallCounters> Counters;
   /// The native baseline generator's code, if JITOptions::NativeBaseline.
@@ -179,19 +96,6 @@ struct KaleidoJIT::Layers {
 //===----------------------------------------------------------------------===//
 // Construction
 //===----------------------------------------------------------------------===//
-
-BodySource::~BodySource() = default;
-
-Expected<std::vector<uint8_t>> BodySource::generateNative(StringRef,
-                                                          NativeEmitOptions) {
-  return make_error<StringError>("no native baseline code",
-                                 inconvertibleErrorCode());
-}
-
-Expected<IRGenerator> BodySource::captureIR(StringRef) {
-  return make_error<StringError>("bodies cannot be captured",
-                                 inconvertibleErrorCode());
-}
 
 KaleidoJIT::KaleidoJIT(JITOptions Opts) : Opts(std::move(Opts)) {}
 
@@ -253,20 +157,8 @@ Error KaleidoJIT::init() {
     return EPC.takeError();
   ES = std::make_unique<ExecutionSession>(std::move(*EPC));
   L = std::make_unique<Layers>();
-  if (Opts.CompileThreads) {
-    L->Background.resize(Opts.CompileThreads);
-    Queue = std::make_unique<CompileQueue>(Opts.CompileThreads);
-  }
   ES->setErrorReporter([this](Error Err) {
     std::string Msg = describeFailure(std::move(Err));
-    // OnError belongs to the program's thread: a compile thread's report
-    // waits for installFinished.
-    if (Queue && Queue->onWorkerThread()) {
-      std::lock_guard<std::mutex> Lock(FinishedMutex);
-      WorkerErrors.push_back(std::move(Msg));
-      HasFinished = true;
-      return;
-    }
     if (Opts.OnError)
       Opts.OnError(std::move(Msg));
   });
@@ -283,6 +175,15 @@ Error KaleidoJIT::init() {
   L->Table = std::move(*Table);
   initNative();
 
+  if (Opts.CompileThreads) {
+    BackgroundCompiler::Options BO;
+    BO.Threads = Opts.CompileThreads;
+    BO.OptLevel = Opts.OptLevel;
+    BO.Table = L->Table.get();
+    BO.ResolveHost = Opts.ResolveHostSymbol;
+    BO.Describe = [this](Error Err) { return describeFailure(std::move(Err)); };
+    L->Background = std::make_unique<BackgroundCompiler>(std::move(BO));
+  }
   Stubs->addGenerator(L->Table->createStubGenerator());
   Host->addGenerator(std::make_unique<HostGenerator>(
       Opts.ResolveHostSymbol, [this](const SymbolStringPtr &Name) {
@@ -348,18 +249,12 @@ Expected<IRLayer &> KaleidoJIT::countedBaselineLayer() {
 KaleidoJIT::~KaleidoJIT() {
   if (!ES)
     return;
-  // No compile thread may touch the session once it ends: drop the
-  // compiles not started, wait for the running ones (whose code the
-  // session then frees with the rest). Nothing is told about them.
-  if (Queue) {
-    Queue->shutdown();
-    std::lock_guard<std::mutex> Lock(FinishedMutex);
-    Finished.clear();
-    WorkerErrors.clear();
-  }
-  if (L->Compiling)
-    if (Error Err = L->Compiling->ES->endSession())
-      ES->reportError(std::move(Err));
+  // No compile thread may run once the session ends: drop the compiles not
+  // started and wait for the running ones; nothing is told about them.
+  // Their code goes with the compile threads' session, which outlives the
+  // trackers the stub table holds (see Layers).
+  if (L->Background)
+    L->Background->stop();
   // As ~LLJIT does. The reporter needs only this object's members, all
   // still alive; OnError's owner is told it may be called now
   // (JITOptions::OnError).
@@ -496,10 +391,10 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
   // Whatever happens next, this is the body's last compile (a failed one
   // leaves the baseline code in place).
   F.Baseline = false;
-  if (!Queue || !postTierUp(F))
+  if (!L->Background || L->Background->isStopped() || !postTierUp(F))
     tierUpNow(F);
   std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
-  std::lock_guard<std::mutex> Lock(FinishedMutex);
+  std::lock_guard<std::mutex> Lock(StatsMutex);
   Stats.MaxPauseSeconds = std::max(Stats.MaxPauseSeconds, Took.count());
 }
 
@@ -511,7 +406,7 @@ void KaleidoJIT::tierUpNow(FunctionState &F) {
     // (TierUpStats::Failures), not reported again, and the half-made body is
     // dropped.
     consumeError(joinErrors(std::move(Err), RT->remove()));
-    std::lock_guard<std::mutex> Lock(FinishedMutex);
+    std::lock_guard<std::mutex> Lock(StatsMutex);
     ++Stats.Failures;
     return;
   }
@@ -519,8 +414,27 @@ void KaleidoJIT::tierUpNow(FunctionState &F) {
   // may be live: its code is freed at the next top level.
   retireBody(F);
   F.BodyRT = std::move(RT);
-  std::lock_guard<std::mutex> Lock(FinishedMutex);
+  std::lock_guard<std::mutex> Lock(StatsMutex);
   ++Stats.TierUps;
+}
+
+Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
+  Expected<LLVMTiers &> T = llvmTiers();
+  if (!T)
+    return T.takeError();
+  SymbolStringPtr Sym = L->Table->getBodySymbol(F, /*Recompile=*/true);
+  BodyUnit::Info I;
+  I.Name = F.Name.str();
+  I.IsFunction = true;
+  I.T = Tier::Optimized;
+  I.TierUp = true;
+  if (Error Err = Bodies->define(
+          std::make_unique<BodyUnit>(T->Ctx, Sym, nullptr, std::move(I)), RT))
+    return Err;
+  auto Body = ES->lookup({Bodies}, Sym);
+  if (!Body)
+    return Body.takeError();
+  return L->Table->redirect(F, Body->getAddress());
 }
 
 bool KaleidoJIT::postTierUp(FunctionState &F) {
@@ -530,150 +444,22 @@ bool KaleidoJIT::postTierUp(FunctionState &F) {
     consumeError(Gen.takeError());
     return false;
   }
-  FinishedTierUp R;
-  R.F = &F;
-  R.Version = F.Version;
-  SymbolStringPtr Sym = L->Table->getBodySymbol(F, /*Recompile=*/true);
-  {
-    std::lock_guard<std::mutex> Lock(FinishedMutex);
-    ++Stats.BackgroundPosted;
-  }
-  Queue->post([this, R = std::move(R), Sym = std::move(Sym),
-               Gen = std::move(*Gen)](unsigned Worker, double Queued) mutable {
-    R.QueueSeconds = Queued;
-    compileInBackground(Worker, std::move(R), std::move(Sym), std::move(Gen));
-  });
+  L->Background->post(F, F.Version,
+                      (*L->Table->getBodySymbol(F, /*Recompile=*/true)).str(),
+                      std::move(*Gen));
   return true;
 }
 
-Expected<KaleidoJIT::CompileSession &> KaleidoJIT::compileSession() {
-  std::lock_guard<std::mutex> Lock(L->CompileSessionMutex);
-  if (L->Compiling)
-    return *L->Compiling;
-  auto MemMgr =
-      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
-          64 << 20);
-  if (!MemMgr)
-    return MemMgr.takeError();
-  auto EPC =
-      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
-  if (!EPC)
-    return EPC.takeError();
-  auto C = std::make_unique<CompileSession>();
-  C->ES = std::make_unique<ExecutionSession>(std::move(*EPC));
-  // Only compile threads use it; their reports wait for installFinished.
-  C->ES->setErrorReporter([this](Error Err) {
-    std::string Msg = describeFailure(std::move(Err));
-    std::lock_guard<std::mutex> Lock(FinishedMutex);
-    WorkerErrors.push_back(std::move(Msg));
-    HasFinished = true;
-  });
-  C->Link = std::make_unique<ObjectLinkingLayer>(*C->ES);
-  C->JD = &C->ES->createBareJITDylib("<compiled>");
-  C->JD->addGenerator(std::make_unique<HostGenerator>(
-      [this](StringRef Name, std::optional<unsigned>) -> Expected<void *> {
-        if (L->Table->find(Name)) {
-          auto Stub = L->Table->getStub(Name);
-          if (!Stub)
-            return Stub.takeError();
-          return Stub->toPtr<void *>();
-        }
-        return Opts.ResolveHostSymbol
-                   ? Opts.ResolveHostSymbol(Name, std::nullopt)
-                   : nullptr;
-      },
-      [](const SymbolStringPtr &) { return std::nullopt; }));
-  L->Compiling = std::move(C);
-  return *L->Compiling;
-}
-
-Expected<KaleidoJIT::BackgroundTier &>
-KaleidoJIT::backgroundTier(unsigned Worker) {
-  std::unique_ptr<BackgroundTier> &T = L->Background[Worker];
-  if (T)
-    return *T;
-  Expected<CompileSession &> C = compileSession();
-  if (!C)
-    return C.takeError();
-  auto JTMB = hostMachineBuilder(Opts.OptLevel);
-  if (!JTMB)
-    return JTMB.takeError();
-  auto TM = JTMB->createTargetMachine();
-  if (!TM)
-    return TM.takeError();
-  auto Compiler = ObjectCompiler::create(**TM);
-  if (!Compiler)
-    return Compiler.takeError();
-  T = std::make_unique<BackgroundTier>(*C->ES, *C->Link, std::move(*TM),
-                                       std::move(*Compiler), Opts.OptLevel);
-  return *T;
-}
-
-void KaleidoJIT::compileInBackground(unsigned Worker, FinishedTierUp R,
-                                     SymbolStringPtr Sym, IRGenerator Gen) {
-  auto Start = std::chrono::steady_clock::now();
-  // R.F lives as long as the table; of its fields only the ones the table
-  // guards are read here, through the table.
-  Error Err = [&]() -> Error {
-    Expected<BackgroundTier &> T = backgroundTier(Worker);
-    if (!T)
-      return T.takeError();
-    JITDylib &JD = *L->Compiling->JD;
-    R.RT = JD.createResourceTracker();
-    BodyUnit::Info I;
-    I.Name = R.F->Name.str();
-    I.IsFunction = true;
-    I.T = Tier::Optimized;
-    I.TierUp = true;
-    // The symbol is the program session's; this session has its own pool.
-    SymbolStringPtr Local = L->Compiling->ES->intern(*Sym);
-    if (Error Err = JD.define(std::make_unique<BodyUnit>(
-                                  T->Ctx, Local, std::move(Gen), std::move(I)),
-                              R.RT))
-      return Err;
-    auto Body = L->Compiling->ES->lookup({&JD}, Local);
-    if (!Body)
-      return Body.takeError();
-    Expected<bool> Redirected =
-        L->Table->redirectIfCurrent(*R.F, R.Version, Body->getAddress());
-    if (!Redirected)
-      return Redirected.takeError();
-    R.Installed = *Redirected;
-    return Error::success();
-  }();
-  std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
-  R.Seconds = Took.count();
-  if (Err) {
-    // As tierUpNow: the cause has been reported (to WorkerErrors).
-    consumeError(std::move(Err));
-    R.Failed = true;
-  }
-  std::lock_guard<std::mutex> Lock(FinishedMutex);
-  Stats.QueueSeconds += R.QueueSeconds;
-  Stats.MaxQueueSeconds = std::max(Stats.MaxQueueSeconds, R.QueueSeconds);
-  if (R.Installed)
-    ++Stats.TierUps;
-  if (R.Failed)
-    ++Stats.Failures;
-  Finished.push_back(std::move(R));
-  HasFinished = true;
-}
-
 void KaleidoJIT::installFinished() {
-  if (!HasFinished.load(std::memory_order_acquire))
+  if (!L->Background || !L->Background->hasFinished())
     return;
-  std::vector<FinishedTierUp> Done;
+  std::vector<BackgroundResult> Done;
   std::vector<std::string> Errors;
-  {
-    std::lock_guard<std::mutex> Lock(FinishedMutex);
-    Done.swap(Finished);
-    Errors.swap(WorkerErrors);
-    HasFinished = false;
-  }
+  L->Background->take(Done, Errors);
   if (Opts.OnError)
     for (std::string &Msg : Errors)
       Opts.OnError(std::move(Msg));
-  for (FinishedTierUp &R : Done) {
+  for (BackgroundResult &R : Done) {
     FunctionState &F = *R.F;
     // A compile that did not fail is told, installed or not: its time was
     // spent.
@@ -696,54 +482,40 @@ void KaleidoJIT::installFinished() {
 }
 
 void KaleidoJIT::waitForCompiles() {
-  if (Queue)
-    Queue->waitUntilIdle();
+  if (L->Background)
+    L->Background->waitUntilIdle();
   installFinished();
 }
 
 void KaleidoJIT::startCompileThreads() {
-  if (Queue)
-    Queue->start();
+  if (L->Background)
+    L->Background->start();
 }
 
 void KaleidoJIT::stopCompileThreads() {
-  if (!Queue)
+  if (!L->Background)
     return;
-  Queue->shutdown();
-  {
-    std::lock_guard<std::mutex> Lock(FinishedMutex);
-    Stats.BackgroundDropped = Queue->getDropped();
-  }
-  // No compile thread is left to ask the error reporter where it runs.
-  Queue.reset();
+  // Stopped, not destroyed: installed code lives in its session.
+  L->Background->stop();
   installFinished();
 }
 
 TierUpStats KaleidoJIT::getTierUpStats() const {
-  std::lock_guard<std::mutex> Lock(FinishedMutex);
-  TierUpStats S = Stats;
-  if (Queue)
-    S.BackgroundDropped += Queue->getDropped();
+  TierUpStats S;
+  {
+    std::lock_guard<std::mutex> Lock(StatsMutex);
+    S = Stats;
+  }
+  BackgroundCompiler::Counts C;
+  if (L->Background)
+    C = L->Background->getCounts();
+  S.TierUps += C.Installed;
+  S.Failures += C.Failed;
+  S.BackgroundPosted = C.Posted;
+  S.BackgroundDropped = C.Dropped;
+  S.QueueSeconds = C.QueueSeconds;
+  S.MaxQueueSeconds = C.MaxQueueSeconds;
   return S;
-}
-
-Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
-  Expected<LLVMTiers &> T = llvmTiers();
-  if (!T)
-    return T.takeError();
-  SymbolStringPtr Sym = L->Table->getBodySymbol(F, /*Recompile=*/true);
-  BodyUnit::Info I;
-  I.Name = F.Name.str();
-  I.IsFunction = true;
-  I.T = Tier::Optimized;
-  I.TierUp = true;
-  if (Error Err = Bodies->define(
-          std::make_unique<BodyUnit>(T->Ctx, Sym, nullptr, std::move(I)), RT))
-    return Err;
-  auto Body = ES->lookup({Bodies}, Sym);
-  if (!Body)
-    return Body.takeError();
-  return L->Table->redirect(F, Body->getAddress());
 }
 
 void KaleidoJIT::releaseRetiredCode() {

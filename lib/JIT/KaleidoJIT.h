@@ -115,6 +115,7 @@
 #ifndef KALEIDO_JIT_KALEIDOJIT_H
 #define KALEIDO_JIT_KALEIDOJIT_H
 
+#include "JIT/BackgroundCompiler.h"
 #include "JIT/BodySource.h"
 
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -140,7 +141,6 @@ class TargetMachine;
 
 namespace kaleido {
 
-class CompileQueue;
 struct FunctionState;
 
 /// How to build a KaleidoJIT. Bodies is required; the rest have defaults.
@@ -289,9 +289,6 @@ public:
 private:
   struct Layers;
   struct LLVMTiers;
-  struct CompileSession;
-  struct BackgroundTier;
-  struct FinishedTierUp;
 
   KaleidoJIT(JITOptions Opts);
   llvm::Error init();
@@ -326,14 +323,6 @@ private:
   /// Posts F's optimised compile to a compile thread; false (nothing
   /// posted) if the body cannot be captured.
   bool postTierUp(FunctionState &F);
-  /// On compile thread Worker: compiles, links and installs a posted
-  /// tier-up, and leaves its record for installFinished.
-  void compileInBackground(unsigned Worker, FinishedTierUp R,
-                           llvm::orc::SymbolStringPtr Sym, IRGenerator Gen);
-  /// The compile threads' ORC session, built by the first that needs it.
-  llvm::Expected<CompileSession &> compileSession();
-  /// Compile thread Worker's optimised tier, built there on first use.
-  llvm::Expected<BackgroundTier &> backgroundTier(unsigned Worker);
   /// On the program's thread: finishes what background compiles left (the
   /// replaced baseline code, the reports). Cheap when there is nothing.
   void installFinished();
@@ -345,19 +334,10 @@ private:
   llvm::orc::JITDylib *Stubs = nullptr;
   llvm::orc::JITDylib *Bodies = nullptr;
   llvm::orc::JITDylib *Host = nullptr;
-  /// The tier-up counters; background compiles update theirs under
-  /// FinishedMutex.
+  /// The tier-up counters of the program thread's compiles; those of
+  /// compile threads are the BackgroundCompiler's.
+  mutable std::mutex StatsMutex;
   TierUpStats Stats;
-  /// Compile threads, if JITOptions::CompileThreads, until
-  /// stopCompileThreads().
-  std::unique_ptr<CompileQueue> Queue;
-  /// What background compiles left for installFinished, and what the
-  /// session reported from a compile thread.
-  mutable std::mutex FinishedMutex;
-  std::vector<FinishedTierUp> Finished;
-  std::vector<std::string> WorkerErrors;
-  /// Set when Finished or WorkerErrors is not empty.
-  std::atomic<bool> HasFinished{false};
 };
 
 } // namespace kaleido

@@ -90,6 +90,7 @@ TEST(CompileQueueTest, ShutdownWaitsForTheRunningJobAndDropsTheRest) {
   Releaser.join();
   EXPECT_EQ(Ran.load(), 1);
   EXPECT_EQ(Q->getDropped(), 2u);
+  EXPECT_TRUE(Q->isStopped());
   EXPECT_TRUE(Watch.expired());
   // After shutdown a job is dropped at once.
   Q->post([&](unsigned, double) { ++Ran; });
