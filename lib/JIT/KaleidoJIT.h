@@ -99,16 +99,15 @@
 // Threads. Everything above runs on the program's thread, in the call that
 // needs it, except tier-ups when JITOptions::CompileThreads is set: then a
 // counter that runs out only captures the body (BodySource::captureIR) and
-// posts the compile to a CompileQueue (CompileQueue.h), and the program goes
-// on in baseline code. Each compile thread has LLVM's optimised tier to
-// itself (its own LLVMContext, TargetMachine, pass pipeline and compile
-// layer) and shares only ORC's ExecutionSession, the link layer and the
-// StubTable, which are made for it. The thread links the code, points the
-// stub at it if the function has not been redefined meanwhile
-// (StubTable::redirectIfCurrent), and leaves the rest -- retiring the
-// baseline code, telling OnCompiled and OnError -- to the program's thread,
-// which does it at its next call into the JIT (installFinished). Ending the
-// session drops compiles not started and waits for running ones.
+// posts the compile to the BackgroundCompiler (BackgroundCompiler.h), and
+// the program goes on in baseline code. Each compile thread has LLVM's
+// optimised tier to itself and links in an ORC session of its own; it
+// shares only the StubTable, which is made for it. The thread links the
+// code, points the stub at it if the function has not been redefined
+// meanwhile (StubTable::redirectIfCurrent), and leaves the rest -- retiring
+// the baseline code, telling OnCompiled and OnError -- to the program's
+// thread, which does it at its next call into the JIT (installFinished).
+// Ending the session drops compiles not started and waits for running ones.
 //
 //===----------------------------------------------------------------------===//
 
