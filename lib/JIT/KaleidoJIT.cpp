@@ -9,6 +9,7 @@
 #include "JIT/KaleidoJIT.h"
 
 #include "CodeGen/Optimizer.h"
+#include "JIT/BackgroundCompiler.h"
 #include "JIT/BodyUnit.h"
 #include "JIT/CallCounters.h"
 #include "JIT/HostGenerator.h"

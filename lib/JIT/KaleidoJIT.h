@@ -114,14 +114,12 @@
 #ifndef KALEIDO_JIT_KALEIDOJIT_H
 #define KALEIDO_JIT_KALEIDOJIT_H
 
-#include "JIT/BackgroundCompiler.h"
 #include "JIT/BodySource.h"
 
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/Support/Error.h"
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
