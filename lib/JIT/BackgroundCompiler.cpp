@@ -15,10 +15,7 @@
 #include "JIT/VerifyTransform.h"
 
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
-#include "llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h"
-#include "llvm/ExecutionEngine/Orc/MemoryMapper.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
-#include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -109,8 +106,8 @@ BackgroundCompiler::Counts BackgroundCompiler::getCounts() const {
 }
 
 void BackgroundCompiler::report(Error Err) {
-  std::string Msg = Opts.Describe ? Opts.Describe(std::move(Err))
-                                  : toString(std::move(Err));
+  std::string Msg =
+      Opts.Describe ? Opts.Describe(std::move(Err)) : toString(std::move(Err));
   std::lock_guard<std::mutex> Lock(FinishedMutex);
   Reports.push_back(std::move(Msg));
   HasFinished = true;
@@ -120,17 +117,11 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
   std::lock_guard<std::mutex> Lock(SessionMutex);
   if (S)
     return *S;
-  auto MemMgr =
-      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
-          64 << 20);
-  if (!MemMgr)
-    return MemMgr.takeError();
-  auto EPC =
-      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
-  if (!EPC)
-    return EPC.takeError();
+  auto ES = createInProcessSession();
+  if (!ES)
+    return ES.takeError();
   auto New = std::make_unique<Session>();
-  New->ES = std::make_unique<ExecutionSession>(std::move(*EPC));
+  New->ES = std::move(*ES);
   New->ES->setErrorReporter([this](Error Err) { report(std::move(Err)); });
   New->Link = std::make_unique<ObjectLinkingLayer>(*New->ES);
   New->JD = &New->ES->createBareJITDylib("<compiled>");
@@ -151,8 +142,7 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
   return *S;
 }
 
-Expected<BackgroundCompiler::Tier &>
-BackgroundCompiler::tier(unsigned Worker) {
+Expected<BackgroundCompiler::Tier &> BackgroundCompiler::tier(unsigned Worker) {
   std::unique_ptr<Tier> &T = Tiers[Worker];
   if (T)
     return *T;
@@ -213,8 +203,8 @@ void BackgroundCompiler::compile(unsigned Worker, BackgroundResult R,
     handleAllErrors(
         std::move(Err), [](const FailedToMaterialize &) {},
         [this](ErrorInfoBase &EIB) {
-          report(make_error<StringError>(EIB.message(),
-                                         inconvertibleErrorCode()));
+          report(
+              make_error<StringError>(EIB.message(), inconvertibleErrorCode()));
         });
   }
   std::lock_guard<std::mutex> Lock(FinishedMutex);

@@ -21,4 +21,3 @@ Expected<IRGenerator> BodySource::captureIR(StringRef) {
   return make_error<StringError>("bodies cannot be captured",
                                  inconvertibleErrorCode());
 }
-

@@ -6,6 +6,9 @@
 
 #include "JIT/HostTarget.h"
 
+#include "llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h"
+#include "llvm/ExecutionEngine/Orc/MemoryMapper.h"
+#include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <mutex>
@@ -40,4 +43,17 @@ kaleido::hostMachineBuilder(unsigned OptLevel) {
   // Never fuse a multiply and an add: every level must round identically.
   JTMB->getOptions().AllowFPOpFusion = FPOpFusion::Strict;
   return std::move(*JTMB);
+}
+
+Expected<std::unique_ptr<ExecutionSession>> kaleido::createInProcessSession() {
+  auto MemMgr =
+      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
+          64 << 20);
+  if (!MemMgr)
+    return MemMgr.takeError();
+  auto EPC =
+      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
+  if (!EPC)
+    return EPC.takeError();
+  return std::make_unique<ExecutionSession>(std::move(*EPC));
 }

@@ -5,15 +5,19 @@
 // process is generated: the optimisation level's code generator level, the
 // small code model with PIC, and no fused multiply-add. The JIT's tiers and
 // --emit=asm both build their TargetMachines here, so what the dump shows is
-// what the JIT runs.
+// what the JIT runs. And how the JIT's ORC sessions place code in this
+// process.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_JIT_HOSTTARGET_H
 #define KALEIDO_JIT_HOSTTARGET_H
 
+#include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/Error.h"
+
+#include <memory>
 
 namespace kaleido {
 
@@ -22,6 +26,12 @@ namespace kaleido {
 /// Fails if the host cannot be targeted.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder>
 hostMachineBuilder(unsigned OptLevel);
+
+/// An ORC session over this process whose JITLink code is carved out of
+/// 64 MiB reservations instead of one mmap per object: a first call then
+/// costs no mmap, only the mprotect that makes its pages read+execute.
+llvm::Expected<std::unique_ptr<llvm::orc::ExecutionSession>>
+createInProcessSession();
 
 } // namespace kaleido
 

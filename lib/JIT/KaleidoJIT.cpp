@@ -25,10 +25,7 @@
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
 #include "llvm/ExecutionEngine/Orc/IRTransformLayer.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h"
-#include "llvm/ExecutionEngine/Orc/MemoryMapper.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
-#include "llvm/ExecutionEngine/Orc/SelfExecutorProcessControl.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -144,19 +141,10 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
 }
 
 Error KaleidoJIT::init() {
-  // Code is carved out of 64 MiB reservations instead of one mmap per
-  // object: a first call then costs no mmap, only the mprotect that makes
-  // its pages read+execute.
-  auto MemMgr =
-      MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
-          64 << 20);
-  if (!MemMgr)
-    return MemMgr.takeError();
-  auto EPC =
-      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
-  if (!EPC)
-    return EPC.takeError();
-  ES = std::make_unique<ExecutionSession>(std::move(*EPC));
+  auto Session = createInProcessSession();
+  if (!Session)
+    return Session.takeError();
+  ES = std::move(*Session);
   L = std::make_unique<Layers>();
   ES->setErrorReporter([this](Error Err) {
     std::string Msg = describeFailure(std::move(Err));

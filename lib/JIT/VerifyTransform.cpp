@@ -24,9 +24,9 @@ static Error verify(Module &M) {
 
 IRTransformLayer::TransformFunction
 kaleido::verifyThen(std::function<void(Module &)> Then) {
-  return [Then = std::move(Then)](ThreadSafeModule TSM,
-                                  MaterializationResponsibility &)
-             -> Expected<ThreadSafeModule> {
+  return [Then = std::move(Then)](
+             ThreadSafeModule TSM,
+             MaterializationResponsibility &) -> Expected<ThreadSafeModule> {
     if (Error Err = TSM.withModuleDo([&](Module &M) -> Error {
           if (Error Err = verify(M))
             return Err;

@@ -80,7 +80,8 @@ TEST_F(BackgroundCompilerTest, CodeForAReplacedVersionIsNotInstalled) {
   EXPECT_EQ(callStub("f"), 2);
 }
 
-TEST_F(BackgroundCompilerTest, CompiledCodeCallsOtherFunctionsThroughTheirStubs) {
+TEST_F(BackgroundCompilerTest,
+       CompiledCodeCallsOtherFunctionsThroughTheirStubs) {
   FunctionState &G = cantFail(Table->define("g"));
   defineAs(Bodies, Table->getBodySymbol(G), returnsTwo);
   FunctionState &F = cantFail(Table->define("f"));
@@ -97,8 +98,8 @@ TEST_F(BackgroundCompilerTest, CompiledCodeCallsOtherFunctionsThroughTheirStubs)
              Function *Fn =
                  Function::Create(FT, Function::ExternalLinkage, Symbol, *M);
              IRBuilder<> B(BasicBlock::Create(Ctx, "entry", Fn));
-             B.CreateRet(B.CreateFAdd(B.CreateCall(Callee),
-                                      ConstantFP::get(D, 1.0)));
+             B.CreateRet(
+                 B.CreateFAdd(B.CreateCall(Callee), ConstantFP::get(D, 1.0)));
              return std::move(M);
            });
   std::vector<BackgroundResult> Done = finish();
@@ -111,11 +112,11 @@ TEST_F(BackgroundCompilerTest, AFailedCompileIsReportedAndLeavesTheStubAlone) {
   FunctionState &F = cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
   EXPECT_EQ(callStub("f"), 1);
-  BC->post(F, F.Version, "f$1.opt",
-           [](LLVMContext &, StringRef,
-              Tier) -> Expected<std::unique_ptr<Module>> {
-             return createStringError("no IR today");
-           });
+  BC->post(
+      F, F.Version, "f$1.opt",
+      [](LLVMContext &, StringRef, Tier) -> Expected<std::unique_ptr<Module>> {
+        return createStringError("no IR today");
+      });
   BC->waitUntilIdle();
   std::vector<BackgroundResult> Done;
   std::vector<std::string> Reports;
