@@ -57,9 +57,9 @@ static Error protect(const sys::MemoryBlock &B, unsigned Flags) {
   return Error::success();
 }
 
-Expected<uintptr_t> CodeArena::allocate(size_t Size) {
+Expected<uintptr_t> CodeArena::allocate(size_t Size, bool NeedAlias) {
   for (auto It = Free.begin(); It != Free.end(); ++It) {
-    if (It->second < Size)
+    if (It->second < Size || (NeedAlias && !aliasOf(It->first)))
       continue;
     auto [Addr, Avail] = *It;
     Free.erase(It);
@@ -67,15 +67,32 @@ Expected<uintptr_t> CodeArena::allocate(size_t Size) {
       Free.emplace(Addr + Size, Avail - Size);
     return Addr;
   }
+  auto NoAlias = [] {
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot map code memory twice (memfd_create "
+                             "refused)");
+  };
+  if (NeedAlias && How != Mapping::Dual)
+    return NoAlias();
   Expected<Chunk> C = mapChunk(Size);
   if (!C)
     return C.takeError();
   auto Base = reinterpret_cast<uintptr_t>(C->Exec.base());
   size_t Bytes = C->Exec.allocatedSize();
   Chunks.emplace(Base, *C);
+  if (NeedAlias && !C->Write) {
+    // Refused just now: the chunk is kept for code.
+    addFree(Base, Bytes);
+    return NoAlias();
+  }
   if (Bytes > Size)
     addFree(Base + Size, Bytes - Size);
   return Base;
+}
+
+uint8_t *CodeArena::aliasOf(uintptr_t Addr) const {
+  auto It = std::prev(Chunks.upper_bound(Addr));
+  return It->second.Write ? It->second.Write + (Addr - It->first) : nullptr;
 }
 
 Expected<CodeArena::Chunk> CodeArena::mapChunk(size_t Size) {
@@ -128,8 +145,9 @@ void CodeArena::addFree(uintptr_t Addr, size_t Size) {
 }
 
 Expected<void *> CodeArena::place(ArrayRef<uint8_t> Code) {
-  size_t Size = roundUp(std::max<size_t>(Code.size(), 1));
-  Expected<uintptr_t> Addr = allocate(Size);
+  size_t Size = footprint(Code.size());
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Expected<uintptr_t> Addr = allocate(Size, /*NeedAlias=*/false);
   if (!Addr)
     return Addr.takeError();
   if (Error Err = copy(*Addr, Size, Code)) {
@@ -140,6 +158,22 @@ Expected<void *> CodeArena::place(ArrayRef<uint8_t> Code) {
   return reinterpret_cast<void *>(*Addr);
 }
 
+Expected<CodeArena::Aliased> CodeArena::placeAliased(
+    size_t Size, function_ref<void(uint8_t *Write, uintptr_t Exec)> Fill) {
+  Size = footprint(Size);
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Expected<uintptr_t> Addr = allocate(Size, /*NeedAlias=*/true);
+  if (!Addr)
+    return Addr.takeError();
+  uint8_t *Write = aliasOf(*Addr);
+  std::memset(Write, 0xCC, Size);
+  Fill(Write, *Addr);
+  sys::Memory::InvalidateInstructionCache(reinterpret_cast<void *>(*Addr),
+                                          Size);
+  InUse += Size;
+  return Aliased{reinterpret_cast<void *>(*Addr), Write};
+}
+
 /// Code, then int3 up to Size, so a stray jump into the padding traps.
 static void fill(uint8_t *Dst, size_t Size, ArrayRef<uint8_t> Code) {
   std::memcpy(Dst, Code.data(), Code.size());
@@ -147,10 +181,8 @@ static void fill(uint8_t *Dst, size_t Size, ArrayRef<uint8_t> Code) {
 }
 
 Error CodeArena::copy(uintptr_t Addr, size_t Size, ArrayRef<uint8_t> Code) {
-  auto It = std::prev(Chunks.upper_bound(Addr));
-  const Chunk &C = It->second;
-  if (C.Write) {
-    fill(C.Write + (Addr - It->first), Size, Code);
+  if (uint8_t *Write = aliasOf(Addr)) {
+    fill(Write, Size, Code);
     sys::Memory::InvalidateInstructionCache(reinterpret_cast<void *>(Addr),
                                             Size);
     return Error::success();
@@ -164,7 +196,23 @@ Error CodeArena::copy(uintptr_t Addr, size_t Size, ArrayRef<uint8_t> Code) {
 }
 
 void CodeArena::release(void *Addr, size_t Size) {
-  Size = roundUp(std::max<size_t>(Size, 1));
+  Size = footprint(Size);
+  std::lock_guard<std::mutex> Lock(Mutex);
   InUse -= Size;
   addFree(reinterpret_cast<uintptr_t>(Addr), Size);
+}
+
+size_t CodeArena::getBytesInUse() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return InUse;
+}
+
+size_t CodeArena::getNumChunks() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return Chunks.size();
+}
+
+CodeArena::Mapping CodeArena::getMapping() const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return How;
 }

@@ -23,9 +23,14 @@
 // while the arena lives. Nothing in kaleido writes there but place(), but a
 // stray write through that alias could change code, which Reprotect rules
 // out. (.NET's W^X takes the same approach.) And the chunks are shared
-// memory: after fork() parent and child see the same code pages, so a
-// session must not place code in both (with Reprotect the child has its own
-// copy).
+// memory: after fork() parent and child see the same code pages, and the
+// same stub pointers (Indirections.h), so a session must not place code or
+// redefine functions in both (with Reprotect the child has its own copy).
+//
+// Besides code, a Dual chunk holds data the code reads and the JIT changes
+// while code runs (a stub's pointer): placeAliased() hands back the bytes'
+// writable address with their executable one. The arena may be used from
+// any thread: one lock guards its chunks and free list.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,12 +38,15 @@
 #define KALEIDO_JIT_CODEARENA_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/Memory.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <vector>
 
 namespace kaleido {
@@ -61,17 +69,36 @@ public:
   /// address. Fails if memory cannot be mapped or protected.
   llvm::Expected<void *> place(llvm::ArrayRef<uint8_t> Code);
 
-  /// Gives back the Size bytes at Addr that place returned for Size bytes of
-  /// code. Nothing may run that code any more.
+  /// Bytes placed in a Dual chunk, which stay writable at a second address.
+  struct Aliased {
+    /// Where code runs and reads them.
+    void *Exec = nullptr;
+    /// Where they may be written, as long as they are placed.
+    uint8_t *Write = nullptr;
+  };
+  /// Reserves Size bytes, 16-byte aligned, in a chunk mapped Dual, fills them
+  /// with int3, lets Fill write them (at Write, as if at Exec) and returns
+  /// both addresses. Fails if the host refuses a dual mapping.
+  llvm::Expected<Aliased>
+  placeAliased(size_t Size,
+               llvm::function_ref<void(uint8_t *Write, uintptr_t Exec)> Fill);
+
+  /// Gives back the Size bytes at Addr that place or placeAliased returned
+  /// for Size bytes. Nothing may run that code any more.
   void release(void *Addr, size_t Size);
 
-  /// Bytes of code placed and not released (rounded to 16 each).
-  size_t getBytesInUse() const { return InUse; }
+  /// The arena bytes Size bytes of code take: Size rounded up to 16.
+  static size_t footprint(size_t Size) {
+    return (std::max<size_t>(Size, 1) + 15) & ~size_t(15);
+  }
+
+  /// Bytes placed and not released (each its footprint).
+  size_t getBytesInUse() const;
   /// Chunks mapped so far.
-  size_t getNumChunks() const { return Chunks.size(); }
+  size_t getNumChunks() const;
   /// How chunks are mapped: what the constructor asked for, unless the host
   /// refused a dual mapping (then Reprotect, from that chunk on).
-  Mapping getMapping() const { return How; }
+  Mapping getMapping() const;
   /// Dual where the host has memfd_create, else Reprotect.
   static Mapping defaultMapping();
 
@@ -86,10 +113,15 @@ private:
   llvm::Expected<Chunk> mapChunk(size_t Size);
   /// Copies Code to Addr (padded to Size with int3), by the chunk's way.
   llvm::Error copy(uintptr_t Addr, size_t Size, llvm::ArrayRef<uint8_t> Code);
-  static size_t roundUp(size_t Size) { return (Size + 15) & ~size_t(15); }
-  llvm::Expected<uintptr_t> allocate(size_t Size);
+  /// Space for Size bytes, in a Dual chunk if NeedAlias.
+  llvm::Expected<uintptr_t> allocate(size_t Size, bool NeedAlias);
   void addFree(uintptr_t Addr, size_t Size);
+  /// The writable address of Addr (in a chunk), or null if its chunk has
+  /// none (Reprotect).
+  uint8_t *aliasOf(uintptr_t Addr) const;
 
+  /// Guards everything below.
+  mutable std::mutex Mutex;
   size_t ChunkSize;
   Mapping How;
   /// By the address of their executable view.

@@ -12,6 +12,7 @@
 #include "JIT/BackgroundCompiler.h"
 #include "JIT/BodyUnit.h"
 #include "JIT/CallCounters.h"
+#include "JIT/CodeArena.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
 #include "JIT/NativeBaseline.h"
@@ -76,6 +77,9 @@ struct KaleidoJIT::LLVMTiers {
 };
 
 struct KaleidoJIT::Layers {
+  /// Native code, stubs and trampolines (Indirections.h): first, so that it
+  /// goes last, after everything that runs or frees code in it.
+  CodeArena Arena;
   /// Null until a body needs LLVM (KaleidoJIT::llvmTiers).
   std::unique_ptr<LLVMTiers> LLVM;
   /// Tier-ups on compile threads, if JITOptions::CompileThreads. Declared
@@ -155,10 +159,10 @@ Error KaleidoJIT::init() {
   Stubs = &ES->createBareJITDylib("<stubs>");
   Bodies = &ES->createBareJITDylib("<bodies>");
   Host = &ES->createBareJITDylib("<host>");
-  auto Table =
-      StubTable::create(*ES, Triple(sys::getProcessTriple()),
-                        ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler),
-                        [this](FunctionState &F) { return resolveBody(F); });
+  auto Table = StubTable::create(
+      *ES, Triple(sys::getProcessTriple()),
+      ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler),
+      [this](FunctionState &F) { return resolveBody(F); }, &L->Arena);
   if (!Table)
     return Table.takeError();
   L->Table = std::move(*Table);
@@ -195,7 +199,8 @@ void KaleidoJIT::initNative() {
   // Native code needs no TargetMachine: a session whose code is all native
   // never builds one.
   L->Native = std::make_unique<NativeBaseline>(
-      *Opts.Bodies, *L->Counters, [this](StringRef Name) -> Expected<uint64_t> {
+      *Opts.Bodies, *L->Counters, L->Arena,
+      [this](StringRef Name) -> Expected<uint64_t> {
         auto Addr = L->Table->getStub(Name);
         if (!Addr)
           return Addr.takeError();
@@ -523,7 +528,7 @@ uint64_t KaleidoJIT::getBodiesFreed() const {
 bool KaleidoJIT::hasBuiltLLVM() const { return L->LLVM != nullptr; }
 
 uint64_t KaleidoJIT::getNativeCodeBytes() const {
-  return L->Native ? L->Native->getArena().getBytesInUse() : 0;
+  return L->Native ? L->Native->getCodeBytes() : 0;
 }
 
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,

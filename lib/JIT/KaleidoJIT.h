@@ -9,9 +9,9 @@
 // stack of small layers, each with one job and its own file; KaleidoJIT only
 // composes them. What happens to a function, from its definition down:
 //
-//   StubTable       (StubTable.h) the stubs (LocalIndirectStubsManager), the
-//                   trampolines (ORC's LocalTrampolinePool) a stub starts at
-//                   after each definition, the version words, and the
+//   StubTable       (StubTable.h) the stubs and the trampolines a stub
+//                   starts at after each definition (Indirections.h: in the
+//                   code arena, or ORC's), the version words, and the
 //                   per-function state. A trampoline asks the JIT for the
 //                   body (resolveBody) and points the stub at it. Body
 //                   symbols ("fib$2") are interned once and mapped back to

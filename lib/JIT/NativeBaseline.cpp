@@ -11,10 +11,14 @@ using namespace llvm;
 using namespace llvm::orc;
 
 NativeBaseline::NativeBaseline(BodySource &Source, CallCounters &Counters,
-                               StubFn Stubs)
-    : Source(Source), Counters(Counters), Stubs(std::move(Stubs)) {}
+                               CodeArena &Arena, StubFn Stubs)
+    : Source(Source), Counters(Counters), Arena(Arena),
+      Stubs(std::move(Stubs)) {}
 
-NativeBaseline::Body::~Body() { Arena.release(Addr, Size); }
+NativeBaseline::Body::~Body() {
+  Owner.Arena.release(Addr, Size);
+  Owner.CodeBytes -= CodeArena::footprint(Size);
+}
 
 Expected<std::unique_ptr<NativeBaseline::Body>>
 NativeBaseline::compile(StringRef Name, SymbolStringPtr CounterBody) {
@@ -38,6 +42,7 @@ NativeBaseline::compile(StringRef Name, SymbolStringPtr CounterBody) {
   Expected<void *> Addr = Arena.place(*Code);
   if (!Addr)
     return Addr.takeError();
+  CodeBytes += CodeArena::footprint(Code->size());
   return std::unique_ptr<Body>(
-      new Body(Arena, *Addr, Code->size(), std::move(Counter)));
+      new Body(*this, *Addr, Code->size(), std::move(Counter)));
 }

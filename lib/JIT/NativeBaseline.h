@@ -24,6 +24,7 @@
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/ExecutionEngine/Orc/Shared/ExecutorAddress.h"
 
+#include <atomic>
 #include <memory>
 
 namespace kaleido {
@@ -34,9 +35,10 @@ public:
   using StubFn =
       llvm::unique_function<llvm::Expected<uint64_t>(llvm::StringRef Name)>;
 
-  /// Code comes from Source, counters from Counters (which must outlive
-  /// every Body).
-  NativeBaseline(BodySource &Source, CallCounters &Counters, StubFn Stubs);
+  /// Code comes from Source, counters from Counters, and goes to Arena (both
+  /// must outlive every Body).
+  NativeBaseline(BodySource &Source, CallCounters &Counters, CodeArena &Arena,
+                 StubFn Stubs);
 
   /// One body's code in the arena, and its call counter if it is counted.
   /// Destroying it frees both: nothing may run the code any more.
@@ -50,11 +52,11 @@ public:
 
   private:
     friend class NativeBaseline;
-    Body(CodeArena &Arena, void *Addr, size_t Size,
+    Body(NativeBaseline &Owner, void *Addr, size_t Size,
          std::unique_ptr<CallCounters::Site> Counter)
-        : Arena(Arena), Addr(Addr), Size(Size), Counter(std::move(Counter)) {}
+        : Owner(Owner), Addr(Addr), Size(Size), Counter(std::move(Counter)) {}
 
-    CodeArena &Arena;
+    NativeBaseline &Owner;
     void *Addr;
     size_t Size;
     std::unique_ptr<CallCounters::Site> Counter;
@@ -67,14 +69,17 @@ public:
   llvm::Expected<std::unique_ptr<Body>>
   compile(llvm::StringRef Name, llvm::orc::SymbolStringPtr CounterBody);
 
-  /// The arena, for statistics and tests.
-  const CodeArena &getArena() const { return Arena; }
+  /// The arena bytes of the native code placed and not freed (the arena
+  /// holds stubs too).
+  size_t getCodeBytes() const { return CodeBytes; }
 
 private:
   BodySource &Source;
   CallCounters &Counters;
+  CodeArena &Arena;
   StubFn Stubs;
-  CodeArena Arena;
+  /// Bodies may be freed on any thread.
+  std::atomic<size_t> CodeBytes{0};
 };
 
 } // namespace kaleido

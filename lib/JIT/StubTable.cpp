@@ -7,7 +7,6 @@
 #include "JIT/StubTable.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
-#include "llvm/ExecutionEngine/Orc/OrcABISupport.h"
 
 using namespace kaleido;
 using namespace llvm;
@@ -46,7 +45,7 @@ public:
         if (!F->HasStub)
           if (Error Err = T.makeStub(*F))
             return Err;
-        New[Sym] = {F->StubAddr, StubFlags};
+        New[Sym] = {F->Stub.Addr, StubFlags};
       }
     }
     if (New.empty())
@@ -58,76 +57,30 @@ private:
   StubTable &T;
 };
 
-template <typename ABI>
-static Expected<std::unique_ptr<TrampolinePool>>
-makePool(TrampolinePool::ResolveLandingFunction Reenter) {
-  auto Pool = LocalTrampolinePool<ABI>::Create(std::move(Reenter));
-  if (!Pool)
-    return Pool.takeError();
-  return std::unique_ptr<TrampolinePool>(std::move(*Pool));
-}
-
-/// The trampolines of the host's ABI; the hosts ORC has trampolines for.
-static Expected<std::unique_ptr<TrampolinePool>>
-makeHostPool(const Triple &TT, TrampolinePool::ResolveLandingFunction R) {
-  switch (TT.getArch()) {
-  case Triple::aarch64:
-  case Triple::aarch64_32:
-    return makePool<OrcAArch64>(std::move(R));
-  case Triple::x86:
-    return makePool<OrcI386>(std::move(R));
-  case Triple::loongarch64:
-    return makePool<OrcLoongArch64>(std::move(R));
-  case Triple::mips:
-    return makePool<OrcMips32Be>(std::move(R));
-  case Triple::mipsel:
-    return makePool<OrcMips32Le>(std::move(R));
-  case Triple::mips64:
-  case Triple::mips64el:
-    return makePool<OrcMips64>(std::move(R));
-  case Triple::riscv64:
-    return makePool<OrcRiscv64>(std::move(R));
-  case Triple::x86_64:
-    if (TT.getOS() == Triple::OSType::Win32)
-      return makePool<OrcX86_64_Win32>(std::move(R));
-    return makePool<OrcX86_64_SysV>(std::move(R));
-  default:
-    return make_error<StringError>("no trampolines for " + TT.str(),
-                                   inconvertibleErrorCode());
-  }
-}
-
 StubTable::StubTable(ExecutionSession &ES, ExecutorAddr FailureHandler,
                      ResolveFn Resolve)
     : ES(ES), FailureHandler(FailureHandler), Resolve(std::move(Resolve)) {}
 
 Expected<std::unique_ptr<StubTable>>
 StubTable::create(ExecutionSession &ES, const Triple &TT,
-                  ExecutorAddr FailureHandler, ResolveFn Resolve) {
+                  ExecutorAddr FailureHandler, ResolveFn Resolve,
+                  CodeArena *Arena) {
   std::unique_ptr<StubTable> T(
       new StubTable(ES, FailureHandler, std::move(Resolve)));
-  auto Pool = makeHostPool(
-      TT,
-      [Table = T.get()](ExecutorAddr Trampoline,
-                        TrampolinePool::NotifyLandingResolvedFunction Land) {
-        Table->reenter(Trampoline, std::move(Land));
-      });
-  if (!Pool)
-    return Pool.takeError();
-  T->Pool = std::move(*Pool);
-  auto ISMBuilder = createLocalIndirectStubsManagerBuilder(TT);
-  if (!ISMBuilder)
-    return make_error<StringError>("no indirect stubs for " + TT.str(),
-                                   inconvertibleErrorCode());
-  T->ISM = ISMBuilder();
+  auto Ind = Indirections::create(TT, Arena,
+                                  [Table = T.get()](ExecutorAddr Trampoline) {
+                                    return Table->reenter(Trampoline);
+                                  });
+  if (!Ind)
+    return Ind.takeError();
+  T->Ind = std::move(*Ind);
   return std::move(T);
 }
 
-void StubTable::reenter(ExecutorAddr Trampoline,
-                        TrampolinePool::NotifyLandingResolvedFunction Land) {
+ExecutorAddr StubTable::reenter(ExecutorAddr Trampoline) {
   auto Fail = [&](Error Err) {
     ES.reportError(std::move(Err));
-    Land(FailureHandler);
+    return FailureHandler;
   };
   TrampolineTarget Target;
   {
@@ -148,7 +101,7 @@ void StubTable::reenter(ExecutorAddr Trampoline,
           redirectIfCurrent(*Target.F, Target.Version, *Body);
       !Redirected)
     return Fail(Redirected.takeError());
-  Land(*Body);
+  return *Body;
 }
 
 FunctionState &StubTable::declare(StringRef Name, unsigned Arity) {
@@ -232,7 +185,7 @@ Error StubTable::redirect(FunctionState &F, ExecutorAddr Body) {
 Error StubTable::redirectLocked(FunctionState &F, ExecutorAddr Body) {
   if (!F.HasStub)
     return Error::success();
-  return ISM->updatePointer(F.Name, Body);
+  return Ind->setStub(F.Name, F.Stub, Body);
 }
 
 Expected<bool> StubTable::redirectIfCurrent(FunctionState &F, uint32_t Version,
@@ -246,7 +199,7 @@ Expected<bool> StubTable::redirectIfCurrent(FunctionState &F, uint32_t Version,
 }
 
 Expected<ExecutorAddr> StubTable::makeTrampoline(FunctionState &F) {
-  auto Tramp = Pool->getTrampoline();
+  auto Tramp = Ind->makeTrampoline();
   if (!Tramp)
     return Tramp.takeError();
   std::lock_guard<std::mutex> Lock(TrampolinesMutex);
@@ -259,10 +212,11 @@ Error StubTable::makeStub(FunctionState &F) {
   auto Tramp = makeTrampoline(F);
   if (!Tramp)
     return Tramp.takeError();
-  if (Error Err = ISM->createStub(F.Name, *Tramp, StubFlags))
-    return Err;
+  auto Stub = Ind->makeStub(F.Name, *Tramp);
+  if (!Stub)
+    return Stub.takeError();
   F.HasStub = true;
-  F.StubAddr = ISM->findStub(F.Name, false).getAddress();
+  F.Stub = *Stub;
   return Error::success();
 }
 
@@ -275,7 +229,7 @@ Expected<ExecutorAddr> StubTable::getStub(StringRef Name) {
   if (!F->HasStub)
     if (Error Err = makeStub(*F))
       return std::move(Err);
-  return F->StubAddr;
+  return F->Stub.Addr;
 }
 
 std::unique_ptr<DefinitionGenerator> StubTable::createStubGenerator() {

@@ -4,10 +4,10 @@
 // permanent stub, the trampoline the stub starts at after each definition,
 // the version word that counts definitions, and the state of the current
 // body. A trampoline asks the table's resolver (the JIT) for the body of its
-// function, points the stub at it and jumps there: it is ORC's trampoline
-// pool, with the resolution done here rather than by a
-// LazyCallThroughManager, so that a body the JIT makes itself (native
-// baseline code) costs no ORC lookup and no materialization. A body symbol
+// function, points the stub at it and jumps there: the resolution is done
+// here rather than by a LazyCallThroughManager, so that a body the JIT makes
+// itself (native baseline code) costs no ORC lookup and no materialization.
+// Where stubs and trampolines live is Indirections.h's business. A body symbol
 // ("fib$2") is an interned SymbolStringPtr, made once, when something first
 // refers to it, and mapped back to its function and version through a map keyed
 // by that SymbolStringPtr: no symbol is ever parsed.
@@ -24,12 +24,12 @@
 #ifndef KALEIDO_JIT_STUBTABLE_H
 #define KALEIDO_JIT_STUBTABLE_H
 
+#include "JIT/Indirections.h"
 #include "JIT/RetiredCode.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
-#include "llvm/ExecutionEngine/Orc/IndirectionUtils.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -73,7 +73,7 @@ struct FunctionState {
   /// The stub, made when the name is first referenced; its address never
   /// changes. Under the lock.
   bool HasStub = false;
-  llvm::orc::ExecutorAddr StubAddr;
+  Indirections::Stub Stub;
   /// The current version's body symbols, made on first reference. Under the
   /// lock.
   llvm::orc::SymbolStringPtr BodySym, RecompileSym;
@@ -97,11 +97,17 @@ public:
           FunctionState &F)>;
 
   /// A table whose trampolines land where Resolve says; an error there is
-  /// reported to ES and the call lands at FailureHandler. Fails if the
-  /// target has no stubs or trampolines. ES must outlive the table.
+  /// reported to ES and the call lands at FailureHandler. Its stubs and
+  /// trampolines go to Arena where they can (Indirections.h). Fails if the
+  /// target has no stubs or trampolines. ES and Arena must outlive the
+  /// table.
   static llvm::Expected<std::unique_ptr<StubTable>>
   create(llvm::orc::ExecutionSession &ES, const llvm::Triple &TT,
-         llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve);
+         llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve,
+         CodeArena *Arena = nullptr);
+
+  /// Where the stubs and trampolines are.
+  Indirections::Kind getIndirectionKind() const { return Ind->getKind(); }
 
   /// Declares Name with Arity parameters (an `extern`); no version change.
   FunctionState &declare(llvm::StringRef Name, unsigned Arity);
@@ -168,15 +174,13 @@ private:
   llvm::Error redirectLocked(FunctionState &F, llvm::orc::ExecutorAddr Body);
   llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(FunctionState &F);
   llvm::Error makeStub(FunctionState &F);
-  /// A trampoline's call: resolve, redirect the stub, land.
-  void reenter(llvm::orc::ExecutorAddr Trampoline,
-               llvm::orc::TrampolinePool::NotifyLandingResolvedFunction Land);
+  /// A trampoline's call: resolve, redirect the stub, and say where to land.
+  llvm::orc::ExecutorAddr reenter(llvm::orc::ExecutorAddr Trampoline);
 
   llvm::orc::ExecutionSession &ES;
   llvm::orc::ExecutorAddr FailureHandler;
   ResolveFn Resolve;
-  std::unique_ptr<llvm::orc::TrampolinePool> Pool;
-  std::unique_ptr<llvm::orc::IndirectStubsManager> ISM;
+  std::unique_ptr<Indirections> Ind;
   /// Guards Functions, BodySymbols and the marked FunctionState fields.
   /// Taken before TrampolinesMutex when both are.
   mutable std::mutex Mutex;

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 
 #include <cstdio>
+#include <cstring>
 
 using namespace kaleido;
 
@@ -139,6 +140,32 @@ TEST_P(CodeArenaTest, PlacingMoreCodeLeavesPlacedCodeRunnable) {
     ASSERT_TRUE(bool(Arena.place(returning(I))));
   EXPECT_EQ(run(*A), 1);
   EXPECT_EQ(Arena.getNumChunks(), 1u);
+}
+
+TEST_P(CodeArenaTest, AliasedBytesAreWritableWhileCodeRuns) {
+  CodeArena Arena(256 << 10, GetParam());
+  auto A = Arena.placeAliased(16, [](uint8_t *Write, uintptr_t Exec) {
+    std::vector<uint8_t> Code = returning(uint32_t(Exec & 0xff));
+    std::memcpy(Write, Code.data(), Code.size());
+  });
+  if (GetParam() == CodeArena::Mapping::Reprotect) {
+    // No second address to write at.
+    ASSERT_FALSE(bool(A));
+    EXPECT_EQ(Arena.getNumChunks(), 0u);
+    llvm::consumeError(A.takeError());
+    return;
+  }
+  ASSERT_TRUE(bool(A)) << llvm::toString(A.takeError());
+  EXPECT_EQ(run(A->Exec), int(reinterpret_cast<uintptr_t>(A->Exec) & 0xff));
+  // Changed through the alias, the code runs changed.
+  A->Write[1] = 42;
+  EXPECT_EQ(run(A->Exec) & 0xff, 42);
+  bool Found;
+  EXPECT_FALSE(isWritableAndExecutable(A->Exec, Found));
+  EXPECT_TRUE(Found);
+  EXPECT_EQ(Arena.getBytesInUse(), 16u);
+  Arena.release(A->Exec, 16);
+  EXPECT_EQ(Arena.getBytesInUse(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -8,6 +8,7 @@
 #ifndef KALEIDO_UNITTESTS_JITTESTSUPPORT_H
 #define KALEIDO_UNITTESTS_JITTESTSUPPORT_H
 
+#include "JIT/CodeArena.h"
 #include "JIT/StubTable.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
@@ -81,17 +82,19 @@ protected:
 /// a resolver that does what the JIT's does for bodies it does not make
 /// itself: an extern's host symbol, or the body symbol in <bodies>. Every
 /// call of the resolver is counted in Resolved; an error set in ResolveError
-/// is returned (once) instead.
+/// is returned (once) instead. Its stubs are in a code arena, as the JIT's
+/// are, unless InArena is false (then ORC's).
 class StubTableTest : public ORCTest {
 protected:
-  StubTableTest()
+  explicit StubTableTest(bool InArena = true)
       : Stubs(ES->createBareJITDylib("<stubs>")),
         Bodies(ES->createBareJITDylib("<bodies>")),
         Host(ES->createBareJITDylib("<host>")) {
-    Table = llvm::cantFail(
-        StubTable::create(*ES, llvm::Triple(llvm::sys::getProcessTriple()),
-                          llvm::orc::ExecutorAddr::fromPtr(&lazyCallFailed),
-                          [this](FunctionState &F) { return resolve(F); }));
+    Table = llvm::cantFail(StubTable::create(
+        *ES, llvm::Triple(llvm::sys::getProcessTriple()),
+        llvm::orc::ExecutorAddr::fromPtr(&lazyCallFailed),
+        [this](FunctionState &F) { return resolve(F); },
+        InArena ? &Arena : nullptr));
     Stubs.addGenerator(Table->createStubGenerator());
   }
 
@@ -117,6 +120,8 @@ protected:
   }
 
   llvm::orc::JITDylib &Stubs, &Bodies, &Host;
+  /// Before Table: it holds the stubs.
+  CodeArena Arena;
   std::unique_ptr<StubTable> Table;
   unsigned Resolved = 0;
   llvm::Error ResolveError = llvm::Error::success();

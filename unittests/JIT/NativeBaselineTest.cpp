@@ -39,14 +39,16 @@ protected:
   NativeBaselineTest()
       : ES(cantFail(SelfExecutorProcessControl::Create())),
         Counters(5, [](const SymbolStringPtr &) {}),
-        Native(Source, Counters, [](StringRef Name) -> Expected<uint64_t> {
-          return Name == "g" ? 0x1234 : 0;
-        }) {}
+        Native(Source, Counters, Arena,
+               [](StringRef Name) -> Expected<uint64_t> {
+                 return Name == "g" ? 0x1234 : 0;
+               }) {}
   ~NativeBaselineTest() override { cantFail(ES.endSession()); }
 
   ExecutionSession ES;
   FakeSource Source;
   CallCounters Counters;
+  CodeArena Arena;
   NativeBaseline Native;
 };
 
@@ -55,16 +57,18 @@ TEST_F(NativeBaselineTest, PlacesTheCodeAndFreesItWithTheBody) {
   ASSERT_NE(Body, nullptr);
   EXPECT_EQ(Body->getAddress().toPtr<uint8_t *>()[0], 0xc3);
   EXPECT_EQ(Body->getSize(), 1u);
-  EXPECT_EQ(Native.getArena().getBytesInUse(), 16u);
+  EXPECT_EQ(Native.getCodeBytes(), 16u);
+  EXPECT_EQ(Arena.getBytesInUse(), 16u);
   Body.reset();
-  EXPECT_EQ(Native.getArena().getBytesInUse(), 0u);
+  EXPECT_EQ(Native.getCodeBytes(), 0u);
+  EXPECT_EQ(Arena.getBytesInUse(), 0u);
 }
 
 TEST_F(NativeBaselineTest, UnsupportedBodyGivesNoCode) {
   auto Body = Native.compile("h", nullptr);
   ASSERT_TRUE(bool(Body)) << toString(Body.takeError());
   EXPECT_EQ(*Body, nullptr);
-  EXPECT_EQ(Native.getArena().getBytesInUse(), 0u);
+  EXPECT_EQ(Arena.getBytesInUse(), 0u);
 }
 
 TEST_F(NativeBaselineTest, CountedCodeGetsASiteAndTheEntry) {

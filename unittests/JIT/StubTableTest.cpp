@@ -9,12 +9,19 @@ using namespace llvm::orc;
 
 namespace {
 
+/// Every StubTable test runs with the stubs in a code arena and with ORC's.
+class StubTableKindTest : public StubTableTest,
+                          public ::testing::WithParamInterface<bool> {
+protected:
+  StubTableKindTest() : StubTableTest(/*InArena=*/GetParam()) {}
+};
+
 TEST(BodySymbolNameTest, SpellsNameDollarVersion) {
   EXPECT_EQ(bodySymbolName("fib", 2), "fib$2");
   EXPECT_EQ(bodySymbolName("fib", 2, /*Recompile=*/true), "fib$2.opt");
 }
 
-TEST_F(StubTableTest, StubKeepsItsAddressAndReachesTheNewBody) {
+TEST_P(StubTableKindTest, StubKeepsItsAddressAndReachesTheNewBody) {
   FunctionState &F = cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
   ExecutorAddr First = cantFail(Table->getStub("f"));
@@ -26,7 +33,7 @@ TEST_F(StubTableTest, StubKeepsItsAddressAndReachesTheNewBody) {
   EXPECT_EQ(callStub("f"), 2);
 }
 
-TEST_F(StubTableTest, VersionWordCountsDefinitionsOnly) {
+TEST_P(StubTableKindTest, VersionWordCountsDefinitionsOnly) {
   EXPECT_EQ(Table->getVersionWord("g"), nullptr);
   Table->declare("g", 1);
   const uint32_t *Word = Table->getVersionWord("g");
@@ -41,7 +48,7 @@ TEST_F(StubTableTest, VersionWordCountsDefinitionsOnly) {
   EXPECT_EQ(Table->getVersionWord("g"), Word);
 }
 
-TEST_F(StubTableTest, BodySymbolIsMadeOnceAndMapsBack) {
+TEST_P(StubTableKindTest, BodySymbolIsMadeOnceAndMapsBack) {
   FunctionState &F = cantFail(Table->define("f"));
   cantFail(Table->define("f"));
   SymbolStringPtr Sym = Table->getBodySymbol(F);
@@ -54,7 +61,7 @@ TEST_F(StubTableTest, BodySymbolIsMadeOnceAndMapsBack) {
   EXPECT_FALSE(B->Recompile);
 }
 
-TEST_F(StubTableTest, RecompileSymbolIsKnownAsARecompile) {
+TEST_P(StubTableKindTest, RecompileSymbolIsKnownAsARecompile) {
   FunctionState &F = cantFail(Table->define("f"));
   SymbolStringPtr Sym = Table->getBodySymbol(F, /*Recompile=*/true);
   EXPECT_EQ(*Sym, "f$1.opt");
@@ -63,7 +70,7 @@ TEST_F(StubTableTest, RecompileSymbolIsKnownAsARecompile) {
   EXPECT_TRUE(B->Recompile);
 }
 
-TEST_F(StubTableTest, OldVersionStaysKnownWithItsVersion) {
+TEST_P(StubTableKindTest, OldVersionStaysKnownWithItsVersion) {
   FunctionState &F = cantFail(Table->define("f"));
   SymbolStringPtr Old = Table->getBodySymbol(F);
   cantFail(Table->define("f"));
@@ -73,12 +80,12 @@ TEST_F(StubTableTest, OldVersionStaysKnownWithItsVersion) {
   EXPECT_EQ(F.Version, 2u);
 }
 
-TEST_F(StubTableTest, FunctionNameIsNotABodySymbol) {
+TEST_P(StubTableKindTest, FunctionNameIsNotABodySymbol) {
   cantFail(Table->define("f"));
   EXPECT_FALSE(Table->findBody(ES->intern("f")));
 }
 
-TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
+TEST_P(StubTableKindTest, StaleTrampolineCannotClobberTheStub) {
   FunctionState &F = cantFail(Table->define("f"));
   cantFail(Table->getStub("f"));
   cantFail(Table->define("f"));
@@ -90,7 +97,7 @@ TEST_F(StubTableTest, StaleTrampolineCannotClobberTheStub) {
   EXPECT_EQ(callStub("f"), 2);
 }
 
-TEST_F(StubTableTest, CurrentTrampolineRedirectsTheStub) {
+TEST_P(StubTableKindTest, CurrentTrampolineRedirectsTheStub) {
   FunctionState &F = cantFail(Table->define("f"));
   cantFail(Table->getStub("f"));
   EXPECT_TRUE(cantFail(
@@ -98,7 +105,7 @@ TEST_F(StubTableTest, CurrentTrampolineRedirectsTheStub) {
   EXPECT_EQ(callStub("f"), 3);
 }
 
-TEST_F(StubTableTest, StubsMayBeMadeOnAnotherThreadWhileNamesAreDefined) {
+TEST_P(StubTableKindTest, StubsMayBeMadeOnAnotherThreadWhileNamesAreDefined) {
   // What a background compile does while the program reads definitions:
   // it links against names, making their stubs, and redirects one.
   for (int I = 0; I < 50; ++I)
@@ -119,13 +126,13 @@ TEST_F(StubTableTest, StubsMayBeMadeOnAnotherThreadWhileNamesAreDefined) {
   EXPECT_EQ(*Table->getVersionWord("g499"), 1u);
 }
 
-TEST_F(StubTableTest, ExternReachesTheHostSymbol) {
+TEST_P(StubTableKindTest, ExternReachesTheHostSymbol) {
   Table->declare("h", 0);
   defineAs(Host, ES->intern("h"), returnsThree);
   EXPECT_EQ(callStub("h"), 3);
 }
 
-TEST_F(StubTableTest, TrampolineAsksTheResolverOnTheFirstCallOnly) {
+TEST_P(StubTableKindTest, TrampolineAsksTheResolverOnTheFirstCallOnly) {
   FunctionState &F = cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
   EXPECT_EQ(callStub("f"), 2);
@@ -138,7 +145,7 @@ TEST_F(StubTableTest, TrampolineAsksTheResolverOnTheFirstCallOnly) {
   EXPECT_EQ(Resolved, 2u);
 }
 
-TEST_F(StubTableTest, FailedResolveIsReportedAndLandsAtTheFailureHandler) {
+TEST_P(StubTableKindTest, FailedResolveIsReportedAndLandsAtTheFailureHandler) {
   cantFail(Table->define("f"));
   std::vector<std::string> Reported;
   ES->setErrorReporter(
@@ -153,7 +160,7 @@ TEST_F(StubTableTest, FailedResolveIsReportedAndLandsAtTheFailureHandler) {
   EXPECT_EQ(Resolved, 2u);
 }
 
-TEST_F(StubTableTest, CodeLinkingAgainstANameFindsTheStubMadeEarlier) {
+TEST_P(StubTableKindTest, CodeLinkingAgainstANameFindsTheStubMadeEarlier) {
   cantFail(Table->define("f"));
   ExecutorAddr Stub = cantFail(Table->getStub("f"));
   auto Def = ES->lookup({&Stubs}, ES->intern("f"));
@@ -161,10 +168,28 @@ TEST_F(StubTableTest, CodeLinkingAgainstANameFindsTheStubMadeEarlier) {
   EXPECT_EQ(Def->getAddress(), Stub);
 }
 
-TEST_F(StubTableTest, UndeclaredNameHasNoStub) {
+TEST_P(StubTableKindTest, UndeclaredNameHasNoStub) {
   auto Addr = Table->getStub("nobody");
   ASSERT_FALSE(bool(Addr));
   EXPECT_EQ(toString(Addr.takeError()), "no function named 'nobody'");
 }
+
+TEST_P(StubTableKindTest, StubsAreWhereTheTableWasAskedToPutThem) {
+  cantFail(Table->define("f"));
+  cantFail(Table->getStub("f"));
+#if defined(__x86_64__) && defined(__linux__)
+  EXPECT_EQ(Table->getIndirectionKind(),
+            GetParam() ? Indirections::Kind::Arena : Indirections::Kind::ORC);
+#endif
+  if (Table->getIndirectionKind() == Indirections::Kind::ORC)
+    EXPECT_EQ(Arena.getBytesInUse(), 0u);
+  else
+    EXPECT_GT(Arena.getBytesInUse(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Indirections, StubTableKindTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool> &I) {
+                           return I.param ? "InArena" : "ORC";
+                         });
 
 } // namespace
