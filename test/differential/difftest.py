@@ -367,16 +367,24 @@ def main():
     ap.add_argument("--regressions",
                     default=os.path.join(os.path.dirname(__file__), "regressions"))
     ap.add_argument("--show", type=int, help="print the program for SEED and exit")
+    ap.add_argument("--progress", type=int, default=100, metavar="N",
+                    help="report progress on stderr every N programs "
+                         "(0: never; default 100)")
     opts = ap.parse_args()
     if opts.show is not None:
         sys.stdout.write(generate(opts.show))
         return 0
 
     failures = 0
+    done = 0
     seeds = range(opts.seed, opts.seed + opts.count)
     with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
         for seed, source, results, bad in pool.map(
                 lambda s: check(opts.kaleido, s), seeds):
+            done += 1
+            if opts.progress and done % opts.progress == 0:
+                print("difftest: %d/%d programs, %d mismatches" %
+                      (done, opts.count, failures), file=sys.stderr, flush=True)
             if not bad:
                 continue
             failures += 1
