@@ -127,20 +127,23 @@ cl::opt<Emit>
                                   "one LLVM IR module (runs under lli)"),
                        clEnumValN(Emit::Asm, "asm", "native assembly")),
             cl::cat(KaleidoCat));
-cl::opt<double> Timeout("timeout",
-                        cl::desc("Stop the program after <seconds> of wall "
-                                 "time (exit code 130)"),
-                        cl::value_desc("seconds"), cl::init(0),
-                        cl::cat(KaleidoCat));
+cl::opt<double> Timeout(
+    "timeout",
+    cl::desc("Stop the program once it has run <seconds> (wall time, while "
+             "it runs: in the REPL, each input; exit code 130); 0 or inf: no "
+             "limit"),
+    cl::value_desc("seconds"), cl::init(0), cl::cat(KaleidoCat));
 cl::opt<bool> AllowHostSymbols(
     "allow-host-symbols",
     cl::desc("Let 'extern' reach every symbol of the process (unsafe: a "
              "program can then call abort, system, ...)"),
     cl::cat(KaleidoCat));
 
-/// The session the SIGINT handler interrupts (the driver has exactly one).
+/// The session the signal handlers interrupt (the driver has exactly one).
 std::atomic<kaleido::Session *> InterruptTarget{nullptr};
 volatile sig_atomic_t GotInterrupt = 0;
+/// SIGTERM, SIGHUP or SIGQUIT, once one has come.
+volatile sig_atomic_t GotTermination = 0;
 
 extern "C" void onInterrupt(int) {
   GotInterrupt = 1;
@@ -148,20 +151,64 @@ extern "C" void onInterrupt(int) {
     S->interrupt(); // Async-signal-safe by contract.
 }
 
-/// Interrupts the session once the --timeout has passed.
+/// The first SIGTERM, SIGHUP or SIGQUIT stops the program as Ctrl-C does, so
+/// that the driver flushes what it wrote and exits 128 + the signal; the
+/// handler is reset, so a second one ends the process at once.
+extern "C" void onTermination(int Sig) {
+  GotTermination = Sig;
+  if (kaleido::Session *S = InterruptTarget.load())
+    S->interrupt();
+}
+
+void installSignalHandlers() {
+  struct sigaction SA = {};
+  SA.sa_handler = onInterrupt;
+  sigemptyset(&SA.sa_mask);
+  SA.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &SA, nullptr);
+  SA.sa_handler = onTermination;
+  SA.sa_flags = SA_RESTART | SA_RESETHAND;
+  for (int Sig : {SIGTERM, SIGHUP, SIGQUIT})
+    sigaction(Sig, &SA, nullptr);
+}
+
+/// Standard output, checked: the first write that fails stops the program
+/// (the session is interrupted) and the driver exits 74 with the reason.
+class Output {
+public:
+  /// After writing to outs(): whether it failed, noted once.
+  bool check(kaleido::Session *S) {
+    if (!outs().has_error() || Failed)
+      return Failed;
+    Reason = outs().error().message();
+    Failed = true;
+    if (S)
+      S->interrupt();
+    return true;
+  }
+  /// Flushes outs() and says whether everything written got out.
+  bool flush(kaleido::Session *S) {
+    if (!Failed)
+      outs().flush();
+    return !check(S);
+  }
+  bool failed() const { return Failed; }
+  const std::string &reason() const { return Reason; }
+
+private:
+  std::atomic<bool> Failed{false};
+  std::string Reason;
+};
+
+/// Interrupts the session once it has run for the --timeout: the clock runs
+/// only between begin() and end(), and restart() gives it the whole limit
+/// again (the REPL does, for each input).
 class Watchdog {
 public:
-  Watchdog(kaleido::Session &S, double Seconds) {
-    if (Seconds <= 0)
-      return;
-    Thread = std::thread([this, &S, Seconds] {
-      std::unique_lock<std::mutex> Lock(M);
-      if (!CV.wait_for(Lock, std::chrono::duration<double>(Seconds),
-                       [this] { return Done; })) {
-        Fired = true;
-        S.interrupt();
-      }
-    });
+  Watchdog(kaleido::Session &S, double Seconds)
+      : S(S), Limit(Seconds), Left(Seconds) {
+    if (Seconds > 0 && !std::isinf(Seconds))
+      Thread = std::thread([this] { watch(); });
   }
   ~Watchdog() {
     {
@@ -172,12 +219,56 @@ public:
     if (Thread.joinable())
       Thread.join();
   }
+  void begin() {
+    std::lock_guard<std::mutex> Lock(M);
+    Started = Clock::now();
+    Running = true;
+    CV.notify_all();
+  }
+  void end() {
+    std::lock_guard<std::mutex> Lock(M);
+    if (Running)
+      Left -= std::chrono::duration<double>(Clock::now() - Started);
+    Running = false;
+    CV.notify_all();
+  }
+  void restart() {
+    std::lock_guard<std::mutex> Lock(M);
+    Left = std::chrono::duration<double>(Limit);
+    Fired = false;
+  }
+  /// Whether it stopped the program since it was made or restarted.
   bool fired() const { return Fired; }
 
 private:
+  using Clock = std::chrono::steady_clock;
+
+  void watch() {
+    std::unique_lock<std::mutex> Lock(M);
+    while (!Done) {
+      if (!Running) {
+        CV.wait(Lock);
+        continue;
+      }
+      auto Deadline =
+          Started + std::chrono::duration_cast<Clock::duration>(Left);
+      if (CV.wait_until(Lock, Deadline) == std::cv_status::timeout && Running &&
+          Clock::now() >= Deadline) {
+        Fired = true;
+        Running = false;
+        Left = std::chrono::duration<double>(0);
+        S.interrupt();
+      }
+    }
+  }
+
+  kaleido::Session &S;
+  double Limit;
   std::mutex M;
   std::condition_variable CV;
-  bool Done = false;
+  bool Done = false, Running = false;
+  Clock::time_point Started;
+  std::chrono::duration<double> Left;
   std::atomic<bool> Fired{false};
   std::thread Thread;
 };
@@ -228,11 +319,17 @@ int exitCodeFor(Error Err) {
   return Code;
 }
 
-/// Feeds one buffer to the session: run it, or print the requested stage.
-Error process(kaleido::Session &S, StringRef Source, StringRef Name) {
+/// Feeds one buffer to the session: run it (on Limit's clock), or print the
+/// requested stage.
+Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
+              StringRef Name) {
   switch (EmitOpt) {
-  case Emit::None:
-    return S.run(Source, Name);
+  case Emit::None: {
+    Limit.begin();
+    Error Err = S.run(Source, Name);
+    Limit.end();
+    return Err;
+  }
   case Emit::Tokens:
     return S.emit(Source, Name, kaleido::EmitKind::Tokens, outs());
   case Emit::AST:
@@ -247,7 +344,7 @@ Error process(kaleido::Session &S, StringRef Source, StringRef Name) {
 
 /// The interactive loop: one top-level item (or several) per line; a line
 /// that leaves an item unfinished asks for more with a continuation prompt.
-int runREPL(kaleido::Session &S) {
+int runREPL(kaleido::Session &S, Watchdog &Limit, Output &Out) {
   LineEditor LE("kaleido");
   std::string Pending;
   for (;;) {
@@ -264,15 +361,23 @@ int runREPL(kaleido::Session &S) {
     std::string Input = std::move(Pending);
     Pending.clear();
     GotInterrupt = 0;
-    if (Error Err = S.run(Input, "<stdin>"))
+    Limit.restart();
+    if (Error Err = process(S, Limit, Input, "<stdin>"))
       consumeError(std::move(Err)); // Reported; the session keeps going.
-    outs().flush();
+    if (Limit.fired())
+      errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
+                        formatValue(Timeout));
+    if (!Out.flush(&S))
+      return ExitIO;
+    if (GotTermination)
+      return 128 + GotTermination;
   }
 }
 
-void writeStats(const kaleido::Session &S) {
+/// Writes --stats-json, if asked; false (with a message) if it could not.
+bool writeStats(const kaleido::Session &S) {
   if (StatsJSONOpt->empty())
-    return;
+    return true;
   const std::string &StatsJSON = *StatsJSONOpt;
   kaleido::SessionStats St = S.getStats();
   json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
@@ -291,12 +396,16 @@ void writeStats(const kaleido::Session &S) {
                  {"compile_seconds", St.CompileSeconds}};
   std::error_code EC;
   raw_fd_ostream OS(StatsJSON, EC);
-  if (EC) {
+  if (!EC) {
+    OS << formatv("{0:2}", json::Value(std::move(O))) << '\n';
+    OS.close();
+    EC = OS.error();
+    OS.clear_error();
+  }
+  if (EC)
     errs() << "kaleido: error: cannot write '" << StatsJSON
            << "': " << EC.message() << '\n';
-    return;
-  }
-  OS << formatv("{0:2}", json::Value(std::move(O))) << '\n';
+  return !EC;
 }
 
 /// Prints one line per compile on stderr (--trace-compile).
@@ -321,7 +430,7 @@ void traceCompile(const kaleido::CompileEvent &E) {
 }
 
 /// The session the command line asks for.
-kaleido::SessionOptions sessionOptions(bool Interactive) {
+kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out) {
   kaleido::SessionOptions Opts;
   Opts.OptLevel = OptLevel;
   Opts.Mode = Mode;
@@ -329,13 +438,27 @@ kaleido::SessionOptions sessionOptions(bool Interactive) {
   Opts.Baseline = Baseline;
   Opts.CompileThreads = CompileThreads;
   Opts.AllowHostSymbols = AllowHostSymbols;
-  Opts.OnDiagnostic = [](const kaleido::Diagnostic &D) {
+  Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {
+    // Once output has failed, the program is stopped for that, and saying
+    // it was interrupted would be noise.
+    if (Out.failed())
+      return;
     outs().flush();
     errs() << D.format();
   };
-  Opts.OnOutput = [](StringRef Bytes) { outs() << Bytes; };
+  Opts.OnOutput = [&Out](StringRef Bytes) {
+    if (Out.failed())
+      return;
+    outs() << Bytes;
+    Out.check(InterruptTarget.load());
+  };
   if (PrintResults || Interactive)
-    Opts.OnResult = [](double V) { outs() << formatValue(V) << '\n'; };
+    Opts.OnResult = [&Out](double V) {
+      if (Out.failed())
+        return;
+      outs() << formatValue(V) << '\n';
+      Out.check(InterruptTarget.load());
+    };
   if (TraceCompile)
     Opts.OnCompile = traceCompile;
   return Opts;
@@ -343,9 +466,9 @@ kaleido::SessionOptions sessionOptions(bool Interactive) {
 
 /// Runs the -e strings, then the files (or stdin), in one session; stops at
 /// the first that fails. Returns the exit code.
-int runInputs(kaleido::Session &S) {
+int runInputs(kaleido::Session &S, Watchdog &Limit) {
   for (const std::string &E : Exprs)
-    if (Error Err = process(S, E, "<command line>"))
+    if (Error Err = process(S, Limit, E, "<command line>"))
       return exitCodeFor(std::move(Err));
   std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
   if (Files.empty() && Exprs.empty())
@@ -358,8 +481,10 @@ int runInputs(kaleido::Session &S) {
       return ExitIO;
     }
     StringRef Name = File == "-" ? StringRef("<stdin>") : StringRef(File);
-    if (Error Err = process(S, (*Buf)->getBuffer(), Name))
+    if (Error Err = process(S, Limit, (*Buf)->getBuffer(), Name))
       return exitCodeFor(std::move(Err));
+    if (GotTermination)
+      return 128 + GotTermination;
     if (GotInterrupt)
       return ExitInterrupted; // Came while no program code was running.
   }
@@ -369,7 +494,8 @@ int runInputs(kaleido::Session &S) {
 int runDriver() {
   bool Interactive = InputFiles.empty() && Exprs.empty() &&
                      sys::Process::StandardInIsUserInput();
-  auto S = kaleido::Session::create(sessionOptions(Interactive));
+  Output Out;
+  auto S = kaleido::Session::create(sessionOptions(Interactive, Out));
   if (!S) {
     Error Err = S.takeError();
     errs() << "kaleido: error: " << toString(std::move(Err)) << '\n';
@@ -377,26 +503,43 @@ int runDriver() {
   }
 
   // Ctrl-C stops the running program at its next safepoint: back to the
-  // prompt in the REPL, exit code 130 in a script.
+  // prompt in the REPL, exit code 130 in a script. SIGTERM, SIGHUP and
+  // SIGQUIT stop it the same way, and end the process.
   InterruptTarget.store(S->get());
-  struct sigaction SA = {};
-  SA.sa_handler = onInterrupt;
-  sigemptyset(&SA.sa_mask);
-  SA.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &SA, nullptr);
+  installSignalHandlers();
 
   // Started now, so that the first function to get hot does not wait for it.
   (*S)->startCompileThreads();
-  Watchdog Limit(**S, Timeout);
-  int Code = Interactive ? runREPL(**S) : runInputs(**S);
-  if (Limit.fired() && Code == ExitInterrupted)
-    errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
-                      Timeout.getValue());
+  int Code;
+  {
+    Watchdog Limit(**S, Timeout);
+    Code = Interactive ? runREPL(**S, Limit, Out) : runInputs(**S, Limit);
+    if (!Interactive && Limit.fired() && Code == ExitInterrupted)
+      errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
+                        formatValue(Timeout));
+  }
   InterruptTarget.store(nullptr);
   // No compile thread may run while the process ends (see below).
   (*S)->stopCompileThreads();
-  outs().flush();
-  writeStats(**S);
+  if (!Out.flush(nullptr))
+    Code = ExitIO;
+  if (Out.failed())
+    errs() << "kaleido: error: cannot write output: " << Out.reason() << '\n';
+  // Nothing more can be said about output that cannot be written, and LLVM
+  // would end the process over it: drop what is still buffered.
+  if (Out.failed())
+    outs().SetUnbuffered();
+  outs().clear_error();
+  if (!writeStats(**S) && Code == ExitOK)
+    Code = ExitIO;
+  if (GotTermination) {
+    errs() << formatv("kaleido: note: stopped by {0}\n",
+                      GotTermination == SIGTERM  ? "SIGTERM"
+                      : GotTermination == SIGHUP ? "SIGHUP"
+                                                 : "SIGQUIT");
+    Code = 128 + GotTermination;
+  }
+  errs().clear_error();
   // The process ends next, so the session is left to it instead of torn
   // down: destroying it frees every syntax tree, table entry and JIT
   // structure one by one, which took longer than reading a large program's
@@ -428,6 +571,12 @@ int main(int argc, char **argv) {
   if (OptLevel > 3) {
     errs() << "kaleido: error: -O" << OptLevel
            << " is not a level; use -O0, -O1, -O2 or -O3\n";
+    return ExitUsage;
+  }
+  if (std::isnan(Timeout) || Timeout < 0) {
+    errs() << "kaleido: error: --timeout=" << formatValue(Timeout)
+           << " is not a time; give seconds, more than 0 (0 or inf: no "
+              "limit)\n";
     return ExitUsage;
   }
   if (CompileThreads > kaleido::MaxCompileThreads) {
