@@ -249,9 +249,11 @@ public:
   }
 
   /// Asks the code this session is running to stop at its next safepoint
-  /// (every function entry that makes a call, every loop iteration); the
-  /// running run() or call() then fails with ErrorKind::Interrupted, and the
-  /// session keeps every definition. A request made while no run() or call()
+  /// (every function entry that makes a call, every loop iteration), or
+  /// run() or emit() to stop before their next top-level item (so an input
+  /// of many items stops while it is read and compiled too); the running
+  /// run(), emit() or call() then fails with ErrorKind::Interrupted, and the
+  /// session keeps every definition made before. A request made while none
   /// is in progress is forgotten when the next one starts. Async-signal-safe:
   /// may be called from a signal handler or another thread.
   void interrupt();

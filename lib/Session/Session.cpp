@@ -77,6 +77,16 @@ Error Session::Impl::forEachItem(
     case Parser::Result::Item:
       break;
     }
+    // An interrupt that came while the last item was read, checked or
+    // compiled, or between items, stops the run here: this item does not
+    // run.
+    if (InterruptRequested.load()) {
+      Diags.error(Item.K == TopLevelItem::Kind::Extern
+                      ? Item.Proto.Loc
+                      : Item.Function->Proto.Loc,
+                  "interrupted");
+      return make_error<SessionError>(ErrorKind::Interrupted, "interrupted");
+    }
     Sema S(Functions, Diags);
     if (!S.check(Item))
       return compileError("invalid program");
@@ -186,6 +196,7 @@ bool Session::Impl::needsMoreInput(StringRef Source) const {
 
 Error Session::Impl::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
                           raw_ostream &OS) {
+  InterruptRequested.store(false);
   switch (Kind) {
   case EmitKind::Tokens:
     return emitTokens(Source, OS);
