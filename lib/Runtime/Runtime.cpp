@@ -80,10 +80,21 @@ static bool enterGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
     Returned = true;
   }
   Active = Ctx.Prev;
+  // An outer guarded call gets its word back; the outermost leaves it idle,
+  // so a request made while it ran ends with it.
   if (Ctx.Poll)
-    Ctx.Poll->store(Ctx.SavedPoll);
+    Ctx.Poll->store(Ctx.Prev ? Ctx.SavedPoll : 0);
   Ctx.flush();
   return Returned;
+}
+
+void rt::requestInterrupt(PollWord &Poll, std::atomic<bool> &Flag) {
+  // The flag first: a guarded call that arms the word after this load sees
+  // it (enterGuarded).
+  Flag.store(true);
+  uintptr_t Word = Poll.load();
+  while (Word != 0 && !Poll.compare_exchange_weak(Word, UINTPTR_MAX)) {
+  }
 }
 
 llvm::Expected<double> rt::callGuarded(llvm::function_ref<double()> Fn,

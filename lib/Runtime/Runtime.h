@@ -12,7 +12,8 @@
 // every function that calls another, and on every loop back edge; if the
 // stack is below it, it calls kaleido_rt_check. To interrupt the code, another
 // thread or a signal handler sets an interrupt flag and raises the word to
-// its maximum, so the next safepoint fails the comparison. kaleido_rt_check
+// its maximum (requestInterrupt), so the next safepoint fails the comparison.
+// While no guarded call runs the word is 0, and stays 0. kaleido_rt_check
 // then ends the guarded call with "interrupted" or "stack overflow in 'f'".
 // One load, compare and branch per safepoint; no signal handler touches the
 // stack, and no error is raised while the compiler or the C library runs.
@@ -91,6 +92,13 @@ struct Environment {
 /// over its frames.
 llvm::Expected<double> callGuarded(llvm::function_ref<double()> Fn,
                                    const Environment &Env);
+
+/// Asks the guarded call that uses Poll and Flag to stop at its next
+/// safepoint: sets Flag, and raises Poll only if a guarded call has armed it
+/// (an idle word stays 0, so code called through a raw pointer meanwhile is
+/// not slowed; the next guarded call honours Flag when it arms the word).
+/// Async-signal-safe.
+void requestInterrupt(PollWord &Poll, std::atomic<bool> &Flag);
 
 /// The innermost active context on this thread, or null.
 ExecutionContext *activeContext();

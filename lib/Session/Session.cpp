@@ -255,8 +255,7 @@ Expected<uint64_t> Session::Impl::lookupAddress(StringRef Name,
 }
 
 void Session::Impl::interrupt() {
-  InterruptRequested.store(true);
-  Poll.store(UINTPTR_MAX);
+  rt::requestInterrupt(Poll, InterruptRequested);
 }
 
 SessionStats Session::Impl::getStats() const {

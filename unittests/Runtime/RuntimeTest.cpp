@@ -95,6 +95,57 @@ TEST(RuntimeTest, AnInterruptRequestedBeforehandStopsAtTheFirstSafepoint) {
   EXPECT_EQ(Poll.load(), 0u);
 }
 
+TEST(RuntimeTest, AnInterruptWhileIdleLeavesTheWordIdle) {
+  // Code called through a raw pointer meanwhile would otherwise fail every
+  // safepoint's comparison and call the runtime each time.
+  rt::PollWord Poll{0};
+  std::atomic<bool> Interrupt{false};
+  rt::requestInterrupt(Poll, Interrupt);
+  EXPECT_TRUE(Interrupt.load());
+  EXPECT_EQ(Poll.load(), 0u);
+  // The next guarded call still honours it, and leaves the word idle.
+  rt::Environment Env;
+  Env.Poll = &Poll;
+  Env.InterruptRequested = &Interrupt;
+  llvm::Expected<double> R = rt::callGuarded(
+      [&] {
+        if (llvm::Error E = rt::pollSafepoint("f"))
+          return faultOf(std::move(E)).first == rt::Fault::Interrupted ? 1.0
+                                                                       : 2.0;
+        return 0.0;
+      },
+      Env);
+  ASSERT_TRUE(bool(R));
+  EXPECT_EQ(*R, 1.0);
+  EXPECT_EQ(Poll.load(), 0u);
+}
+
+TEST(RuntimeTest, AnInterruptDuringAGuardedCallRaisesTheWordUntilItEnds) {
+  rt::PollWord Poll{0};
+  std::atomic<bool> Interrupt{false};
+  rt::Environment Env;
+  Env.Poll = &Poll;
+  Env.InterruptRequested = &Interrupt;
+  uintptr_t Armed = 0, Raised = 0;
+  llvm::Expected<double> R = rt::callGuarded(
+      [&] {
+        Armed = Poll.load();
+        rt::requestInterrupt(Poll, Interrupt);
+        Raised = Poll.load();
+        if (llvm::Error E = rt::pollSafepoint("f"))
+          return faultOf(std::move(E)).first == rt::Fault::Interrupted ? 1.0
+                                                                       : 2.0;
+        return 0.0;
+      },
+      Env);
+  ASSERT_TRUE(bool(R));
+  EXPECT_EQ(*R, 1.0);
+  EXPECT_NE(Armed, 0u);
+  EXPECT_NE(Armed, UINTPTR_MAX);
+  EXPECT_EQ(Raised, UINTPTR_MAX);
+  EXPECT_EQ(Poll.load(), 0u);
+}
+
 TEST(RuntimeTest, PollingOutsideAGuardedCallFindsNothing) {
   EXPECT_FALSE(bool(rt::pollSafepoint("f")));
 }
