@@ -41,6 +41,9 @@ add_sanitizer_options(
     os.path.join(config.kaleido_src_root, "test", "tsan.supp"))
 if "thread" in config.kaleido_sanitizers.split(","):
     config.available_features.add("tsan")
+# ASan reserves terabytes of shadow memory: no address-space limit for it.
+if "address" in config.kaleido_sanitizers.split(","):
+    config.available_features.add("asan")
 
 # The native baseline generator (the default baseline there) needs an x86-64
 # System V host.

@@ -20,12 +20,12 @@
 #include "llvm/LineEditor/LineEditor.h"
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Support/thread.h"
 
 #include <atomic>
 #include <chrono>
@@ -38,7 +38,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <new>
 #include <thread>
+
+#include <pthread.h>
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -551,6 +555,43 @@ int runDriver() {
   return Code;
 }
 
+[[noreturn]] void outOfMemory() {
+  static const char Message[] = "kaleido: error: out of memory\n";
+  ssize_t Ignored = ::write(2, Message, sizeof Message - 1);
+  (void)Ignored;
+  std::_Exit(ExitRuntime);
+}
+
+/// Runs Fn on a thread with the largest stack it can get, up to 512 MiB
+/// (only the pages touched are committed), and returns its result: the
+/// biggest that an address-space limit (ulimit -v) allows, or the calling
+/// thread's own stack if no thread can be made at all.
+int runOnLargeStack(int (*Fn)()) {
+  struct Call {
+    int (*Fn)();
+    int Code;
+  } C{Fn, ExitOK};
+  auto Start = [](void *Arg) -> void * {
+    auto *C = static_cast<Call *>(Arg);
+    C->Code = C->Fn();
+    return nullptr;
+  };
+  for (size_t Size = size_t(512) << 20; Size >= size_t(8) << 20; Size /= 4) {
+    pthread_attr_t Attr;
+    if (pthread_attr_init(&Attr) != 0)
+      break;
+    pthread_t T;
+    bool Made = pthread_attr_setstacksize(&Attr, Size) == 0 &&
+                pthread_create(&T, &Attr, Start, &C) == 0;
+    pthread_attr_destroy(&Attr);
+    if (Made) {
+      pthread_join(T, nullptr);
+      return C.Code;
+    }
+  }
+  return Fn();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -599,9 +640,10 @@ int main(int argc, char **argv) {
   // the work a second arena buys nothing.
   mallopt(M_ARENA_MAX, 1);
 #endif
-  int Code = ExitOK;
-  llvm::thread Worker(std::optional<unsigned>(512u << 20),
-                      [&Code] { Code = runDriver(); });
-  Worker.join();
-  return Code;
+  // Running out of memory ends the process with a message and exit code 70,
+  // not an abort; nothing more can be allocated, so nothing is flushed.
+  install_bad_alloc_error_handler(
+      [](void *, const char *, bool) { outOfMemory(); });
+  std::set_new_handler(outOfMemory);
+  return runOnLargeStack([] { return runDriver(); });
 }
