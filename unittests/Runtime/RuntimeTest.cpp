@@ -19,6 +19,14 @@ std::pair<rt::Fault, std::string> faultOf(llvm::Error Err) {
   return R;
 }
 
+/// Polls a safepoint as generated code does: 1 if it says "interrupted",
+/// 2 for another fault, 0 if the call may go on.
+double pollAtSafepoint() {
+  if (llvm::Error E = rt::pollSafepoint("f"))
+    return faultOf(std::move(E)).first == rt::Fault::Interrupted ? 1.0 : 2.0;
+  return 0.0;
+}
+
 TEST(RuntimeTest, GuardedCallReturnsTheValue) {
   llvm::Expected<double> R = rt::callGuarded([] { return 4.5; }, {});
   ASSERT_TRUE(bool(R));
@@ -81,10 +89,7 @@ TEST(RuntimeTest, AnInterruptRequestedBeforehandStopsAtTheFirstSafepoint) {
   llvm::Expected<double> R = rt::callGuarded(
       [&] {
         Polled = true;
-        if (llvm::Error E = rt::pollSafepoint("f"))
-          return faultOf(std::move(E)).first == rt::Fault::Interrupted ? 1.0
-                                                                       : 2.0;
-        return 0.0;
+        return pollAtSafepoint();
       },
       Env);
   ASSERT_TRUE(bool(R));
@@ -107,14 +112,8 @@ TEST(RuntimeTest, AnInterruptWhileIdleLeavesTheWordIdle) {
   rt::Environment Env;
   Env.Poll = &Poll;
   Env.InterruptRequested = &Interrupt;
-  llvm::Expected<double> R = rt::callGuarded(
-      [&] {
-        if (llvm::Error E = rt::pollSafepoint("f"))
-          return faultOf(std::move(E)).first == rt::Fault::Interrupted ? 1.0
-                                                                       : 2.0;
-        return 0.0;
-      },
-      Env);
+  llvm::Expected<double> R =
+      rt::callGuarded([&] { return pollAtSafepoint(); }, Env);
   ASSERT_TRUE(bool(R));
   EXPECT_EQ(*R, 1.0);
   EXPECT_EQ(Poll.load(), 0u);
@@ -132,10 +131,7 @@ TEST(RuntimeTest, AnInterruptDuringAGuardedCallRaisesTheWordUntilItEnds) {
         Armed = Poll.load();
         rt::requestInterrupt(Poll, Interrupt);
         Raised = Poll.load();
-        if (llvm::Error E = rt::pollSafepoint("f"))
-          return faultOf(std::move(E)).first == rt::Fault::Interrupted ? 1.0
-                                                                       : 2.0;
-        return 0.0;
+        return pollAtSafepoint();
       },
       Env);
   ASSERT_TRUE(bool(R));
