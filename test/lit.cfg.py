@@ -15,6 +15,11 @@ bin_dir = os.path.join(config.kaleido_obj_root, "bin")
 scripts = os.path.join(config.kaleido_src_root, "scripts")
 config.substitutions.append(("%kaleido", os.path.join(bin_dir, "kaleido")))
 config.substitutions.append(("%expect-exit", os.path.join(scripts, "expect-exit")))
+# The REPL's terminal tests: kaleido in a tmux pane (test/repl/Inputs).
+config.substitutions.append(
+    ("%term", "python3 " + os.path.join(config.kaleido_src_root, "test", "repl",
+                                        "Inputs", "term.py") +
+     " " + os.path.join(bin_dir, "kaleido") + " %s"))
 config.substitutions.append(("%examples", os.path.join(config.kaleido_src_root, "examples")))
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", "/usr/bin:/bin")])

@@ -29,7 +29,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 namespace llvm {
 class raw_ostream;
@@ -155,6 +157,15 @@ struct SessionStats {
   double CompileSeconds = 0;
 };
 
+/// One function a session knows (see Session::functions).
+struct FunctionInfo {
+  /// The Kaleidoscope name; an operator's is "binary|" or "unary!".
+  std::string Name;
+  unsigned Arity = 0;
+  /// Whether a `def` gave it a body (false for an `extern` only).
+  bool Defined = false;
+};
+
 struct SessionOptions {
   /// Optimisation level, 0 to 3. Every level gives bit-identical results.
   unsigned OptLevel = 2;
@@ -257,6 +268,9 @@ public:
   /// is in progress is forgotten when the next one starts. Async-signal-safe:
   /// may be called from a signal handler or another thread.
   void interrupt();
+
+  /// Every function declared so far, by name.
+  std::vector<FunctionInfo> functions() const;
 
   /// Counters for laziness and compile time.
   SessionStats getStats() const;

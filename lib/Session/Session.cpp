@@ -13,6 +13,7 @@
 
 #include "Parse/Parser.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace kaleido;
@@ -264,6 +265,17 @@ SessionStats Session::Impl::getStats() const {
   return S;
 }
 
+std::vector<FunctionInfo> Session::Impl::functions() const {
+  std::vector<FunctionInfo> Out;
+  Out.reserve(Functions.size());
+  for (const auto &[Name, Decl] : Functions)
+    Out.push_back({Name.str(), Decl.Arity, Decl.Body != nullptr});
+  llvm::sort(Out, [](const FunctionInfo &A, const FunctionInfo &B) {
+    return A.Name < B.Name;
+  });
+  return Out;
+}
+
 //===----------------------------------------------------------------------===//
 // Session: the public face of Impl
 //===----------------------------------------------------------------------===//
@@ -302,6 +314,8 @@ Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
 void Session::interrupt() { P->interrupt(); }
 
 SessionStats Session::getStats() const { return P->getStats(); }
+
+std::vector<FunctionInfo> Session::functions() const { return P->functions(); }
 
 void Session::waitForCompiles() { P->waitForCompiles(); }
 

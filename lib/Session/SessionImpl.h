@@ -39,6 +39,7 @@ public:
   llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name, unsigned Arity);
   void interrupt();
   SessionStats getStats() const;
+  std::vector<FunctionInfo> functions() const;
   void waitForCompiles() { Exec->waitForCompiles(); }
   void startCompileThreads() { Exec->startCompileThreads(); }
   void stopCompileThreads() { Exec->stopCompileThreads(); }

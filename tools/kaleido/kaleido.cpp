@@ -13,11 +13,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Driver.h"
+#include "REPL.h"
+
 #include "kaleido/Session.h"
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Config/llvm-config.h"
-#include "llvm/LineEditor/LineEditor.h"
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -27,35 +28,22 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <atomic>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <csignal>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <new>
-#include <thread>
 
 #include <pthread.h>
 #include <unistd.h>
 
 using namespace llvm;
+using namespace kaleido::driver;
 
 namespace {
-
-enum ExitCode {
-  ExitOK = 0,
-  ExitUsage = 64,
-  ExitCompile = 65,
-  ExitRuntime = 70,
-  ExitIO = 74,
-  ExitInterrupted = 130,
-};
 
 cl::OptionCategory KaleidoCat("kaleido options");
 
@@ -113,6 +101,14 @@ cl::opt<bool> PrintResults("print-results",
                            cl::cat(KaleidoCat));
 cl::alias PrintResultsShort("p", cl::aliasopt(PrintResults),
                             cl::desc("Alias for --print-results"));
+cl::opt<bool> ForceREPL(
+    "interactive",
+    cl::desc("After the -e strings and files, read inputs as the REPL does "
+             "(commands, each input on its own) even when standard input is "
+             "not a terminal"),
+    cl::cat(KaleidoCat));
+cl::alias ForceREPLShort("i", cl::aliasopt(ForceREPL),
+                         cl::desc("Alias for --interactive"));
 cl::opt<bool> TraceCompile("trace-compile",
                            cl::desc("Print a line to stderr for each function "
                                     "compiled"),
@@ -143,186 +139,6 @@ cl::opt<bool> AllowHostSymbols(
              "program can then call abort, system, ...)"),
     cl::cat(KaleidoCat));
 
-/// The session the signal handlers interrupt (the driver has exactly one).
-std::atomic<kaleido::Session *> InterruptTarget{nullptr};
-volatile sig_atomic_t GotInterrupt = 0;
-/// SIGTERM, SIGHUP or SIGQUIT, once one has come.
-volatile sig_atomic_t GotTermination = 0;
-
-extern "C" void onInterrupt(int) {
-  GotInterrupt = 1;
-  if (kaleido::Session *S = InterruptTarget.load())
-    S->interrupt(); // Async-signal-safe by contract.
-}
-
-/// The first SIGTERM, SIGHUP or SIGQUIT stops the program as Ctrl-C does, so
-/// that the driver flushes what it wrote and exits 128 + the signal; the
-/// handler is reset, so a second one ends the process at once.
-extern "C" void onTermination(int Sig) {
-  GotTermination = Sig;
-  if (kaleido::Session *S = InterruptTarget.load())
-    S->interrupt();
-}
-
-void installSignalHandlers() {
-  struct sigaction SA = {};
-  SA.sa_handler = onInterrupt;
-  sigemptyset(&SA.sa_mask);
-  SA.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &SA, nullptr);
-  SA.sa_handler = onTermination;
-  SA.sa_flags = SA_RESTART | SA_RESETHAND;
-  for (int Sig : {SIGTERM, SIGHUP, SIGQUIT})
-    sigaction(Sig, &SA, nullptr);
-}
-
-/// Standard output, checked: the first write that fails stops the program
-/// (the session is interrupted) and the driver exits 74 with the reason.
-class Output {
-public:
-  /// After writing to outs(): whether it failed, noted once.
-  bool check(kaleido::Session *S) {
-    if (!outs().has_error() || Failed)
-      return Failed;
-    Reason = outs().error().message();
-    Failed = true;
-    if (S)
-      S->interrupt();
-    return true;
-  }
-  /// Flushes outs() and says whether everything written got out.
-  bool flush(kaleido::Session *S) {
-    if (!Failed)
-      outs().flush();
-    return !check(S);
-  }
-  bool failed() const { return Failed; }
-  const std::string &reason() const { return Reason; }
-
-private:
-  std::atomic<bool> Failed{false};
-  std::string Reason;
-};
-
-/// Interrupts the session once it has run for the --timeout: the clock runs
-/// only between begin() and end(), and restart() gives it the whole limit
-/// again (the REPL does, for each input).
-class Watchdog {
-public:
-  Watchdog(kaleido::Session &S, double Seconds)
-      : S(S), Limit(Seconds), Left(Seconds) {
-    if (Seconds > 0 && !std::isinf(Seconds))
-      Thread = std::thread([this] { watch(); });
-  }
-  ~Watchdog() {
-    {
-      std::lock_guard<std::mutex> Lock(M);
-      Done = true;
-    }
-    CV.notify_all();
-    if (Thread.joinable())
-      Thread.join();
-  }
-  void begin() {
-    std::lock_guard<std::mutex> Lock(M);
-    Started = Clock::now();
-    Running = true;
-    CV.notify_all();
-  }
-  void end() {
-    std::lock_guard<std::mutex> Lock(M);
-    if (Running)
-      Left -= std::chrono::duration<double>(Clock::now() - Started);
-    Running = false;
-    CV.notify_all();
-  }
-  void restart() {
-    std::lock_guard<std::mutex> Lock(M);
-    Left = std::chrono::duration<double>(Limit);
-    Fired = false;
-  }
-  /// Whether it stopped the program since it was made or restarted.
-  bool fired() const { return Fired; }
-
-private:
-  using Clock = std::chrono::steady_clock;
-
-  void watch() {
-    std::unique_lock<std::mutex> Lock(M);
-    while (!Done) {
-      if (!Running) {
-        CV.wait(Lock);
-        continue;
-      }
-      auto Deadline =
-          Started + std::chrono::duration_cast<Clock::duration>(Left);
-      if (CV.wait_until(Lock, Deadline) == std::cv_status::timeout && Running &&
-          Clock::now() >= Deadline) {
-        Fired = true;
-        Running = false;
-        Left = std::chrono::duration<double>(0);
-        S.interrupt();
-      }
-    }
-  }
-
-  kaleido::Session &S;
-  double Limit;
-  std::mutex M;
-  std::condition_variable CV;
-  bool Done = false, Running = false;
-  Clock::time_point Started;
-  std::chrono::duration<double> Left;
-  std::atomic<bool> Fired{false};
-  std::thread Thread;
-};
-
-/// The shortest decimal that reads back as exactly V.
-std::string formatValue(double V) {
-  if (std::isnan(V))
-    return "nan"; // Sign and payload are unspecified; see printd.
-  if (std::isinf(V))
-    return V < 0 ? "-inf" : "inf";
-  char Buf[64];
-  if (V == std::trunc(V) && std::fabs(V) < 1e15) {
-    std::snprintf(Buf, sizeof Buf, "%.0f", V);
-    return Buf;
-  }
-  for (int Precision = 1; Precision <= 17; ++Precision) {
-    std::snprintf(Buf, sizeof Buf, "%.*g", Precision, V);
-    if (std::strtod(Buf, nullptr) == V)
-      break;
-  }
-  return Buf;
-}
-
-int exitCodeFor(Error Err) {
-  int Code = ExitRuntime;
-  handleAllErrors(
-      std::move(Err),
-      [&](const kaleido::SessionError &E) {
-        switch (E.getKind()) {
-        case kaleido::ErrorKind::Compile:
-          Code = ExitCompile;
-          break;
-        case kaleido::ErrorKind::Runtime:
-        case kaleido::ErrorKind::Internal:
-          Code = ExitRuntime;
-          break;
-        case kaleido::ErrorKind::Interrupted:
-          Code = ExitInterrupted;
-          break;
-        case kaleido::ErrorKind::Usage:
-          Code = ExitUsage;
-          break;
-        }
-      },
-      [&](const ErrorInfoBase &E) {
-        errs() << "kaleido: error: " << E.message() << '\n';
-      });
-  return Code;
-}
-
 /// Feeds one buffer to the session: run it (on Limit's clock), or print the
 /// requested stage.
 Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
@@ -346,58 +162,14 @@ Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
   return Error::success();
 }
 
-/// The interactive loop: one top-level item (or several) per line; a line
-/// that leaves an item unfinished asks for more with a continuation prompt.
-int runREPL(kaleido::Session &S, Watchdog &Limit, Output &Out) {
-  LineEditor LE("kaleido");
-  std::string Pending;
-  for (;;) {
-    LE.setPrompt(Pending.empty() ? "kaleido> " : "     ...> ");
-    std::optional<std::string> Line = LE.readLine();
-    if (!Line) {
-      outs() << '\n';
-      return ExitOK;
-    }
-    Pending += *Line;
-    Pending += '\n';
-    if (S.needsMoreInput(Pending))
-      continue;
-    std::string Input = std::move(Pending);
-    Pending.clear();
-    GotInterrupt = 0;
-    Limit.restart();
-    if (Error Err = process(S, Limit, Input, "<stdin>"))
-      consumeError(std::move(Err)); // Reported; the session keeps going.
-    if (Limit.fired())
-      errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
-                        formatValue(Timeout));
-    if (!Out.flush(&S))
-      return ExitIO;
-    if (GotTermination)
-      return 128 + GotTermination;
-  }
-}
-
 /// Writes --stats-json, if asked; false (with a message) if it could not.
 bool writeStats(const kaleido::Session &S) {
   if (StatsJSONOpt->empty())
     return true;
   const std::string &StatsJSON = *StatsJSONOpt;
-  kaleido::SessionStats St = S.getStats();
-  json::Object O{{"functions_defined", int64_t(St.FunctionsDefined)},
-                 {"functions_compiled", int64_t(St.FunctionsCompiled)},
-                 {"native_compiles", int64_t(St.NativeCompiles)},
-                 {"native_code_bytes", int64_t(St.NativeCodeBytes)},
-                 {"tier_ups", int64_t(St.TierUps)},
-                 {"tier_up_failures", int64_t(St.TierUpFailures)},
-                 {"background_tier_ups", int64_t(St.BackgroundTierUps)},
-                 {"background_dropped", int64_t(St.BackgroundDropped)},
-                 {"compile_queue_seconds", St.CompileQueueSeconds},
-                 {"compile_queue_max_seconds", St.CompileQueueMaxSeconds},
-                 {"tier_up_max_pause_seconds", St.TierUpMaxPauseSeconds},
-                 {"expressions_run", int64_t(St.ExpressionsRun)},
-                 {"bodies_freed", int64_t(St.BodiesFreed)},
-                 {"compile_seconds", St.CompileSeconds}};
+  json::Object O;
+  for (auto &[Key, Value] : statsFields(S.getStats()))
+    O[Key] = std::move(Value);
   std::error_code EC;
   raw_fd_ostream OS(StatsJSON, EC);
   if (!EC) {
@@ -434,7 +206,10 @@ void traceCompile(const kaleido::CompileEvent &E) {
 }
 
 /// The session the command line asks for.
-kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out) {
+/// The session the command line asks for; Trace says whether compiles are
+/// traced (the REPL's :trace changes it).
+kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
+                                       const bool *Trace) {
   kaleido::SessionOptions Opts;
   Opts.OptLevel = OptLevel;
   Opts.Mode = Mode;
@@ -463,8 +238,11 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out) {
       outs() << formatValue(V) << '\n';
       Out.check(InterruptTarget.load());
     };
-  if (TraceCompile)
-    Opts.OnCompile = traceCompile;
+  if (TraceCompile || Interactive)
+    Opts.OnCompile = [Trace](const kaleido::CompileEvent &E) {
+      if (*Trace)
+        traceCompile(E);
+    };
   return Opts;
 }
 
@@ -495,36 +273,13 @@ int runInputs(kaleido::Session &S, Watchdog &Limit) {
   return ExitOK;
 }
 
-int runDriver() {
-  bool Interactive = InputFiles.empty() && Exprs.empty() &&
-                     sys::Process::StandardInIsUserInput();
-  Output Out;
-  auto S = kaleido::Session::create(sessionOptions(Interactive, Out));
-  if (!S) {
-    Error Err = S.takeError();
-    errs() << "kaleido: error: " << toString(std::move(Err)) << '\n';
-    return ExitRuntime;
-  }
-
-  // Ctrl-C stops the running program at its next safepoint: back to the
-  // prompt in the REPL, exit code 130 in a script. SIGTERM, SIGHUP and
-  // SIGQUIT stop it the same way, and end the process.
-  InterruptTarget.store(S->get());
-  installSignalHandlers();
-
-  // Started now, so that the first function to get hot does not wait for it.
-  (*S)->startCompileThreads();
-  int Code;
-  {
-    Watchdog Limit(**S, Timeout);
-    Code = Interactive ? runREPL(**S, Limit, Out) : runInputs(**S, Limit);
-    if (!Interactive && Limit.fired() && Code == ExitInterrupted)
-      errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
-                        formatValue(Timeout));
-  }
+/// The way out of the driver, whatever happened: stops the compile threads,
+/// flushes, writes --stats-json, says why the process stops, and returns
+/// the exit code Code becomes.
+int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
   InterruptTarget.store(nullptr);
   // No compile thread may run while the process ends (see below).
-  (*S)->stopCompileThreads();
+  S->stopCompileThreads();
   if (!Out.flush(nullptr))
     Code = ExitIO;
   if (Out.failed())
@@ -534,7 +289,7 @@ int runDriver() {
   if (Out.failed())
     outs().SetUnbuffered();
   outs().clear_error();
-  if (!writeStats(**S) && Code == ExitOK)
+  if (!writeStats(*S) && Code == ExitOK)
     Code = ExitIO;
   if (GotTermination) {
     errs() << formatv("kaleido: note: stopped by {0}\n",
@@ -551,8 +306,62 @@ int runDriver() {
   // so LeakSanitizer does not report it. Everything the session writes has
   // been flushed above; the library's destructor is exercised by the unit
   // tests and by any host that destroys its sessions.
-  BuryPointer(std::move(*S));
+  BuryPointer(std::move(S));
   return Code;
+}
+
+
+int runDriver() {
+  bool Interactive = ForceREPL || (InputFiles.empty() && Exprs.empty() &&
+                                   sys::Process::StandardInIsUserInput());
+  Output Out;
+  bool Trace = TraceCompile;
+  auto NewSession = [&] {
+    return kaleido::Session::create(sessionOptions(Interactive, Out, &Trace));
+  };
+  std::unique_ptr<kaleido::Session> S;
+  if (auto Made = NewSession()) {
+    S = std::move(*Made);
+  } else {
+    errs() << "kaleido: error: " << toString(Made.takeError()) << '\n';
+    return ExitRuntime;
+  }
+
+  // Ctrl-C stops the running program at its next safepoint: back to the
+  // prompt in the REPL, exit code 130 in a script. SIGTERM, SIGHUP and
+  // SIGQUIT stop it the same way, and end the process.
+  InterruptTarget.store(S.get());
+  installSignalHandlers();
+
+  // Started now, so that the first function to get hot does not wait for it.
+  S->startCompileThreads();
+  int Code;
+  {
+    Watchdog Limit(Timeout, [] {
+      if (kaleido::Session *Target = InterruptTarget.load())
+        Target->interrupt();
+    });
+    Code = ExitOK;
+    if (!Interactive || !InputFiles.empty() || !Exprs.empty())
+      Code = runInputs(*S, Limit);
+    if (Limit.fired() && Code == ExitInterrupted)
+      errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
+                        formatValue(Timeout));
+    // With -i, the REPL follows whatever the inputs did, as python -i does,
+    // unless the process is to end.
+    if (Interactive && !GotTermination && !Out.failed()) {
+      REPLHooks Hooks;
+      Hooks.NewSession = NewSession;
+      Hooks.Process = [&Limit](kaleido::Session &Target, StringRef Source,
+                               StringRef Name) {
+        return process(Target, Limit, Source, Name);
+      };
+      Hooks.Trace = &Trace;
+      Hooks.Timeout = Timeout;
+      Code = REPL(S, Limit, Out, std::move(Hooks)).run();
+    }
+  }
+  return finish(std::move(S), Out, Code);
 }
 
 [[noreturn]] void outOfMemory() {

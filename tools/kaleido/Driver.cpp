@@ -1,0 +1,221 @@
+//===- Driver.cpp - What the kaleido command and its REPL share -----------===//
+//
+// Part of kaleido. See Driver.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Driver.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+
+#include <pthread.h>
+
+using namespace llvm;
+
+namespace kaleido {
+namespace driver {
+
+std::atomic<Session *> InterruptTarget{nullptr};
+volatile sig_atomic_t GotInterrupt = 0;
+volatile sig_atomic_t GotTermination = 0;
+
+/// The thread blocked in a read that InterruptibleReads lets signals end.
+/// The kernel gives a process's signal to any thread that takes it (the
+/// main thread waiting for the driver's, a compile thread), and only the
+/// reader's own read returns with EINTR, so the handler passes it on.
+static std::atomic<bool> Reading{false};
+static pthread_t Reader;
+
+static void wakeReader() {
+  if (Reading.load() && !pthread_equal(pthread_self(), Reader))
+    pthread_kill(Reader, SIGINT); // Its handler only sets flags again.
+}
+
+extern "C" {
+static void onInterrupt(int) {
+  GotInterrupt = 1;
+  if (Session *S = InterruptTarget.load())
+    S->interrupt(); // Async-signal-safe by contract.
+  wakeReader();
+}
+
+static void onTermination(int Sig) {
+  GotTermination = Sig;
+  if (Session *S = InterruptTarget.load())
+    S->interrupt();
+  wakeReader();
+}
+}
+
+/// Installs the handlers, restarting interrupted reads or not.
+static void setHandlers(bool Restart) {
+  struct sigaction SA = {};
+  sigemptyset(&SA.sa_mask);
+  int Flags = Restart ? SA_RESTART : 0;
+  SA.sa_handler = onInterrupt;
+  SA.sa_flags = Flags;
+  sigaction(SIGINT, &SA, nullptr);
+  for (int Sig : {SIGTERM, SIGHUP, SIGQUIT}) {
+    // One that has come already was reset to its default; leave it so.
+    if (GotTermination == Sig)
+      continue;
+    SA.sa_handler = onTermination;
+    SA.sa_flags = Flags | SA_RESETHAND;
+    sigaction(Sig, &SA, nullptr);
+  }
+}
+
+void installSignalHandlers() { setHandlers(/*Restart=*/true); }
+
+InterruptibleReads::InterruptibleReads() {
+  Reader = pthread_self();
+  Reading.store(true);
+  setHandlers(/*Restart=*/false);
+}
+
+InterruptibleReads::~InterruptibleReads() {
+  Reading.store(false);
+  setHandlers(/*Restart=*/true);
+}
+
+bool Output::check(Session *S) {
+  if (!outs().has_error() || Failed)
+    return Failed;
+  Reason = outs().error().message();
+  Failed = true;
+  if (S)
+    S->interrupt();
+  return true;
+}
+
+bool Output::flush(Session *S) {
+  if (!Failed)
+    outs().flush();
+  return !check(S);
+}
+
+Watchdog::Watchdog(double Seconds, std::function<void()> Fire)
+    : Fire(std::move(Fire)), Limit(Seconds), Left(Seconds) {
+  if (Seconds > 0 && !std::isinf(Seconds))
+    Thread = std::thread([this] { watch(); });
+}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard<std::mutex> Lock(M);
+    Done = true;
+  }
+  CV.notify_all();
+  if (Thread.joinable())
+    Thread.join();
+}
+
+void Watchdog::begin() {
+  std::lock_guard<std::mutex> Lock(M);
+  Started = Clock::now();
+  Running = true;
+  CV.notify_all();
+}
+
+void Watchdog::end() {
+  std::lock_guard<std::mutex> Lock(M);
+  if (Running)
+    Left -= std::chrono::duration<double>(Clock::now() - Started);
+  Running = false;
+  CV.notify_all();
+}
+
+void Watchdog::restart() {
+  std::lock_guard<std::mutex> Lock(M);
+  Left = std::chrono::duration<double>(Limit);
+  Fired = false;
+}
+
+void Watchdog::watch() {
+  std::unique_lock<std::mutex> Lock(M);
+  while (!Done) {
+    if (!Running) {
+      CV.wait(Lock);
+      continue;
+    }
+    auto Deadline = Started + std::chrono::duration_cast<Clock::duration>(Left);
+    if (CV.wait_until(Lock, Deadline) == std::cv_status::timeout && Running &&
+        Clock::now() >= Deadline) {
+      Fired = true;
+      Running = false;
+      Left = std::chrono::duration<double>(0);
+      Fire();
+    }
+  }
+}
+
+std::string formatValue(double V) {
+  if (std::isnan(V))
+    return "nan"; // Sign and payload are unspecified; see printd.
+  if (std::isinf(V))
+    return V < 0 ? "-inf" : "inf";
+  char Buf[64];
+  if (V == std::trunc(V) && std::fabs(V) < 1e15) {
+    std::snprintf(Buf, sizeof Buf, "%.0f", V);
+    return Buf;
+  }
+  for (int Precision = 1; Precision <= 17; ++Precision) {
+    std::snprintf(Buf, sizeof Buf, "%.*g", Precision, V);
+    if (std::strtod(Buf, nullptr) == V)
+      break;
+  }
+  return Buf;
+}
+
+std::vector<std::pair<std::string, json::Value>>
+statsFields(const SessionStats &St) {
+  return {{"functions_defined", int64_t(St.FunctionsDefined)},
+          {"functions_compiled", int64_t(St.FunctionsCompiled)},
+          {"native_compiles", int64_t(St.NativeCompiles)},
+          {"native_code_bytes", int64_t(St.NativeCodeBytes)},
+          {"tier_ups", int64_t(St.TierUps)},
+          {"tier_up_failures", int64_t(St.TierUpFailures)},
+          {"background_tier_ups", int64_t(St.BackgroundTierUps)},
+          {"background_dropped", int64_t(St.BackgroundDropped)},
+          {"compile_queue_seconds", St.CompileQueueSeconds},
+          {"compile_queue_max_seconds", St.CompileQueueMaxSeconds},
+          {"tier_up_max_pause_seconds", St.TierUpMaxPauseSeconds},
+          {"expressions_run", int64_t(St.ExpressionsRun)},
+          {"bodies_freed", int64_t(St.BodiesFreed)},
+          {"compile_seconds", St.CompileSeconds}};
+}
+
+int exitCodeFor(Error Err) {
+  int Code = ExitRuntime;
+  handleAllErrors(
+      std::move(Err),
+      [&](const SessionError &E) {
+        switch (E.getKind()) {
+        case ErrorKind::Compile:
+          Code = ExitCompile;
+          break;
+        case ErrorKind::Runtime:
+        case ErrorKind::Internal:
+          Code = ExitRuntime;
+          break;
+        case ErrorKind::Interrupted:
+          Code = ExitInterrupted;
+          break;
+        case ErrorKind::Usage:
+          Code = ExitUsage;
+          break;
+        }
+      },
+      [&](const ErrorInfoBase &E) {
+        errs() << "kaleido: error: " << E.message() << '\n';
+      });
+  return Code;
+}
+
+} // namespace driver
+} // namespace kaleido

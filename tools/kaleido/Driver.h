@@ -1,0 +1,129 @@
+//===- Driver.h - What the kaleido command and its REPL share ----*- C++
+//-*-===//
+//
+// Part of kaleido. The driver's pieces that the REPL (REPL.h) uses too: exit
+// codes, checked standard output, the --timeout clock and how values print.
+// None of it is library API: a host of the library decides these itself.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KALEIDO_TOOLS_DRIVER_H
+#define KALEIDO_TOOLS_DRIVER_H
+
+#include "kaleido/Session.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace kaleido {
+namespace driver {
+
+enum ExitCode {
+  ExitOK = 0,
+  ExitUsage = 64,
+  ExitCompile = 65,
+  ExitRuntime = 70,
+  ExitIO = 74,
+  ExitInterrupted = 130,
+};
+
+/// Set by the SIGINT handler; cleared by whoever acts on it.
+extern volatile sig_atomic_t GotInterrupt;
+/// SIGTERM, SIGHUP or SIGQUIT, once one has come.
+extern volatile sig_atomic_t GotTermination;
+
+/// The session the signal handlers and the --timeout interrupt (the driver
+/// has one at a time; the REPL's :reset replaces it).
+extern std::atomic<Session *> InterruptTarget;
+
+/// Ctrl-C interrupts InterruptTarget and sets GotInterrupt; the first
+/// SIGTERM, SIGHUP or SIGQUIT interrupts it too and sets GotTermination (the
+/// driver then flushes and exits 128 + the signal; a second one ends the
+/// process at once).
+void installSignalHandlers();
+
+/// While one lives, SIGINT, SIGTERM, SIGHUP and SIGQUIT interrupt a blocking
+/// read instead of restarting it, so that a REPL waiting at its prompt
+/// notices them (the handlers are the same; see GotInterrupt).
+class InterruptibleReads {
+public:
+  InterruptibleReads();
+  ~InterruptibleReads();
+  InterruptibleReads(const InterruptibleReads &) = delete;
+  InterruptibleReads &operator=(const InterruptibleReads &) = delete;
+};
+
+/// Standard output, checked: the first write that fails stops the program
+/// (the session is interrupted) and the driver exits 74 with the reason.
+class Output {
+public:
+  /// After writing to outs(): whether it failed, noted once.
+  bool check(Session *S);
+  /// Flushes outs() and says whether everything written got out.
+  bool flush(Session *S);
+  bool failed() const { return Failed; }
+  const std::string &reason() const { return Reason; }
+
+private:
+  std::atomic<bool> Failed{false};
+  std::string Reason;
+};
+
+/// Calls Fire once the program has run for a time limit: the clock runs only
+/// between begin() and end(), and restart() gives it the whole limit again
+/// (the REPL does, for each input). A limit of 0 or infinity never fires.
+class Watchdog {
+public:
+  Watchdog(double Seconds, std::function<void()> Fire);
+  ~Watchdog();
+  Watchdog(const Watchdog &) = delete;
+  Watchdog &operator=(const Watchdog &) = delete;
+
+  void begin();
+  void end();
+  void restart();
+  /// Whether it fired since it was made or restarted.
+  bool fired() const { return Fired; }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  void watch();
+
+  std::function<void()> Fire;
+  double Limit;
+  std::mutex M;
+  std::condition_variable CV;
+  bool Done = false, Running = false;
+  Clock::time_point Started;
+  std::chrono::duration<double> Left;
+  std::atomic<bool> Fired{false};
+  std::thread Thread;
+};
+
+/// The shortest decimal that reads back as exactly V.
+std::string formatValue(double V);
+
+/// The session's counters by the names --stats-json gives them, in the
+/// order it writes them (and :stats prints them).
+std::vector<std::pair<std::string, llvm::json::Value>>
+statsFields(const SessionStats &St);
+
+/// The exit code for a failed run(), emit() or call(); an error that is not
+/// a SessionError is printed.
+int exitCodeFor(llvm::Error Err);
+
+} // namespace driver
+} // namespace kaleido
+
+#endif // KALEIDO_TOOLS_DRIVER_H
