@@ -23,12 +23,14 @@
 #include "kaleido/Diagnostic.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -157,6 +159,20 @@ struct SessionStats {
   double CompileSeconds = 0;
 };
 
+/// Where a function's code stands (FunctionInfo::Status).
+enum class FunctionStatus {
+  /// Declared by `extern` only: calls reach the host function.
+  Extern,
+  /// Defined, and never called yet: its stub is all it has (lazy mode).
+  NotCompiled,
+  /// Runs baseline code, which counts its calls (SessionOptions::TierUpCalls).
+  Baseline,
+  /// Runs code compiled at the session's optimisation level.
+  Optimized,
+  /// JITMode::Interp: the interpreter runs its body.
+  Interpreted,
+};
+
 /// One function a session knows (see Session::functions).
 struct FunctionInfo {
   /// The Kaleidoscope name; an operator's is "binary|" or "unary!".
@@ -164,6 +180,21 @@ struct FunctionInfo {
   unsigned Arity = 0;
   /// Whether a `def` gave it a body (false for an `extern` only).
   bool Defined = false;
+  FunctionStatus Status = FunctionStatus::Extern;
+  /// Definitions so far (a redefinition counts again); 0 for an extern.
+  unsigned Version = 0;
+  /// Calls of the current body so far, where its code counts them: while it
+  /// runs baseline code.
+  std::optional<uint64_t> Calls;
+  /// Compile wall time of the current body: its baseline code, and its
+  /// optimised code (a tier-up, or the first compile of a body that starts
+  /// optimised).
+  double BaselineSeconds = 0;
+  double OptimizedSeconds = 0;
+  /// True if kaleido's native generator made the baseline code.
+  bool Native = false;
+  /// Bytes of machine code the current body has now (0 until compiled).
+  uint64_t CodeBytes = 0;
 };
 
 struct SessionOptions {
@@ -269,8 +300,14 @@ public:
   /// may be called from a signal handler or another thread.
   void interrupt();
 
-  /// Every function declared so far, by name.
+  /// Every function declared so far, by name, with what the JIT did with
+  /// it. Costs a table walk: for tools and REPLs, not for hot paths.
   std::vector<FunctionInfo> functions() const;
+
+  /// The same, one at a time and in no particular order, without a copy of
+  /// the whole table (for a ledger of many functions).
+  void
+  forEachFunction(llvm::function_ref<void(const FunctionInfo &)> Visit) const;
 
   /// Counters for laziness and compile time.
   SessionStats getStats() const;

@@ -6,6 +6,8 @@
 
 #include "JIT/BackgroundCompiler.h"
 
+#include "JIT/CodeSizes.h"
+
 #include "CodeGen/Optimizer.h"
 #include "JIT/BodyUnit.h"
 #include "JIT/HostGenerator.h"
@@ -124,6 +126,8 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
   New->ES = std::move(*ES);
   New->ES->setErrorReporter([this](Error Err) { report(std::move(Err)); });
   New->Link = std::make_unique<ObjectLinkingLayer>(*New->ES);
+  if (Opts.Sizes)
+    New->Link->addPlugin(Opts.Sizes->makePlugin());
   New->JD = &New->ES->createBareJITDylib("<compiled>");
   New->JD->addGenerator(std::make_unique<HostGenerator>(
       [this](StringRef Name, std::optional<unsigned>) -> Expected<void *> {

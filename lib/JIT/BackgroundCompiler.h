@@ -45,6 +45,8 @@
 
 namespace kaleido {
 
+class CodeSizes;
+
 class StubTable;
 struct FunctionState;
 
@@ -73,6 +75,9 @@ public:
     /// The stubs compiled code links against, and redirects. Required; must
     /// outlive the compiler.
     StubTable *Table = nullptr;
+    /// Where the size of the code it links is filed, if anywhere; must
+    /// outlive it.
+    CodeSizes *Sizes = nullptr;
     /// Resolves a name that is not a Kaleidoscope function's (Arity is
     /// nullopt): an address, null if unknown, or an error.
     std::function<llvm::Expected<void *>(llvm::StringRef Name,

@@ -20,7 +20,29 @@ CallCounters::CallCounters(unsigned Threshold, HotFunction OnHot)
 
 std::unique_ptr<CallCounters::Site>
 CallCounters::makeSite(SymbolStringPtr Body) {
-  return std::unique_ptr<Site>(new Site{this, std::move(Body), Threshold});
+  std::unique_ptr<Site> S(new Site{this, std::move(Body), Threshold});
+  std::lock_guard<std::mutex> Lock(Mutex);
+  Live[S->Body] = S.get();
+  return S;
+}
+
+CallCounters::Site::~Site() {
+  std::lock_guard<std::mutex> Lock(Owner->Mutex);
+  auto It = Owner->Live.find(Body);
+  if (It != Owner->Live.end() && It->second == this)
+    Owner->Live.erase(It);
+}
+
+std::optional<uint64_t>
+CallCounters::getCalls(const SymbolStringPtr &Body) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto It = Live.find(Body);
+  if (It == Live.end())
+    return std::nullopt;
+  // Relaxed: the count is a report, and the code's own decrement is a
+  // plain one.
+  int32_t Left = __atomic_load_n(&It->second->Countdown, __ATOMIC_RELAXED);
+  return uint64_t(int64_t(Threshold) - Left);
 }
 
 ExecutorAddr CallCounters::getEntryAddress() {

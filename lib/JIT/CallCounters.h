@@ -18,8 +18,12 @@
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 namespace kaleido {
 
@@ -43,10 +47,18 @@ public:
     /// The call that brings it to 0 calls OnHot; it then goes on below 0,
     /// harmlessly.
     int32_t Countdown;
+    /// Leaves the owner's index (see getCalls).
+    ~Site();
   };
 
   /// A new site for Body, counting from the threshold.
   std::unique_ptr<Site> makeSite(llvm::orc::SymbolStringPtr Body);
+
+  /// How many times the code counted for Body has been called, if a site
+  /// for Body lives (the newest, if there are several); a count read while
+  /// the code runs may be a call behind.
+  std::optional<uint64_t>
+  getCalls(const llvm::orc::SymbolStringPtr &Body) const;
 
   /// What counted code calls with its site, and where it must resolve.
   /// Kaleidoscope names cannot contain '_', so no program can declare it.
@@ -58,6 +70,10 @@ private:
 
   int32_t Threshold;
   HotFunction OnHot;
+  /// The live sites by body. Sites are made and freed on whichever thread
+  /// emits or frees code, so under a lock.
+  mutable std::mutex Mutex;
+  llvm::DenseMap<llvm::orc::SymbolStringPtr, const Site *> Live;
 };
 
 } // namespace kaleido

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "JIT/KaleidoJIT.h"
+#include "JIT/KaleidoJITLayers.h"
 
 #include "CodeGen/Optimizer.h"
 #include "JIT/BackgroundCompiler.h"
@@ -41,59 +41,6 @@
 using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
-
-/// LLVM's part of the stack: everything that compiles IR. Built on the first
-/// body that needs LLVM, so a session whose code is all native (or that
-/// runs nothing) never makes a TargetMachine.
-struct KaleidoJIT::LLVMTiers {
-  LLVMTiers(ExecutionSession &ES, std::unique_ptr<TargetMachine> TheTM,
-            std::unique_ptr<ObjectCompiler> Compiler, unsigned OptLevel,
-            JITTargetMachineBuilder HostJTMB)
-      : TM(std::move(TheTM)), ObjLayer(ES),
-        CompileLayer(ES, ObjLayer, std::move(Compiler)),
-        OptLayer(ES, CompileLayer), Opt(OptLevel, TM.get()),
-        HostJTMB(std::move(HostJTMB)),
-        Ctx(ES, ThreadSafeContext(std::make_unique<LLVMContext>()),
-            TM->createDataLayout(), TM->getTargetTriple()) {
-    OptLayer.setTransform(verifyThen([this](Module &M) { Opt.run(M); }));
-  }
-
-  // The optimised tier.
-  std::unique_ptr<TargetMachine> TM;
-  ObjectLinkingLayer ObjLayer;
-  IRCompileLayer CompileLayer;
-  IRTransformLayer OptLayer;
-  Optimizer Opt;
-  /// The baseline tier, built on first use from the host's machine builder:
-  /// its own TargetMachine at CodeGenOptLevel::None, a transform that only
-  /// verifies, and for functions the call counters on top.
-  JITTargetMachineBuilder HostJTMB;
-  std::unique_ptr<TargetMachine> BaselineTM;
-  std::unique_ptr<IRCompileLayer> BaselineCompileLayer;
-  std::unique_ptr<IRTransformLayer> BaselineLayer;
-  std::unique_ptr<TierUpLayer> CountedLayer;
-  /// What every BodyUnit shares.
-  BodyContext Ctx;
-};
-
-struct KaleidoJIT::Layers {
-  /// Native code, stubs and trampolines (Indirections.h): first, so that it
-  /// goes last, after everything that runs or frees code in it.
-  CodeArena Arena;
-  /// Null until a body needs LLVM (KaleidoJIT::llvmTiers).
-  std::unique_ptr<LLVMTiers> LLVM;
-  /// Tier-ups on compile threads, if JITOptions::CompileThreads. Declared
-  /// before Table and Retired, so destroyed after them: the trackers of the
-  /// code it installed belong to its ORC session.
-  std::unique_ptr<BackgroundCompiler> Background;
-  /// What baseline code counts its calls with, LLVM's and native alike.
-  std::unique_ptr<CallCounters> Counters;
-  /// The native baseline generator's code, if JITOptions::NativeBaseline.
-  std::unique_ptr<NativeBaseline> Native;
-  // Around the stack.
-  std::unique_ptr<StubTable> Table;
-  RetiredCode Retired;
-};
 
 //===----------------------------------------------------------------------===//
 // Construction
@@ -131,6 +78,7 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
   L->LLVM =
       std::make_unique<LLVMTiers>(*ES, std::move(*TM), std::move(*Compiler),
                                   Opts.OptLevel, std::move(*JTMB));
+  L->LLVM->ObjLayer.addPlugin(L->Sizes.makePlugin());
   BodyContext &C = L->LLVM->Ctx;
   C.Source = Opts.Bodies;
   C.OptLevel = Opts.OptLevel;
@@ -173,6 +121,7 @@ Error KaleidoJIT::init() {
     BO.Threads = Opts.CompileThreads;
     BO.OptLevel = Opts.OptLevel;
     BO.Table = L->Table.get();
+    BO.Sizes = &L->Sizes;
     BO.ResolveHost = Opts.ResolveHostSymbol;
     BO.Describe = [this](Error Err) { return describeFailure(std::move(Err)); };
     L->Background = std::make_unique<BackgroundCompiler>(std::move(BO));
@@ -494,24 +443,6 @@ void KaleidoJIT::stopCompileThreads() {
   installFinished();
 }
 
-TierUpStats KaleidoJIT::getTierUpStats() const {
-  TierUpStats S;
-  {
-    std::lock_guard<std::mutex> Lock(StatsMutex);
-    S = Stats;
-  }
-  BackgroundCompiler::Counts C;
-  if (L->Background)
-    C = L->Background->getCounts();
-  S.TierUps += C.Installed;
-  S.Failures += C.Failed;
-  S.BackgroundPosted = C.Posted;
-  S.BackgroundDropped = C.Dropped;
-  S.QueueSeconds = C.QueueSeconds;
-  S.MaxQueueSeconds = C.MaxQueueSeconds;
-  return S;
-}
-
 void KaleidoJIT::releaseRetiredCode() {
   installFinished();
   // The common case, at every definition and top-level expression.
@@ -519,16 +450,6 @@ void KaleidoJIT::releaseRetiredCode() {
     return;
   if (Error Err = L->Retired.release())
     ES->reportError(std::move(Err));
-}
-
-uint64_t KaleidoJIT::getBodiesFreed() const {
-  return L->Retired.getBodiesFreed();
-}
-
-bool KaleidoJIT::hasBuiltLLVM() const { return L->LLVM != nullptr; }
-
-uint64_t KaleidoJIT::getNativeCodeBytes() const {
-  return L->Native ? L->Native->getCodeBytes() : 0;
 }
 
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
@@ -552,14 +473,6 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   if (!Def)
     return Def.takeError();
   return Def->getAddress();
-}
-
-const uint32_t *KaleidoJIT::getVersionWord(StringRef Name) const {
-  return L->Table->getVersionWord(Name);
-}
-
-Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {
-  return L->Table->getStub(Name);
 }
 
 std::string KaleidoJIT::describeFailure(Error Err) {

@@ -201,6 +201,22 @@ struct TierUpStats {
   double MaxPauseSeconds = 0;
 };
 
+/// What the JIT knows about one function now (KaleidoJIT::report).
+struct FunctionReport {
+  /// Definitions so far; 0 while the name is only an extern.
+  uint32_t Version = 0;
+  /// Whether the current body has code (or is being compiled).
+  bool Compiled = false;
+  /// Whether that code is baseline code, and whether it is native.
+  bool Baseline = false;
+  bool Native = false;
+  /// Calls of the current body's baseline code so far, where it counts
+  /// them.
+  std::optional<uint64_t> Calls;
+  /// Bytes of machine code of the current body (0 until it has some).
+  uint64_t CodeBytes = 0;
+};
+
 /// The lazy, per-function JIT: the composition of the layers above. Used
 /// from one thread at a time.
 class KaleidoJIT {
@@ -274,6 +290,10 @@ public:
   /// Whether LLVM's part of the stack (a TargetMachine, the pass pipeline)
   /// has been built: only once a body needed LLVM.
   bool hasBuiltLLVM() const;
+
+  /// What the JIT knows about Name, or std::nullopt if it was never
+  /// declared or defined.
+  std::optional<FunctionReport> report(llvm::StringRef Name);
 
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);

@@ -49,6 +49,7 @@ public:
       return llvm::orc::ExecutorAddr::fromPtr(Addr);
     }
     size_t getSize() const { return Size; }
+    size_t getCodeSize() const override { return Size; }
 
   private:
     friend class NativeBaseline;

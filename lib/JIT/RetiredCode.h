@@ -25,6 +25,8 @@ namespace kaleido {
 class OwnedCode {
 public:
   virtual ~OwnedCode();
+  /// The bytes of machine code it holds.
+  virtual size_t getCodeSize() const = 0;
 };
 
 class RetiredCode {

@@ -169,6 +169,12 @@ SymbolStringPtr StubTable::getBodySymbol(FunctionState &F, bool Recompile) {
   return Sym;
 }
 
+SymbolStringPtr StubTable::findBodySymbol(const FunctionState &F,
+                                          bool Recompile) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return Recompile ? F.RecompileSym : F.BodySym;
+}
+
 std::optional<BodyRef> StubTable::findBody(const SymbolStringPtr &Sym) const {
   std::lock_guard<std::mutex> Lock(Mutex);
   auto It = BodySymbols.find(Sym);

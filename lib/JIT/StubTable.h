@@ -130,6 +130,10 @@ public:
   llvm::orc::SymbolStringPtr getBodySymbol(FunctionState &F,
                                            bool Recompile = false);
 
+  /// The same if it has been made, else null; makes nothing.
+  llvm::orc::SymbolStringPtr findBodySymbol(const FunctionState &F,
+                                            bool Recompile = false) const;
+
   /// What Sym names, if it is a body symbol this table made. Symbols of
   /// replaced versions stay known (with their old version).
   std::optional<BodyRef> findBody(const llvm::orc::SymbolStringPtr &Sym) const;

@@ -74,6 +74,11 @@ public:
   /// calls it directly. Name is declared.
   virtual llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name) = 0;
 
+  /// Fills in what the executor knows about Name's code (Info's status,
+  /// version, calls, compile times, code size); Info's name, arity and
+  /// Defined are the session's. Name is declared.
+  virtual void describe(llvm::StringRef Name, FunctionInfo &Info) = 0;
+
   /// Adds this executor's counters (compiles, tier-ups, freed bodies) to S.
   virtual void addStats(SessionStats &S) const = 0;
 

@@ -51,6 +51,11 @@ public:
         "lookup() needs machine code; this session interprets (use call())");
   }
 
+  void describe(StringRef, FunctionInfo &Info) override {
+    Info.Status =
+        Info.Defined ? FunctionStatus::Interpreted : FunctionStatus::Extern;
+  }
+
   void addStats(SessionStats &) const override {}
 
 private:

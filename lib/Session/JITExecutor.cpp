@@ -48,8 +48,11 @@ public:
   }
 
   Error define(StringRef Name) override {
+    CompileTimes.erase(Name); // They were the old body's.
     return JIT->define(Name, Opts.Eager);
   }
+
+  void describe(StringRef Name, FunctionInfo &Info) override;
 
   Expected<double> run(const FunctionAST &F) override;
 
@@ -125,6 +128,11 @@ private:
   /// failed lookup, which itself only says that materialization failed).
   std::vector<std::string> Reported;
   unsigned NextExpression = 0;
+  /// Compile time of each function's current body, by tier.
+  struct Times {
+    double Baseline = 0, Optimized = 0;
+  };
+  llvm::StringMap<Times> CompileTimes;
   uint64_t FunctionsCompiled = 0;
   uint64_t NativeCompiles = 0;
   double CompileSeconds = 0;
@@ -160,6 +168,13 @@ Error JITExecutor::init() {
   JO.OnError = [this](std::string Msg) { onJITError(std::move(Msg)); };
   JO.OnCompiled = [this](const CompileInfo &C) {
     CompileSeconds += C.Seconds;
+    if (C.IsFunction) {
+      // A background compile is told late, perhaps after a redefinition:
+      // its time then lands on the new body (which it did not compile).
+      Times &T = CompileTimes[C.Name];
+      (C.OptLevel == 0 && Opts.OptLevel != 0 ? T.Baseline : T.Optimized) +=
+          C.Seconds;
+    }
     if (C.IsFunction && !C.TierUp)
       ++FunctionsCompiled;
     NativeCompiles += C.Native;
@@ -172,6 +187,28 @@ Error JITExecutor::init() {
     return J.takeError();
   JIT = std::move(*J);
   return Error::success();
+}
+
+void JITExecutor::describe(StringRef Name, FunctionInfo &Info) {
+  std::optional<FunctionReport> R = JIT->report(Name);
+  if (!R || !R->Version) {
+    // A definition the JIT was never given: one --emit read.
+    Info.Status =
+        Info.Defined ? FunctionStatus::NotCompiled : FunctionStatus::Extern;
+    return;
+  }
+  Info.Version = R->Version;
+  Info.Status = !R->Compiled  ? FunctionStatus::NotCompiled
+                : R->Baseline ? FunctionStatus::Baseline
+                              : FunctionStatus::Optimized;
+  Info.Calls = R->Calls;
+  Info.Native = R->Native;
+  Info.CodeBytes = R->CodeBytes;
+  auto It = CompileTimes.find(Name);
+  if (It != CompileTimes.end()) {
+    Info.BaselineSeconds = It->second.Baseline;
+    Info.OptimizedSeconds = It->second.Optimized;
+  }
 }
 
 void JITExecutor::onJITError(std::string Msg) {

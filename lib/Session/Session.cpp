@@ -265,11 +265,23 @@ SessionStats Session::Impl::getStats() const {
   return S;
 }
 
+void Session::Impl::forEachFunction(
+    function_ref<void(const FunctionInfo &)> Visit) const {
+  FunctionInfo I;
+  for (const auto &[Name, Decl] : Functions) {
+    I = FunctionInfo();
+    I.Name = Name.str();
+    I.Arity = Decl.Arity;
+    I.Defined = Decl.Body != nullptr;
+    Exec->describe(Name, I);
+    Visit(I);
+  }
+}
+
 std::vector<FunctionInfo> Session::Impl::functions() const {
   std::vector<FunctionInfo> Out;
   Out.reserve(Functions.size());
-  for (const auto &[Name, Decl] : Functions)
-    Out.push_back({Name.str(), Decl.Arity, Decl.Body != nullptr});
+  forEachFunction([&](const FunctionInfo &I) { Out.push_back(I); });
   llvm::sort(Out, [](const FunctionInfo &A, const FunctionInfo &B) {
     return A.Name < B.Name;
   });
@@ -322,3 +334,8 @@ void Session::waitForCompiles() { P->waitForCompiles(); }
 void Session::startCompileThreads() { P->startCompileThreads(); }
 
 void Session::stopCompileThreads() { P->stopCompileThreads(); }
+
+void Session::forEachFunction(
+    function_ref<void(const FunctionInfo &)> Visit) const {
+  P->forEachFunction(Visit);
+}

@@ -40,6 +40,8 @@ public:
   void interrupt();
   SessionStats getStats() const;
   std::vector<FunctionInfo> functions() const;
+  void
+  forEachFunction(llvm::function_ref<void(const FunctionInfo &)> Visit) const;
   void waitForCompiles() { Exec->waitForCompiles(); }
   void startCompileThreads() { Exec->startCompileThreads(); }
   void stopCompileThreads() { Exec->stopCompileThreads(); }

@@ -190,6 +190,53 @@ statsFields(const SessionStats &St) {
           {"compile_seconds", St.CompileSeconds}};
 }
 
+FunctionSummary summarize(const FunctionInfo &F) {
+  switch (F.Status) {
+  case FunctionStatus::Extern:
+    return {"extern", ""};
+  case FunctionStatus::NotCompiled:
+    return {"stub", ""};
+  case FunctionStatus::Baseline:
+    return {"compiled", F.Native ? "native baseline" : "baseline"};
+  case FunctionStatus::Optimized:
+    return {"compiled", "optimised"};
+  case FunctionStatus::Interpreted:
+    return {"interpreted", ""};
+  }
+  return {"", ""};
+}
+
+void writeStatsJSON(const Session &S, raw_ostream &OS, bool Functions) {
+  json::OStream J(OS, 2);
+  J.object([&] {
+    for (auto &[Key, Value] : statsFields(S.getStats()))
+      J.attribute(Key, std::move(Value));
+    if (!Functions)
+      return;
+    J.attributeArray("functions", [&] {
+      S.forEachFunction([&](const FunctionInfo &F) {
+        FunctionSummary Sum = summarize(F);
+        J.object([&] {
+          J.attribute("name", F.Name);
+          J.attribute("arity", int64_t(F.Arity));
+          J.attribute("state", Sum.State);
+          J.attribute("tier", Sum.Tier.empty() ? json::Value(nullptr)
+                                               : json::Value(Sum.Tier));
+          J.attribute("version", int64_t(F.Version));
+          J.attribute("calls", F.Calls ? json::Value(int64_t(*F.Calls))
+                                       : json::Value(nullptr));
+          J.attributeObject("compile_ms", [&] {
+            J.attribute("baseline", F.BaselineSeconds * 1000);
+            J.attribute("optimised", F.OptimizedSeconds * 1000);
+          });
+          J.attribute("code_bytes", int64_t(F.CodeBytes));
+        });
+      });
+    });
+  });
+  OS << '\n';
+}
+
 int exitCodeFor(Error Err) {
   int Code = ExitRuntime;
   handleAllErrors(

@@ -119,6 +119,20 @@ std::string formatValue(double V);
 std::vector<std::pair<std::string, llvm::json::Value>>
 statsFields(const SessionStats &St);
 
+/// How a function's code stands, in the words :funcs and --stats-json use:
+/// State is "extern", "stub" (defined, never called), "compiled" or
+/// "interpreted"; Tier, for compiled code, "baseline", "native baseline"
+/// or "optimised", else empty.
+struct FunctionSummary {
+  llvm::StringRef State, Tier;
+};
+FunctionSummary summarize(const FunctionInfo &F);
+
+/// Writes --stats-json's document to OS: the counters, then, if Functions,
+/// the ledger "functions", one object per function, streamed (a session of
+/// 100,000 functions writes it without a copy of the table).
+void writeStatsJSON(const Session &S, llvm::raw_ostream &OS, bool Functions);
+
 /// The exit code for a failed run(), emit() or call(); an error that is not
 /// a SessionError is printed.
 int exitCodeFor(llvm::Error Err);

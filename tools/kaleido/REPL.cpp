@@ -27,6 +27,9 @@ const REPL::Command REPL::Commands[] = {
     {"load", "FILE", "run FILE in this session", &REPL::load},
     {"reset", "", "start a fresh session: forget every definition",
      &REPL::reset},
+    {"funcs", "[name|calls|time|bytes]",
+     "every function: state, tier, calls, compile time, code size",
+     &REPL::funcs},
     {"stats", "", "the session's counters (as --stats-json writes them)",
      &REPL::stats},
     {"trace", "on|off", "print a line for each compile (--trace-compile)",
@@ -35,9 +38,9 @@ const REPL::Command REPL::Commands[] = {
 };
 
 /// The words of the language, for Tab.
-static constexpr StringLiteral Keywords[] = {
-    "def", "extern", "if", "then", "else", "for", "in", "var", "binary",
-    "unary"};
+static constexpr StringLiteral Keywords[] = {"def",    "extern", "if", "then",
+                                             "else",   "for",    "in", "var",
+                                             "binary", "unary"};
 
 std::string historyPath() {
   if (const char *Path = std::getenv("KALEIDO_HISTORY"))
@@ -201,8 +204,7 @@ REPL::Result REPL::load(StringRef Args) {
 REPL::Result REPL::reset(StringRef) {
   auto Fresh = Hooks.NewSession();
   if (!Fresh) {
-    commandError("cannot start a new session: " +
-                 toString(Fresh.takeError()));
+    commandError("cannot start a new session: " + toString(Fresh.takeError()));
     return std::nullopt;
   }
   InterruptTarget.store(Fresh->get());
@@ -210,6 +212,57 @@ REPL::Result REPL::reset(StringRef) {
   S = std::move(*Fresh);
   S->startCompileThreads();
   outs() << "a fresh session: no definitions\n";
+  return std::nullopt;
+}
+
+/// A number for a :funcs column, or "-" when there is none.
+static std::string cell(double V, bool Known, int Decimals = 0) {
+  if (!Known)
+    return "-";
+  char Buf[32];
+  std::snprintf(Buf, sizeof Buf, "%.*f", Decimals, V);
+  return Buf;
+}
+
+REPL::Result REPL::funcs(StringRef Args) {
+  std::vector<FunctionInfo> Fs = S->functions();
+  // The column to sort by, largest first; ties (and "name") by name.
+  std::function<double(const FunctionInfo &)> Key;
+  if (Args == "calls")
+    Key = [](const FunctionInfo &F) { return double(F.Calls.value_or(0)); };
+  else if (Args == "time")
+    Key = [](const FunctionInfo &F) {
+      return F.BaselineSeconds + F.OptimizedSeconds;
+    };
+  else if (Args == "bytes")
+    Key = [](const FunctionInfo &F) { return double(F.CodeBytes); };
+  else if (!Args.empty() && Args != "name") {
+    commandError("':funcs " + Args + "': sort by name, calls, time or bytes");
+    return std::nullopt;
+  }
+  if (Key)
+    llvm::sort(Fs, [&](const FunctionInfo &A, const FunctionInfo &B) {
+      double KA = Key(A), KB = Key(B);
+      return KA != KB ? KA > KB : A.Name < B.Name;
+    });
+  if (Fs.empty()) {
+    outs() << "no functions yet\n";
+    return std::nullopt;
+  }
+  outs() << formatv("{0,-16} {1,4}  {2,-16} {3,7} {4,8} {5,11} {6,12} {7,6}\n",
+                    "name", "args", "state", "version", "calls", "baseline ms",
+                    "optimised ms", "bytes");
+  for (const FunctionInfo &F : Fs) {
+    FunctionSummary Sum = summarize(F);
+    outs() << formatv(
+        "{0,-16} {1,4}  {2,-16} {3,7} {4,8} {5,11} {6,12} {7,6}\n", F.Name,
+        F.Arity, Sum.Tier.empty() ? Sum.State : Sum.Tier,
+        cell(F.Version, F.Version != 0),
+        cell(F.Calls.value_or(0), F.Calls.has_value()),
+        cell(F.BaselineSeconds * 1000, F.BaselineSeconds > 0, 3),
+        cell(F.OptimizedSeconds * 1000, F.OptimizedSeconds > 0, 3),
+        cell(F.CodeBytes, F.CodeBytes != 0));
+  }
   return std::nullopt;
 }
 

@@ -80,6 +80,7 @@ private:
   Result quit(llvm::StringRef Args);
   Result load(llvm::StringRef Args);
   Result reset(llvm::StringRef Args);
+  Result funcs(llvm::StringRef Args);
   Result stats(llvm::StringRef Args);
   Result trace(llvm::StringRef Args);
 

@@ -57,6 +57,27 @@ TEST_F(CallCountersTest, EverySiteCountsOnItsOwn) {
   EXPECT_EQ(Calls, 1u);
 }
 
+TEST_F(CallCountersTest, CountsCallsOfTheNewestLiveSite) {
+  CallCounters Counters(5, [](const SymbolStringPtr &) {});
+  EXPECT_EQ(Counters.getCalls(Body), std::nullopt);
+  auto Old = Counters.makeSite(Body);
+  countCall(*Old);
+  EXPECT_EQ(Counters.getCalls(Body), 1u);
+  auto New = Counters.makeSite(Body);
+  countCall(*New);
+  countCall(*New);
+  EXPECT_EQ(Counters.getCalls(Body), 2u);
+  // Freeing the older site leaves the newer one's count.
+  Old.reset();
+  EXPECT_EQ(Counters.getCalls(Body), 2u);
+  // Past the threshold the count goes on.
+  for (int I = 0; I < 5; ++I)
+    countCall(*New);
+  EXPECT_EQ(Counters.getCalls(Body), 7u);
+  New.reset();
+  EXPECT_EQ(Counters.getCalls(Body), std::nullopt);
+}
+
 TEST_F(CallCountersTest, ThresholdIsClampedToAtLeastOneAndInt32Max) {
   CallCounters Zero(0, [](const SymbolStringPtr &) {});
   EXPECT_EQ(Zero.makeSite(Body)->Countdown, 1);

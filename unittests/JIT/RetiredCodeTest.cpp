@@ -70,6 +70,7 @@ TEST_F(RetiredCodeTest, NullTrackerIsIgnored) {
 struct Flagged : OwnedCode {
   explicit Flagged(bool &Freed) : Freed(Freed) {}
   ~Flagged() override { Freed = true; }
+  size_t getCodeSize() const override { return 0; }
   bool &Freed;
 };
 

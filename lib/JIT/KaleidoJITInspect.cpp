@@ -1,0 +1,79 @@
+//===- KaleidoJITInspect.cpp - What the JIT reports about itself ----------===//
+//
+// Part of kaleido. The JIT's counters and its view of each function (see
+// KaleidoJIT.h); nothing here changes what runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JIT/KaleidoJITLayers.h"
+
+#include <mutex>
+
+using namespace kaleido;
+using namespace llvm;
+using namespace llvm::orc;
+
+TierUpStats KaleidoJIT::getTierUpStats() const {
+  TierUpStats S;
+  {
+    std::lock_guard<std::mutex> Lock(StatsMutex);
+    S = Stats;
+  }
+  BackgroundCompiler::Counts C;
+  if (L->Background)
+    C = L->Background->getCounts();
+  S.TierUps += C.Installed;
+  S.Failures += C.Failed;
+  S.BackgroundPosted = C.Posted;
+  S.BackgroundDropped = C.Dropped;
+  S.QueueSeconds = C.QueueSeconds;
+  S.MaxQueueSeconds = C.MaxQueueSeconds;
+  return S;
+}
+
+uint64_t KaleidoJIT::getBodiesFreed() const {
+  return L->Retired.getBodiesFreed();
+}
+
+bool KaleidoJIT::hasBuiltLLVM() const { return L->LLVM != nullptr; }
+
+uint64_t KaleidoJIT::getNativeCodeBytes() const {
+  return L->Native ? L->Native->getCodeBytes() : 0;
+}
+
+const uint32_t *KaleidoJIT::getVersionWord(StringRef Name) const {
+  return L->Table->getVersionWord(Name);
+}
+
+Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {
+  return L->Table->getStub(Name);
+}
+
+std::optional<FunctionReport> KaleidoJIT::report(StringRef Name) {
+  FunctionState *F = L->Table->find(Name);
+  if (!F)
+    return std::nullopt;
+  FunctionReport R;
+  R.Version = F->Version;
+  R.Compiled = F->BodyDefined;
+  R.Baseline = F->Baseline;
+  R.Native = F->Owned != nullptr;
+  if (!R.Compiled)
+    return R;
+  if (F->Owned) {
+    R.CodeBytes = F->Owned->getCodeSize();
+  } else {
+    // Optimised code that replaced baseline code is the recompile's; code
+    // compiled optimised at once is the body's own.
+    SymbolStringPtr Recompile = L->Table->findBodySymbol(*F, true);
+    SymbolStringPtr Body = L->Table->findBodySymbol(*F);
+    if (Recompile && !F->Baseline)
+      R.CodeBytes = L->Sizes.get(*Recompile);
+    if (!R.CodeBytes && Body)
+      R.CodeBytes = L->Sizes.get(*Body);
+  }
+  if (R.Baseline && L->Counters)
+    if (SymbolStringPtr Body = L->Table->findBodySymbol(*F))
+      R.Calls = L->Counters->getCalls(Body);
+  return R;
+}
