@@ -197,6 +197,17 @@ struct FunctionInfo {
   uint64_t CodeBytes = 0;
 };
 
+/// What Session::undo took back.
+struct UndoneInput {
+  /// The buffer name the input was run as.
+  std::string BufferName;
+  /// Names that have their definition from before the input again (a body,
+  /// or only an `extern`), and names the input had declared, which are
+  /// gone.
+  std::vector<std::string> Restored;
+  std::vector<std::string> Removed;
+};
+
 struct SessionOptions {
   /// Optimisation level, 0 to 3. Every level gives bit-identical results.
   unsigned OptLevel = 2;
@@ -223,6 +234,9 @@ struct SessionOptions {
   /// printd) and the C math library. If true it reaches every symbol of the
   /// process, which lets a program call anything (abort, system, ...): unsafe.
   bool AllowHostSymbols = false;
+  /// How many inputs (run() calls that changed a definition) undo() can
+  /// take back, newest first. 0, the default, keeps no history.
+  unsigned UndoLimit = 0;
   /// Receives every diagnostic. If empty, diagnostics are dropped and only the
   /// summary Error reaches the caller.
   DiagnosticHandler OnDiagnostic;
@@ -256,6 +270,14 @@ public:
   /// SessionError; definitions made before it are kept. BufferName appears in
   /// diagnostics ("file.ks:3:7: error: ...").
   llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
+
+  /// Takes back the last run() that changed a definition (or an extern, or
+  /// an operator's precedence), as far as SessionOptions::UndoLimit
+  /// reaches: every name it touched has its definition from before (through
+  /// the same stub; code compiled meanwhile is freed), and the names it
+  /// declared are gone. Expressions it ran are not undone (their output is
+  /// out). Fails with ErrorKind::Usage if there is nothing to undo.
+  llvm::Expected<UndoneInput> undo();
 
   /// Whether Source ends inside an unfinished top-level item (an open paren, a
   /// `def` without a body, ...), so a REPL should read another line before

@@ -214,12 +214,23 @@ void KaleidoJIT::declare(StringRef Name, unsigned Arity) {
   L->Table->declare(Name, Arity);
 }
 
+Error KaleidoJIT::undefine(StringRef Name) {
+  if (!L->Table->find(Name))
+    return Error::success();
+  return newVersion(Name, /*HasBody=*/false, /*Eager=*/false);
+}
+
 Error KaleidoJIT::define(StringRef Name, bool Eager) {
+  return newVersion(Name, /*HasBody=*/true, Eager);
+}
+
+Error KaleidoJIT::newVersion(StringRef Name, bool HasBody, bool Eager) {
   // Nothing can be running any body now: kaleido runs no JIT'd code while it
   // reads a definition, and callers reach bodies only through the stub.
   // (A background compile may be; it cannot install a replaced version.)
   releaseRetiredCode();
-  Expected<FunctionState &> MaybeF = L->Table->define(Name);
+  Expected<FunctionState &> MaybeF =
+      HasBody ? L->Table->define(Name) : L->Table->undefine(Name);
   if (!MaybeF)
     return MaybeF.takeError();
   FunctionState &F = *MaybeF;
@@ -230,7 +241,7 @@ Error KaleidoJIT::define(StringRef Name, bool Eager) {
     if (Error Err = L->Retired.release())
       return Err;
   }
-  if (!Eager)
+  if (!Eager || !HasBody)
     return Error::success();
   // An eager body is compiled at OptLevel: nothing would count its calls.
   SymbolStringPtr Sym = L->Table->getBodySymbol(F);
@@ -255,8 +266,9 @@ bool KaleidoJIT::startsInBaseline(FunctionState &F) {
 
 Expected<ExecutorAddr> KaleidoJIT::resolveBody(FunctionState &F) {
   installFinished();
-  // An extern that was never defined reaches the host's symbol.
-  if (!F.Version) {
+  // An extern that was never defined (or whose definition was undone)
+  // reaches the host's symbol.
+  if (!F.HasBody) {
     auto Sym = ES->lookup({Host}, ES->intern(F.Name));
     if (!Sym)
       return Sym.takeError();

@@ -205,6 +205,8 @@ struct TierUpStats {
 struct FunctionReport {
   /// Definitions so far; 0 while the name is only an extern.
   uint32_t Version = 0;
+  /// Whether the current version has a body (not an extern, or undone).
+  bool HasBody = false;
   /// Whether the current body has code (or is being compiled).
   bool Compiled = false;
   /// Whether that code is baseline code, and whether it is native.
@@ -242,6 +244,12 @@ public:
   /// first called (and again if it tiers up), or now, at OptLevel, if Eager;
   /// an error from an eager compile is returned. Costs a table entry.
   llvm::Error define(llvm::StringRef Name, bool Eager);
+
+  /// Takes Name's body away (an undone definition): it is an extern again,
+  /// whose calls reach the host symbol of that name. Inlined copies of the
+  /// body see the version change. No JIT'd code may be running. Nothing to
+  /// do for a name the JIT never saw.
+  llvm::Error undefine(llvm::StringRef Name);
 
   /// Compiles an anonymous function of no arguments under Symbol (which must
   /// not name a declared function), with the baseline tier if T says so;
@@ -309,6 +317,8 @@ private:
 
   KaleidoJIT(JITOptions Opts);
   llvm::Error init();
+  /// define() and undefine().
+  llvm::Error newVersion(llvm::StringRef Name, bool HasBody, bool Eager);
   void initNative();
   /// LLVM's part of the stack, built on first use.
   llvm::Expected<LLVMTiers &> llvmTiers();

@@ -55,6 +55,7 @@ std::optional<FunctionReport> KaleidoJIT::report(StringRef Name) {
     return std::nullopt;
   FunctionReport R;
   R.Version = F->Version;
+  R.HasBody = F->HasBody;
   R.Compiled = F->BodyDefined;
   R.Baseline = F->Baseline;
   R.Native = F->Owned != nullptr;

@@ -119,9 +119,18 @@ FunctionState &StubTable::getOrCreate(StringRef Name) {
 }
 
 Expected<FunctionState &> StubTable::define(StringRef Name) {
+  return newVersion(Name, /*HasBody=*/true);
+}
+
+Expected<FunctionState &> StubTable::undefine(StringRef Name) {
+  return newVersion(Name, /*HasBody=*/false);
+}
+
+Expected<FunctionState &> StubTable::newVersion(StringRef Name, bool HasBody) {
   std::lock_guard<std::mutex> Lock(Mutex);
   FunctionState &F = getOrCreate(Name);
   ++F.Version;
+  F.HasBody = HasBody;
   F.BodyDefined = false;
   F.Baseline = false;
   // The old version's symbols stay in BodySymbols, mapped to their version,

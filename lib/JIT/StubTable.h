@@ -55,11 +55,15 @@ struct FunctionState {
   llvm::StringRef Name;
   /// The parameters of the `extern` that declared the name, if one did.
   std::optional<unsigned> Arity;
-  /// 0 while the name is only an extern; counts definitions after that.
+  /// 0 while the name is only an extern; counts definitions (and undone
+  /// ones) after that.
   /// Inlined copies of the body test it (StubTable::getVersionWord).
   /// Written under the lock, by the program's thread only (so it may read
   /// it without the lock).
   uint32_t Version = 0;
+  /// Whether the current version has a body (else calls reach the host's
+  /// symbol of the name).
+  bool HasBody = false;
   /// Whether the current body has been handed to <bodies>.
   bool BodyDefined = false;
   /// Whether the current body runs baseline code that has not tiered up.
@@ -117,6 +121,11 @@ public:
   /// old body's BodyRT is left for the caller to free.
   llvm::Expected<FunctionState &> define(llvm::StringRef Name);
 
+  /// The same, but the new version has no body: calls reach the host
+  /// symbol of the name again, as for an `extern` never defined (an undone
+  /// definition).
+  llvm::Expected<FunctionState &> undefine(llvm::StringRef Name);
+
   /// The state of Name, or null if it was never declared or defined.
   FunctionState *find(const llvm::orc::SymbolStringPtr &Name);
   FunctionState *find(llvm::StringRef Name);
@@ -162,6 +171,8 @@ public:
   const uint32_t *getVersionWord(llvm::StringRef Name) const;
 
 private:
+  llvm::Expected<FunctionState &> newVersion(llvm::StringRef Name,
+                                             bool HasBody);
   class StubGenerator;
 
   /// The version of a function a trampoline was made for.

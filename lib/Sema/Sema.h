@@ -74,6 +74,7 @@ public:
     return Decls.try_emplace(Name);
   }
   FunctionDecl &operator[](llvm::StringRef Name) { return Decls[Name]; }
+  void erase(llvm::StringRef Name) { Decls.erase(Name); }
 
   /// A copy of Name that lives as long as the table; one per distinct name.
   llvm::StringRef internBufferName(llvm::StringRef Name) {

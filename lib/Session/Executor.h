@@ -66,6 +66,10 @@ public:
   /// code is running. Errors are the executor's own (an eager compile).
   virtual llvm::Error define(llvm::StringRef Name) = 0;
 
+  /// Name no longer has a definition (it was undone): it is an extern again,
+  /// or gone from the table. No program code is running.
+  virtual llvm::Error undefine(llvm::StringRef Name) = 0;
+
   /// Runs F, a checked top-level expression (or any function of no
   /// parameters), under the runtime guard, and returns its value.
   virtual llvm::Expected<double> run(const FunctionAST &F) = 0;

@@ -21,6 +21,7 @@ public:
 
   Error declare(StringRef, unsigned) override { return Error::success(); }
   Error define(StringRef) override { return Error::success(); }
+  Error undefine(StringRef) override { return Error::success(); }
 
   Expected<double> run(const FunctionAST &F) override {
     Interpreter Interp(Functions, [AllowAll = Opts.AllowHostSymbols](

@@ -52,6 +52,11 @@ public:
     return JIT->define(Name, Opts.Eager);
   }
 
+  Error undefine(StringRef Name) override {
+    CompileTimes.erase(Name);
+    return JIT->undefine(Name);
+  }
+
   void describe(StringRef Name, FunctionInfo &Info) override;
 
   Expected<double> run(const FunctionAST &F) override;
@@ -191,7 +196,7 @@ Error JITExecutor::init() {
 
 void JITExecutor::describe(StringRef Name, FunctionInfo &Info) {
   std::optional<FunctionReport> R = JIT->report(Name);
-  if (!R || !R->Version) {
+  if (!R || !R->HasBody) {
     // A definition the JIT was never given: one --emit read.
     Info.Status =
         Info.Defined ? FunctionStatus::NotCompiled : FunctionStatus::Extern;

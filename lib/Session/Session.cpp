@@ -97,6 +97,7 @@ Error Session::Impl::forEachItem(
 }
 
 void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
+  Undo.noteBefore(Item, Functions, Ops);
   recordDeclaration(Functions, Ops, Item, BufferName);
   if (Item.K == TopLevelItem::Kind::Definition)
     ++Stats.FunctionsDefined;
@@ -165,10 +166,41 @@ Expected<double> Session::Impl::runExpression(const FunctionAST &F,
 
 Error Session::Impl::run(StringRef Source, StringRef BufferName) {
   InterruptRequested.store(false);
-  return forEachItem(Source, BufferName,
-                     [this](TopLevelItem &Item, DiagnosticEngine &Diags) {
-                       return runItem(Item, Diags);
-                     });
+  Undo.begin(BufferName);
+  Error Err = forEachItem(Source, BufferName,
+                          [this](TopLevelItem &Item, DiagnosticEngine &Diags) {
+                            return runItem(Item, Diags);
+                          });
+  Undo.end();
+  return Err;
+}
+
+Expected<UndoneInput> Session::Impl::undo() {
+  std::optional<UndoLog::Record> R = Undo.pop();
+  if (!R)
+    return make_error<SessionError>(ErrorKind::Usage, "nothing to undo");
+  UndoneInput Out;
+  Out.BufferName = R->BufferName;
+  // Newest change first, so that every name ends as it was before the input.
+  for (UndoLog::Entry &E : llvm::reverse(R->Entries)) {
+    if (E.Op)
+      Ops.setPrecedence(E.Op, E.OpBefore);
+    bool HadBody = E.Before && E.Before->Body;
+    if (E.Before) {
+      Functions[E.Name] = std::move(*E.Before);
+      Out.Restored.push_back(E.Name);
+    } else {
+      Functions.erase(E.Name);
+      Out.Removed.push_back(E.Name);
+    }
+    Error Err = HadBody ? Exec->define(E.Name) : Exec->undefine(E.Name);
+    if (Err)
+      return asSessionError(std::move(Err), ErrorKind::Internal,
+                            "cannot undo '" + E.Name + "': ");
+  }
+  llvm::sort(Out.Restored);
+  llvm::sort(Out.Removed);
+  return Out;
 }
 
 bool Session::Impl::needsMoreInput(StringRef Source) const {
@@ -309,6 +341,8 @@ Error Session::run(StringRef Source, StringRef BufferName) {
 bool Session::needsMoreInput(StringRef Source) const {
   return P->needsMoreInput(Source);
 }
+
+Expected<UndoneInput> Session::undo() { return P->undo(); }
 
 Error Session::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
                     raw_ostream &OS) {

@@ -22,6 +22,7 @@
 #include "Runtime/Runtime.h"
 #include "Sema/Sema.h"
 #include "Session/Executor.h"
+#include "Session/UndoLog.h"
 
 namespace kaleido {
 
@@ -32,6 +33,7 @@ public:
 
   llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
   bool needsMoreInput(llvm::StringRef Source) const;
+  llvm::Expected<UndoneInput> undo();
   llvm::Error emit(llvm::StringRef Source, llvm::StringRef BufferName,
                    EmitKind Kind, llvm::raw_ostream &OS);
   llvm::Expected<double> call(llvm::StringRef Name,
@@ -47,7 +49,8 @@ public:
   void stopCompileThreads() { Exec->stopCompileThreads(); }
 
 private:
-  explicit Impl(SessionOptions Opts) : Opts(std::move(Opts)) {}
+  explicit Impl(SessionOptions Opts)
+      : Opts(std::move(Opts)), Undo(this->Opts.UndoLimit) {}
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
@@ -83,6 +86,7 @@ private:
   SessionOptions Opts;
   OperatorTable Ops;
   FunctionTable Functions;
+  UndoLog Undo;
   SessionStats Stats;
   /// Polled by generated code; see Runtime/Runtime.h. Never moves: generated
   /// code holds its address.

@@ -25,6 +25,8 @@ namespace driver {
 const REPL::Command REPL::Commands[] = {
     {"help", "", "list these commands", &REPL::help},
     {"load", "FILE", "run FILE in this session", &REPL::load},
+    {"undo", "", "take back the last input that changed a definition",
+     &REPL::undo},
     {"reset", "", "start a fresh session: forget every definition",
      &REPL::reset},
     {"funcs", "[name|calls|time|bytes]",
@@ -198,6 +200,21 @@ REPL::Result REPL::load(StringRef Args) {
     return std::nullopt;
   }
   feed((*Buf)->getBuffer(), Args);
+  return std::nullopt;
+}
+
+REPL::Result REPL::undo(StringRef) {
+  Expected<UndoneInput> U = S->undo();
+  if (!U) {
+    commandError(toString(U.takeError()));
+    return std::nullopt;
+  }
+  outs() << "undid " << U->BufferName;
+  if (!U->Restored.empty())
+    outs() << "; restored " << join(U->Restored, ", ");
+  if (!U->Removed.empty())
+    outs() << "; removed " << join(U->Removed, ", ");
+  outs() << '\n';
   return std::nullopt;
 }
 

@@ -79,6 +79,7 @@ private:
   Result help(llvm::StringRef Args);
   Result quit(llvm::StringRef Args);
   Result load(llvm::StringRef Args);
+  Result undo(llvm::StringRef Args);
   Result reset(llvm::StringRef Args);
   Result funcs(llvm::StringRef Args);
   Result stats(llvm::StringRef Args);

@@ -219,6 +219,8 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
   Opts.Baseline = Baseline;
   Opts.CompileThreads = CompileThreads;
   Opts.AllowHostSymbols = AllowHostSymbols;
+  // The REPL's :undo walks back through this many inputs.
+  Opts.UndoLimit = Interactive ? 1000 : 0;
   Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {
     // Once output has failed, the program is stopped for that, and saying
     // it was interrupted would be noise.
