@@ -51,6 +51,8 @@ public:
   void synchronize();
 
 private:
+  Result parseNextItem(TopLevelItem &Out);
+  bool ignoreAssignmentOperator(const TopLevelItem &Item);
   // Each returns null after reporting an error.
   const Expr *parseExpression();
   const Expr *parseBinOpRHS(unsigned MinPrec, const Expr *LHS);
