@@ -322,6 +322,9 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
   for (;;) {
     char Op = Tok.getChar();
     unsigned Prec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(Op) : 0;
+    if (Prec == 0 && Tok.is(TokenKind::Char) &&
+        OperatorTable::canBeOperator(Op))
+      return unknownBinaryOperator();
     if (Prec == 0 || Prec < MinPrec)
       return LHS;
     // Resolved once, here: later stages ask the node, not the character.
@@ -359,6 +362,23 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
     if (!LHS)
       return nullptr;
   }
+}
+
+/// An operator character after a complete operand that is no binary operator.
+/// Reading it as a unary operator starting the next item would split `def
+/// g(x) x ! 1` silently into `def g(x) x` and a `!1` that runs at once, and
+/// would call a binary operator used before its definition "unknown unary":
+/// so it is an error at the character, whatever unary operators exist.
+std::nullptr_t Parser::unknownBinaryOperator() {
+  char Op = Tok.getChar();
+  SourceLocation Loc = Tok.Loc;
+  error(Loc, llvm::formatv("unknown binary operator '{0}'; define it with "
+                           "'def binary{0} PREC (a b) ...' first",
+                           Op));
+  Diags.note(Loc, llvm::formatv("a unary '{0}' that starts a new item needs "
+                                "a ';' before it",
+                                Op));
+  return nullptr;
 }
 
 /// unary ::= primary | CHAR unary

@@ -57,6 +57,7 @@ private:
   const Expr *parseExpression();
   const Expr *parseBinOpRHS(unsigned MinPrec, const Expr *LHS);
   const Expr *parseUnary();
+  std::nullptr_t unknownBinaryOperator();
   const Expr *parsePrimary();
   const Expr *parseNumber();
   const Expr *parseParen();

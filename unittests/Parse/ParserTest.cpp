@@ -104,6 +104,23 @@ TEST(ParserTest, UnaryAssignIsAnError) {
                          "a unary operator");
 }
 
+TEST(ParserTest, AnUnknownBinaryOperatorIsAnErrorNotASplit) {
+  auto P = parse("def g(x) x ! 1");
+  EXPECT_TRUE(P.Items.empty());
+  ASSERT_EQ(P.Errors.size(), 2u);
+  EXPECT_EQ(P.Errors[0], "1:12: unknown binary operator '!'; define it with "
+                         "'def binary! PREC (a b) ...' first");
+  EXPECT_EQ(P.Errors[1],
+            "1:12: a unary '!' that starts a new item needs a ';' before it");
+}
+
+TEST(ParserTest, AUnaryOperatorAfterASemicolonStartsAnItem) {
+  auto P = parse("def g(x) x; !1");
+  EXPECT_TRUE(P.Errors.empty());
+  ASSERT_EQ(P.Items.size(), 2u);
+  EXPECT_TRUE(llvm::isa<UnaryExpr>(P.Items[1].Function->Body));
+}
+
 TEST(ParserTest, ASTDumpShowsStructure) {
   auto P = parse("for i = 1, i < 3 in i");
   ASSERT_EQ(P.Items.size(), 1u);
