@@ -101,8 +101,7 @@ Parser::Result Parser::parseItem(TopLevelItem &Out) {
 /// warned about, and dropped: the chapter 6 programs run unchanged, and
 /// nothing they do use the operator for can change what '=' means.
 bool Parser::ignoreAssignmentOperator(const TopLevelItem &Item) {
-  const PrototypeAST &Proto =
-      Item.K == TopLevelItem::Kind::Extern ? Item.Proto : Item.Function->Proto;
+  const PrototypeAST &Proto = Item.getPrototype();
   if (Proto.K != PrototypeAST::Kind::Binary ||
       builtinOperatorFor(Proto.getOperator()) != BuiltinOp::Assign)
     return false;
