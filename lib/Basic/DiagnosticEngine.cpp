@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Basic/DiagnosticEngine.h"
+#include "Basic/SourceText.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -83,10 +84,16 @@ std::string Diagnostic::format() const {
 }
 
 llvm::StringRef DiagnosticEngine::getLine(unsigned Line) const {
-  llvm::StringRef Rest = Source;
-  for (unsigned I = 1; I < Line && !Rest.empty(); ++I)
-    Rest = Rest.split('\n').second;
-  return Rest.split('\n').first.rtrim('\r');
+  llvm::StringRef Rest = dropByteOrderMark(Source);
+  // Lines end at LF, CR LF or a lone CR, as the lexer counts them.
+  auto LineEnd = [&Rest] {
+    return std::min(Rest.find_first_of("\r\n"), Rest.size());
+  };
+  for (unsigned I = 1; I < Line && !Rest.empty(); ++I) {
+    size_t E = LineEnd();
+    Rest = Rest.drop_front(E + lineBreakLength(Rest.data() + E, Rest.end()));
+  }
+  return Rest.take_front(LineEnd());
 }
 
 void DiagnosticEngine::report(Diagnostic::Severity Level, SourceLocation Loc,

@@ -98,6 +98,19 @@ TEST(DiagnosticEngineTest, CarriageReturnsAreNotPartOfTheLine) {
   EXPECT_EQ(Got[0].SourceLine, "b c");
 }
 
+TEST(DiagnosticEngineTest, ALoneCarriageReturnEndsALine) {
+  auto Got = reportAt("a\rb\r\nc d\re", {3, 3}, "bad");
+  ASSERT_EQ(Got.size(), 1u);
+  EXPECT_EQ(Got[0].SourceLine, "c d");
+}
+
+TEST(DiagnosticEngineTest, AByteOrderMarkIsNotPartOfTheFirstLine) {
+  auto Got = reportAt("\xEF\xBB\xBFx + y", {1, 5}, "bad");
+  ASSERT_EQ(Got.size(), 1u);
+  EXPECT_EQ(Got[0].SourceLine, "x + y");
+  EXPECT_EQ(Got[0].format(), "prog.ks:1:5: error: bad\nx + y\n    ^\n");
+}
+
 TEST(DiagnosticEngineTest, WithoutAHandlerErrorsAreStillCounted) {
   DiagnosticHandler None;
   DiagnosticEngine Diags("t", "x", None);
