@@ -42,8 +42,9 @@ struct Diagnostic {
   std::string SourceLine;
 
   /// Renders "file:line:col: error: message", then the source line and a caret
-  /// under the column, each line ending in '\n'. Without a location only
-  /// "file: error: message" is printed.
+  /// under the column, each line ending in '\n'. Of a line longer than 120
+  /// bytes only 120 around the column are shown, with "..." where it is cut.
+  /// Without a location only "file: error: message" is printed.
   std::string format() const;
 };
 

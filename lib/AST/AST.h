@@ -324,6 +324,11 @@ struct TopLevelItem {
   PrototypeAST Proto;
   /// For Definition and Expression.
   std::shared_ptr<FunctionAST> Function;
+
+  /// The extern's or the function's prototype.
+  const PrototypeAST &getPrototype() const {
+    return K == Kind::Extern ? Proto : Function->Proto;
+  }
 };
 
 /// Copies the tree E, with its names and lists, into To. Returns the copy.

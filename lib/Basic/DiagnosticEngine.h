@@ -28,6 +28,10 @@ public:
   void error(SourceLocation Loc, const llvm::Twine &Message) {
     report(Diagnostic::Severity::Error, Loc, Message);
   }
+  /// A warning does not count as an error: the program still runs.
+  void warning(SourceLocation Loc, const llvm::Twine &Message) {
+    report(Diagnostic::Severity::Warning, Loc, Message);
+  }
   void note(SourceLocation Loc, const llvm::Twine &Message) {
     report(Diagnostic::Severity::Note, Loc, Message);
   }

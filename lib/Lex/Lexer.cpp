@@ -145,14 +145,14 @@ double kaleido::parseNumberLiteral(llvm::StringRef Text) {
 namespace {
 /// What a byte can be, one table lookup per byte in the scanning loops.
 enum CharClass : uint8_t {
-  Space = 1,  ///< ' ', '\t', '\r', '\f', '\v' (not '\n')
+  Space = 1,  ///< ' ', '\t', '\f', '\v' (not the line breaks '\n', '\r')
   Digit = 2,  ///< [0-9]
   Letter = 4, ///< [a-zA-Z]
 };
 
 constexpr std::array<uint8_t, 256> makeCharClasses() {
   std::array<uint8_t, 256> Classes{};
-  for (unsigned char C : {' ', '\t', '\r', '\f', '\v'})
+  for (unsigned char C : {' ', '\t', '\f', '\v'})
     Classes[C] = Space;
   for (unsigned C = '0'; C <= '9'; ++C)
     Classes[C] = Digit;
@@ -189,14 +189,17 @@ const char *Lexer::skipSpaceAndComments(const char *P) {
   while (P != End) {
     if (hasClass(*P, Space)) {
       ++P;
-    } else if (*P == '\n') {
-      ++P;
+    } else if (size_t N = lineBreakLength(P, End)) {
+      P += N;
       ++Line;
       LineStart = P;
     } else if (*P == '#') {
-      // To the end of the line; the newline itself is white space.
+      // To the end of the line (LF, or CR of CR LF or a lone CR); the line
+      // break itself is white space.
       const void *NL = std::memchr(P, '\n', End - P);
-      P = NL ? static_cast<const char *>(NL) : End;
+      const char *LineEnd = NL ? static_cast<const char *>(NL) : End;
+      const void *CR = std::memchr(P, '\r', LineEnd - P);
+      P = CR ? static_cast<const char *>(CR) : LineEnd;
     } else {
       break;
     }

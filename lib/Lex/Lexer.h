@@ -10,6 +10,7 @@
 #ifndef KALEIDO_LEX_LEXER_H
 #define KALEIDO_LEX_LEXER_H
 
+#include "Basic/SourceText.h"
 #include "Lex/Token.h"
 
 namespace kaleido {
@@ -22,8 +23,11 @@ struct LexerLimits {
 
 class Lexer {
 public:
+  /// A byte-order mark at the start of Source is skipped; columns count from
+  /// after it.
   explicit Lexer(llvm::StringRef Source)
-      : Cur(Source.begin()), End(Source.end()), LineStart(Source.begin()) {}
+      : Cur(dropByteOrderMark(Source).begin()), End(Source.end()),
+        LineStart(Cur) {}
 
   /// Returns the next token; Eof forever at the end of the buffer.
   Token next() {
@@ -39,7 +43,8 @@ public:
 
 private:
   /// Skips white space and comments from P; returns where the next token
-  /// starts. Counts the lines it passes.
+  /// starts. Counts the lines it passes (LF, CR LF and a lone CR each end
+  /// one).
   const char *skipSpaceAndComments(const char *P);
   /// Reads the number that starts at Begin (at Loc) into T. lex() reads
   /// identifiers itself: they are most tokens, and apart from it they cost

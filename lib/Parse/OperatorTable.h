@@ -2,14 +2,16 @@
 //-*-===//
 //
 // Part of kaleido. The precedence of every binary operator the parser knows.
-// A session owns one; a `def binary...` adds to it once the definition has
-// been accepted, so the operator is usable from the next item on. It starts
-// with the built-in operators of AST/BuiltinOperators.h.
+// A session owns one; a `def binary...` or `extern binary...` adds to it once
+// it has been accepted, so the operator is usable from the next item on. It
+// starts with the built-in operators of AST/BuiltinOperators.h.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_PARSE_OPERATORTABLE_H
 #define KALEIDO_PARSE_OPERATORTABLE_H
+
+#include "AST/AST.h"
 
 #include <array>
 
@@ -30,6 +32,14 @@ public:
   }
   void setPrecedence(char C, unsigned P) {
     Prec[static_cast<unsigned char>(C)] = P;
+  }
+
+  /// If Proto (of a `def` or an `extern`) is a binary operator, parses it
+  /// with Proto's precedence from now on: the latest declaration's precedence
+  /// holds. Any other prototype changes nothing.
+  void declare(const PrototypeAST &Proto) {
+    if (Proto.K == PrototypeAST::Kind::Binary)
+      setPrecedence(Proto.getOperator(), Proto.Precedence);
   }
 
   /// Whether C spells a built-in binary operator (AST/BuiltinOperators.h:

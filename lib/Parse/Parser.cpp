@@ -85,10 +85,38 @@ void Parser::synchronize() {
   Failed = false;
 }
 
-/// toplevel   ::= definition | external | expression | ';'
+/// toplevel ::= definition | external | expression | ';'
+/// Items that ignoreAssignmentOperator drops are skipped.
+Parser::Result Parser::parseItem(TopLevelItem &Out) {
+  Result R;
+  do
+    R = parseNextItem(Out);
+  while (R == Result::Item && ignoreAssignmentOperator(Out));
+  return R;
+}
+
+/// The LLVM tutorial's chapter 6 defines `binary =` as equality, before
+/// chapter 7 makes '=' assignment. kaleido's '=' is always assignment, so
+/// such an item is read in full (a syntax error in it is still an error),
+/// warned about, and dropped: the chapter 6 programs run unchanged, and
+/// nothing they do use the operator for can change what '=' means.
+bool Parser::ignoreAssignmentOperator(const TopLevelItem &Item) {
+  const PrototypeAST &Proto = Item.getPrototype();
+  if (Proto.K != PrototypeAST::Kind::Binary ||
+      builtinOperatorFor(Proto.getOperator()) != BuiltinOp::Assign)
+    return false;
+  Diags.warning(Proto.Loc,
+                llvm::formatv("'=' is the assignment operator and cannot be "
+                              "redefined; this {0} is ignored",
+                              Item.K == TopLevelItem::Kind::Extern
+                                  ? "declaration"
+                                  : "definition"));
+  return true;
+}
+
 /// definition ::= 'def' prototype expression
 /// external   ::= 'extern' prototype
-Parser::Result Parser::parseItem(TopLevelItem &Out) {
+Parser::Result Parser::parseNextItem(TopLevelItem &Out) {
   Failed = false;
   ErrorAtEnd = false;
   Scratch.reset();
@@ -182,9 +210,15 @@ bool Parser::parseOperatorPrototype(PrototypeAST &Proto) {
   }
   char Op = Tok.getChar();
   Proto.Loc = Tok.Loc;
-  // '=' is assignment, so not even a unary operator may be spelled so.
-  if (builtinOperatorFor(Op) == BuiltinOp::Assign ||
-      (IsBinary && OperatorTable::isBuiltinBinary(Op))) {
+  // '=' is assignment, so not even a unary operator may be spelled so. (A
+  // binary '=' is read, then dropped by ignoreAssignmentOperator.)
+  if (!IsBinary && builtinOperatorFor(Op) == BuiltinOp::Assign) {
+    error(Tok.Loc, "'=' is reserved for assignment and cannot be a unary "
+                   "operator");
+    return false;
+  }
+  if (IsBinary && OperatorTable::isBuiltinBinary(Op) &&
+      builtinOperatorFor(Op) != BuiltinOp::Assign) {
     error(Tok.Loc,
           llvm::formatv("cannot redefine built-in operator '{0}'", Op));
     return false;
@@ -287,6 +321,9 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
   for (;;) {
     char Op = Tok.getChar();
     unsigned Prec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(Op) : 0;
+    if (Prec == 0 && Tok.is(TokenKind::Char) &&
+        OperatorTable::canBeOperator(Op))
+      return unknownBinaryOperator();
     if (Prec == 0 || Prec < MinPrec)
       return LHS;
     // Resolved once, here: later stages ask the node, not the character.
@@ -324,6 +361,23 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
     if (!LHS)
       return nullptr;
   }
+}
+
+/// An operator character after a complete operand that is no binary operator.
+/// Reading it as a unary operator starting the next item would split `def
+/// g(x) x ! 1` silently into `def g(x) x` and a `!1` that runs at once, and
+/// would call a binary operator used before its definition "unknown unary":
+/// so it is an error at the character, whatever unary operators exist.
+std::nullptr_t Parser::unknownBinaryOperator() {
+  char Op = Tok.getChar();
+  SourceLocation Loc = Tok.Loc;
+  error(Loc, llvm::formatv("unknown binary operator '{0}'; define it with "
+                           "'def binary{0} PREC (a b) ...' first",
+                           Op));
+  Diags.note(Loc, llvm::formatv("a unary '{0}' that starts a new item needs "
+                                "a ';' before it",
+                                Op));
+  return nullptr;
 }
 
 /// unary ::= primary | CHAR unary

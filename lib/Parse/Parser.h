@@ -51,10 +51,13 @@ public:
   void synchronize();
 
 private:
+  Result parseNextItem(TopLevelItem &Out);
+  bool ignoreAssignmentOperator(const TopLevelItem &Item);
   // Each returns null after reporting an error.
   const Expr *parseExpression();
   const Expr *parseBinOpRHS(unsigned MinPrec, const Expr *LHS);
   const Expr *parseUnary();
+  std::nullptr_t unknownBinaryOperator();
   const Expr *parsePrimary();
   const Expr *parseNumber();
   const Expr *parseParen();

@@ -281,8 +281,19 @@ llvm::Expected<void *> rt::resolveHostSymbol(llvm::StringRef Name,
   for (const auto &[RtName, Addr] : getRuntimeSymbols())
     if (RtName == Name)
       return Addr;
-  if (!AllowAll && !isMathFunction(Name))
-    return nullptr;
   std::string Z = Name.str();
-  return ::dlsym(RTLD_DEFAULT, Z.c_str());
+  if (AllowAll || isMathFunction(Name))
+    return ::dlsym(RTLD_DEFAULT, Z.c_str());
+  // An extern's name the process has but the allow-list leaves out (ldexp,
+  // frexp, abort): "defined nowhere" would be wrong, so say what closes it
+  // and what opens it. (Generated code's own symbols, asked for without an
+  // arity, keep the plain not-found.)
+  if (Arity && ::dlsym(RTLD_DEFAULT, Z.c_str()))
+    return llvm::createStringError(
+        "call to '" + Z + "', which is declared by 'extern': '" + Z +
+        "' is a host function that is not on the allowed list (the runtime's "
+        "putchard and printd, and the C math library's functions of "
+        "doubles); --allow-host-symbols lets 'extern' reach every symbol of "
+        "the process (unsafe)");
+  return nullptr;
 }

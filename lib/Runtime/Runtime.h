@@ -159,7 +159,9 @@ std::optional<unsigned> hostArity(llvm::StringRef Name);
 /// for the runtime's own symbols, which generated code calls): if the runtime
 /// or C math library function of that name takes another number, the call
 /// would pass garbage, so the result is an error, in the words of the runtime
-/// error the call becomes.
+/// error the call becomes. So is an extern's name (Arity given) that the
+/// process has but the allow-list excludes, unless AllowAll: the error says
+/// how to open it.
 llvm::Expected<void *> resolveHostSymbol(llvm::StringRef Name,
                                          std::optional<unsigned> Arity,
                                          bool AllowAll);

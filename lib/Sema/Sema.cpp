@@ -35,8 +35,7 @@ FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
                                          OperatorTable &Ops,
                                          const TopLevelItem &Item,
                                          llvm::StringRef BufferName) {
-  const PrototypeAST &Proto =
-      Item.K == TopLevelItem::Kind::Extern ? Item.Proto : Item.Function->Proto;
+  const PrototypeAST &Proto = Item.getPrototype();
   auto [It, Inserted] = Functions.try_emplace(Proto.Name);
   FunctionDecl &D = It->second;
   if (Inserted) {
@@ -45,11 +44,16 @@ FunctionDecl &kaleido::recordDeclaration(FunctionTable &Functions,
     D.Loc = Proto.Loc;
     D.BufferName = Functions.internBufferName(BufferName);
   }
-  if (Item.K == TopLevelItem::Kind::Definition) {
+  if (Item.K == TopLevelItem::Kind::Definition)
     D.Body = Item.Function;
-    if (Proto.K == PrototypeAST::Kind::Binary)
-      Ops.setPrecedence(Proto.getOperator(), Proto.Precedence);
-  }
+  // An `extern binary| 5 (a b)` declares the precedence too, as a `def`
+  // does: it is what a forward declaration is for (operators that call each
+  // other, or one defined later in the input), and a declaration that parsed
+  // a precedence and then dropped it would leave the operator unusable, and
+  // a later `extern binary| 50` silently without effect. Rejecting externs of
+  // operators would be simpler but would take forward declarations away from
+  // operators alone.
+  Ops.declare(Proto);
   return D;
 }
 

@@ -89,8 +89,8 @@ private:
 /// Records a checked `extern` or `def` in the tables: the first declaration
 /// of a name fixes its arity and location (BufferName is interned in
 /// Functions, so it need not outlive the call); a definition replaces the
-/// body and, for a binary operator, sets the precedence the following items
-/// are parsed with. Returns the name's entry.
+/// body; a binary operator's `def` or `extern` sets the precedence the
+/// following items are parsed with. Returns the name's entry.
 FunctionDecl &recordDeclaration(FunctionTable &Functions, OperatorTable &Ops,
                                 const TopLevelItem &Item,
                                 llvm::StringRef BufferName);

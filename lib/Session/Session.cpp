@@ -218,10 +218,7 @@ bool Session::Impl::needsMoreInput(StringRef Source) const {
     case Parser::Result::Error:
       return Parse.errorWasAtEnd();
     case Parser::Result::Item:
-      if (Item.K == TopLevelItem::Kind::Definition &&
-          Item.Function->Proto.K == PrototypeAST::Kind::Binary)
-        Scratch.setPrecedence(Item.Function->Proto.getOperator(),
-                              Item.Function->Proto.Precedence);
+      Scratch.declare(Item.getPrototype());
       break;
     }
   }

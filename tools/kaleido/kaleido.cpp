@@ -254,7 +254,8 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
 /// the first that fails. Returns the exit code.
 int runInputs(kaleido::Session &S, Watchdog &Limit) {
   for (const std::string &E : Exprs)
-    if (Error Err = process(S, Limit, E, "<command line>"))
+    if (Error Err = process(S, Limit, E,
+                            formatv("<-e #{0}>", &E - &Exprs[0] + 1).str()))
       return exitCodeFor(std::move(Err));
   std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
   if (Files.empty() && Exprs.empty())

@@ -44,10 +44,71 @@ TEST(DiagnosticEngineTest, TheCaretKeepsTabsToLineUp) {
                              "\t    ^\n");
 }
 
+/// A diagnostic at Column of Line, formatted.
+std::string formatAt(const std::string &Line, unsigned Column) {
+  Diagnostic D;
+  D.BufferName = "p";
+  D.Loc = {1, Column};
+  D.Message = "m";
+  D.SourceLine = Line;
+  return D.format();
+}
+
+TEST(DiagnosticEngineTest, ALongLineIsShownAsAWindowAroundTheCaret) {
+  std::string Line = std::string(500, ' ') + "nope" + std::string(500, 'x');
+  EXPECT_EQ(formatAt(Line, 501), "p:1:501: error: m\n"
+                                 "..." +
+                                     std::string(60, ' ') + "nope" +
+                                     std::string(56, 'x') +
+                                     "...\n"
+                                     "   " +
+                                     std::string(60, ' ') + "^\n");
+}
+
+TEST(DiagnosticEngineTest, AWindowAtEitherEndIsCutOnlyAtTheOther) {
+  std::string Line = "ab" + std::string(200, 'x') + "yz";
+  EXPECT_EQ(formatAt(Line, 2), "p:1:2: error: m\n" + Line.substr(0, 120) +
+                                   "...\n"
+                                   " ^\n");
+  // Just past the end, where an error at the end of the input points.
+  EXPECT_EQ(formatAt(Line, 205), "p:1:205: error: m\n..." +
+                                     Line.substr(Line.size() - 120) + "\n" +
+                                     std::string(123, ' ') + "^\n");
+}
+
+TEST(DiagnosticEngineTest, AWindowDoesNotCutAUTF8Sequence) {
+  // The window would start at byte 61, inside the two bytes of "\xc3\xa9"
+  // (a comment may hold UTF-8): it starts after the whole character instead,
+  // and the caret still stands under column 121.
+  std::string Line = std::string(59, 'a') + "\xc3\xa9" + std::string(200, 'b');
+  EXPECT_EQ(formatAt(Line, 121), "p:1:121: error: m\n..." +
+                                     std::string(119, 'b') + "...\n" +
+                                     std::string(3 + 59, ' ') + "^\n");
+}
+
+TEST(DiagnosticEngineTest, AShortLineIsShownWhole) {
+  std::string Line(120, 'x');
+  EXPECT_EQ(formatAt(Line, 120), "p:1:120: error: m\n" + Line + "\n" +
+                                     std::string(119, ' ') + "^\n");
+}
+
 TEST(DiagnosticEngineTest, CarriageReturnsAreNotPartOfTheLine) {
   auto Got = reportAt("a\r\nb c\r\n", {2, 3}, "bad");
   ASSERT_EQ(Got.size(), 1u);
   EXPECT_EQ(Got[0].SourceLine, "b c");
+}
+
+TEST(DiagnosticEngineTest, ALoneCarriageReturnEndsALine) {
+  auto Got = reportAt("a\rb\r\nc d\re", {3, 3}, "bad");
+  ASSERT_EQ(Got.size(), 1u);
+  EXPECT_EQ(Got[0].SourceLine, "c d");
+}
+
+TEST(DiagnosticEngineTest, AByteOrderMarkIsNotPartOfTheFirstLine) {
+  auto Got = reportAt("\xEF\xBB\xBFx + y", {1, 5}, "bad");
+  ASSERT_EQ(Got.size(), 1u);
+  EXPECT_EQ(Got[0].SourceLine, "x + y");
+  EXPECT_EQ(Got[0].format(), "prog.ks:1:5: error: bad\nx + y\n    ^\n");
 }
 
 TEST(DiagnosticEngineTest, WithoutAHandlerErrorsAreStillCounted) {

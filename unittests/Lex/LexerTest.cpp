@@ -85,18 +85,40 @@ TEST(LexerTest, InvalidTokensSayWhatIsWrong) {
 }
 
 TEST(LexerTest, ColumnsCountBytesAfterTabsCommentsAndCR) {
+  // CR LF is one line break, and the lone CR after it another.
   auto T = lexAll("a\tb # c\r\n\r  d\xc3\xa9"
                   "e # end");
   EXPECT_EQ(T[0].Loc.Column, 1u);
   EXPECT_EQ(T[1].Loc.Column, 3u);
-  EXPECT_EQ(T[2].Loc.Line, 2u);
-  EXPECT_EQ(T[2].Loc.Column, 4u);
+  EXPECT_EQ(T[2].Loc.Line, 3u);
+  EXPECT_EQ(T[2].Loc.Column, 3u);
   EXPECT_TRUE(T[3].is(TokenKind::Invalid));
-  EXPECT_EQ(T[3].Loc.Column, 5u);
-  EXPECT_EQ(T[4].Loc.Column, 7u);
+  EXPECT_EQ(T[3].Loc.Column, 4u);
+  EXPECT_EQ(T[4].Loc.Column, 6u);
   EXPECT_TRUE(T[5].is(TokenKind::Eof));
-  EXPECT_EQ(T[5].Loc.Line, 2u);
-  EXPECT_EQ(T[5].Loc.Column, 14u);
+  EXPECT_EQ(T[5].Loc.Line, 3u);
+  EXPECT_EQ(T[5].Loc.Column, 13u);
+}
+
+TEST(LexerTest, ALoneCRIsALineBreakAndEndsAComment) {
+  auto T = lexAll("a # c\rb\r\rc");
+  ASSERT_EQ(T.size(), 4u);
+  EXPECT_EQ(T[1].Text, "b");
+  EXPECT_EQ(T[1].Loc.Line, 2u);
+  EXPECT_EQ(T[1].Loc.Column, 1u);
+  EXPECT_EQ(T[2].Loc.Line, 4u);
+  EXPECT_EQ(T[2].Loc.Column, 1u);
+}
+
+TEST(LexerTest, AByteOrderMarkAtTheStartIsSkipped) {
+  auto T = lexAll("\xEF\xBB\xBF"
+                  "def f");
+  ASSERT_EQ(T.size(), 3u);
+  EXPECT_TRUE(T[0].is(TokenKind::KwDef));
+  EXPECT_EQ(T[0].Loc.Column, 1u);
+  EXPECT_EQ(T[1].Loc.Column, 5u);
+  // Anywhere else it is not white space.
+  EXPECT_TRUE(lexAll("x \xEF\xBB\xBF")[1].is(TokenKind::Invalid));
 }
 
 TEST(LexerTest, KeywordsAreWholeWords) {

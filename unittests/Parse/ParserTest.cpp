@@ -79,6 +79,48 @@ TEST(ParserTest, LongSumIsALimitNotACrash) {
   EXPECT_NE(P.Errors[0].find("nested more than"), std::string::npos);
 }
 
+TEST(ParserTest, BinaryAssignDefinitionIsReadWarnedAndDropped) {
+  auto P = parse("def binary = 9 (a b) a  extern binary=(a b)  1");
+  ASSERT_EQ(P.Items.size(), 1u);
+  EXPECT_EQ(P.Items[0].K, TopLevelItem::Kind::Expression);
+  ASSERT_EQ(P.Errors.size(), 2u);
+  EXPECT_EQ(P.Errors[0], "1:12: '=' is the assignment operator and cannot be "
+                         "redefined; this definition is ignored");
+  EXPECT_EQ(P.Errors[1], "1:38: '=' is the assignment operator and cannot be "
+                         "redefined; this declaration is ignored");
+}
+
+TEST(ParserTest, ADroppedBinaryAssignMustStillParse) {
+  auto P = parse("def binary = 9 (a b) (a");
+  EXPECT_TRUE(P.Items.empty());
+  ASSERT_EQ(P.Errors.size(), 1u);
+  EXPECT_EQ(P.Errors[0].rfind("1:24: expected ')' to close '('", 0), 0u);
+}
+
+TEST(ParserTest, UnaryAssignIsAnError) {
+  auto P = parse("def unary=(v) v");
+  ASSERT_EQ(P.Errors.size(), 1u);
+  EXPECT_EQ(P.Errors[0], "1:10: '=' is reserved for assignment and cannot be "
+                         "a unary operator");
+}
+
+TEST(ParserTest, AnUnknownBinaryOperatorIsAnErrorNotASplit) {
+  auto P = parse("def g(x) x ! 1");
+  EXPECT_TRUE(P.Items.empty());
+  ASSERT_EQ(P.Errors.size(), 2u);
+  EXPECT_EQ(P.Errors[0], "1:12: unknown binary operator '!'; define it with "
+                         "'def binary! PREC (a b) ...' first");
+  EXPECT_EQ(P.Errors[1],
+            "1:12: a unary '!' that starts a new item needs a ';' before it");
+}
+
+TEST(ParserTest, AUnaryOperatorAfterASemicolonStartsAnItem) {
+  auto P = parse("def g(x) x; !1");
+  EXPECT_TRUE(P.Errors.empty());
+  ASSERT_EQ(P.Items.size(), 2u);
+  EXPECT_TRUE(llvm::isa<UnaryExpr>(P.Items[1].Function->Body));
+}
+
 TEST(ParserTest, ASTDumpShowsStructure) {
   auto P = parse("for i = 1, i < 3 in i");
   ASSERT_EQ(P.Items.size(), 1u);

@@ -166,12 +166,31 @@ TEST(RuntimeTest, AHostFunctionOfAnotherArityIsAnError) {
 }
 
 TEST(RuntimeTest, TheProcessIsReachableOnlyWhenAllowed) {
-  llvm::Expected<void *> Denied = rt::resolveHostSymbol("abort", 0u, false);
-  ASSERT_TRUE(bool(Denied));
-  EXPECT_EQ(*Denied, nullptr);
+  // Denied with an error that says how to open it: the name is not undefined.
+  llvm::Expected<void *> Denied = rt::resolveHostSymbol("ldexp", 2u, false);
+  ASSERT_FALSE(bool(Denied));
+  EXPECT_EQ(llvm::toString(Denied.takeError()),
+            "call to 'ldexp', which is declared by 'extern': 'ldexp' is a "
+            "host function that is not on the allowed list (the runtime's "
+            "putchard and printd, and the C math library's functions of "
+            "doubles); --allow-host-symbols lets 'extern' reach every symbol "
+            "of the process (unsafe)");
   llvm::Expected<void *> Allowed = rt::resolveHostSymbol("abort", 0u, true);
   ASSERT_TRUE(bool(Allowed));
   EXPECT_NE(*Allowed, nullptr);
+}
+
+TEST(RuntimeTest, ANameNothingDefinesIsNotFound) {
+  llvm::Expected<void *> Nowhere =
+      rt::resolveHostSymbol("kaleidoNowhere", 1u, false);
+  ASSERT_TRUE(bool(Nowhere));
+  EXPECT_EQ(*Nowhere, nullptr);
+  // Without an arity (generated code's own symbols) a process symbol off the
+  // list is simply not found.
+  llvm::Expected<void *> Abort =
+      rt::resolveHostSymbol("abort", std::nullopt, false);
+  ASSERT_TRUE(bool(Abort));
+  EXPECT_EQ(*Abort, nullptr);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "Sema/Sema.h"
 #include "Parse/Parser.h"
+#include "Support/ParseHelpers.h"
 
 #include "gtest/gtest.h"
 
@@ -118,6 +119,18 @@ TEST(SemaTest, TableKeepsOneCopyOfEachBufferName) {
   EXPECT_EQ(check("def a(x y) x", Copy),
             "'a' was declared with 1 parameter at prog.ks:1:5; it cannot be "
             "redeclared with 2");
+}
+
+TEST(SemaTest, AnExternOfABinaryOperatorDeclaresItsPrecedence) {
+  test::Program P;
+  test::load(P, "extern binary| 5 (a b)");
+  EXPECT_TRUE(P.Errors.empty());
+  EXPECT_EQ(P.Ops.getPrecedence('|'), 5u);
+  // The latest declaration's precedence holds, by `extern` as by `def`.
+  test::load(P, "extern binary| 50 (a b)");
+  EXPECT_EQ(P.Ops.getPrecedence('|'), 50u);
+  test::load(P, "def binary| 7 (a b) a");
+  EXPECT_EQ(P.Ops.getPrecedence('|'), 7u);
 }
 
 } // namespace
