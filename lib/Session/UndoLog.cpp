@@ -34,8 +34,8 @@ void UndoLog::noteBefore(const TopLevelItem &Item,
   auto It = Functions.find(Proto.Name);
   if (It != Functions.end())
     E.Before = It->second;
-  if (Item.K == TopLevelItem::Kind::Definition &&
-      Proto.K == PrototypeAST::Kind::Binary) {
+  // A binary operator's `def` and its `extern` both set its precedence.
+  if (Proto.K == PrototypeAST::Kind::Binary) {
     E.Op = Proto.getOperator();
     E.OpBefore = Ops.getPrecedence(E.Op);
   }

@@ -38,8 +38,8 @@ public:
     std::string Name;
     /// The table entry it had, or none if the input declared it.
     std::optional<FunctionDecl> Before;
-    /// For a binary operator's definition: the operator and its precedence
-    /// before (0: it was none).
+    /// For a binary operator: the operator and its precedence before (0: it
+    /// was none).
     char Op = 0;
     unsigned OpBefore = 0;
   };

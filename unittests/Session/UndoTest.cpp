@@ -108,6 +108,15 @@ TEST(UndoTest, RestoresAnOperatorsPrecedence) {
   llvm::consumeError(std::move(E));
 }
 
+TEST(UndoTest, RestoresThePrecedenceAnExternedOperatorSet) {
+  Host H;
+  H.run("def binary| 5 (a b) a * 10 + b;");
+  H.run("extern binary| 50 (a b);");
+  EXPECT_EQ(H.eval("1 + 2 | 3;"), 24);
+  H.undo();
+  EXPECT_EQ(H.eval("1 + 2 | 3;"), 33);
+}
+
 TEST(UndoTest, ADefinitionOfAnExternGoesBackToTheHostFunction) {
   Host H;
   H.run("extern cos(x);");
