@@ -290,6 +290,16 @@ public:
   llvm::Error emit(llvm::StringRef Source, llvm::StringRef BufferName,
                    EmitKind Kind, llvm::raw_ostream &OS);
 
+  /// Prints the code function Name runs now, at the tier it runs in: its IR
+  /// (EmitKind::LLVM) or machine code (EmitKind::Asm). A function never
+  /// called is compiled first, as its first call would compile it, but not
+  /// run. Native baseline code has no IR: for it, LLVM prints the IR LLVM's
+  /// baseline tier would compile, and Asm disassembles the native code.
+  /// Fails with ErrorKind::Usage for a name without a definition, another
+  /// EmitKind, or a session that interprets.
+  llvm::Error printFunction(llvm::StringRef Name, EmitKind Kind,
+                            llvm::raw_ostream &OS);
+
   /// Calls the function Name with Args under the session's runtime guard: a
   /// runtime error becomes a SessionError instead of ending the process.
   llvm::Expected<double> call(llvm::StringRef Name,

@@ -264,6 +264,16 @@ bool KaleidoJIT::startsInBaseline(FunctionState &F) {
          Opts.Bodies->isBounded(F.Name);
 }
 
+Error KaleidoJIT::compileNow(StringRef Name) {
+  FunctionState *F = L->Table->find(Name);
+  if (!F || !F->HasBody || F->BodyDefined)
+    return Error::success();
+  Expected<ExecutorAddr> Body = resolveBody(*F);
+  if (!Body)
+    return Body.takeError();
+  return L->Table->redirect(*F, *Body);
+}
+
 Expected<ExecutorAddr> KaleidoJIT::resolveBody(FunctionState &F) {
   installFinished();
   // An extern that was never defined (or whose definition was undone)

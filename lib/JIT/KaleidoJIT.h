@@ -217,6 +217,8 @@ struct FunctionReport {
   std::optional<uint64_t> Calls;
   /// Bytes of machine code of the current body (0 until it has some).
   uint64_t CodeBytes = 0;
+  /// Where native code starts (its CodeBytes long); null for LLVM's code.
+  llvm::orc::ExecutorAddr NativeCode;
 };
 
 /// The lazy, per-function JIT: the composition of the layers above. Used
@@ -298,6 +300,11 @@ public:
   /// Whether LLVM's part of the stack (a TargetMachine, the pass pipeline)
   /// has been built: only once a body needed LLVM.
   bool hasBuiltLLVM() const;
+
+  /// Compiles Name's current body as its first call would (native baseline,
+  /// LLVM's baseline or optimised code), without running it; nothing to do
+  /// if it has code or no body.
+  llvm::Error compileNow(llvm::StringRef Name);
 
   /// What the JIT knows about Name, or std::nullopt if it was never
   /// declared or defined.

@@ -63,6 +63,7 @@ std::optional<FunctionReport> KaleidoJIT::report(StringRef Name) {
     return R;
   if (F->Owned) {
     R.CodeBytes = F->Owned->getCodeSize();
+    R.NativeCode = F->OwnedAddr;
   } else {
     // Optimised code that replaced baseline code is the recompile's; code
     // compiled optimised at once is the body's own.

@@ -10,6 +10,8 @@
 
 #include "Session/SessionImpl.h"
 
+#include "Session/CodeText.h"
+
 #include "CodeGen/IRGen.h"
 #include "CodeGen/Optimizer.h"
 #include "JIT/HostTarget.h"
@@ -74,16 +76,6 @@ static void defineRuntime(Module &M) {
   }
 }
 
-/// The host's TargetMachine at OptLevel: the JIT's optimised tier's
-/// settings, without a JIT (an interpreting session can dump its program).
-static Expected<std::unique_ptr<TargetMachine>>
-createEmitTarget(unsigned OptLevel) {
-  auto JTMB = hostMachineBuilder(OptLevel);
-  if (!JTMB)
-    return JTMB.takeError();
-  return JTMB->createTargetMachine();
-}
-
 /// Adds `main`, which runs Expressions in order, and the runtime's bodies,
 /// then checks M.
 static Error finishModule(Module &M, ArrayRef<Function *> Expressions) {
@@ -101,25 +93,6 @@ static Error finishModule(Module &M, ArrayRef<Function *> Expressions) {
   if (verifyModule(M, &BrokenOS))
     return make_error<SessionError>(
         ErrorKind::Internal, "internal error: invalid module: " + Broken);
-  return Error::success();
-}
-
-/// Prints M as IR, or as assembly for TM if Asm.
-static Error printModule(Module &M, TargetMachine &TM, bool Asm,
-                         raw_ostream &OS) {
-  if (!Asm) {
-    M.print(OS, nullptr);
-    return Error::success();
-  }
-  SmallString<0> Text;
-  raw_svector_ostream TextOS(Text);
-  legacy::PassManager PM;
-  if (TM.addPassesToEmitFile(PM, TextOS, nullptr,
-                             CodeGenFileType::AssemblyFile))
-    return make_error<SessionError>(ErrorKind::Internal,
-                                    "the target cannot emit assembly");
-  PM.run(M);
-  OS << Text;
   return Error::success();
 }
 

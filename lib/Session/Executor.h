@@ -83,6 +83,12 @@ public:
   /// Defined are the session's. Name is declared.
   virtual void describe(llvm::StringRef Name, FunctionInfo &Info) = 0;
 
+  /// Prints the code of Name's current body at the tier it runs in, as IR
+  /// or (Asm) machine code, compiling it first if it has none (see
+  /// Session::printFunction). Name is defined.
+  virtual llvm::Error printCode(llvm::StringRef Name, bool Asm,
+                                llvm::raw_ostream &OS) = 0;
+
   /// Adds this executor's counters (compiles, tier-ups, freed bodies) to S.
   virtual void addStats(SessionStats &S) const = 0;
 

@@ -57,6 +57,12 @@ public:
         Info.Defined ? FunctionStatus::Interpreted : FunctionStatus::Extern;
   }
 
+  Error printCode(StringRef, bool, raw_ostream &) override {
+    return make_error<SessionError>(
+        ErrorKind::Usage,
+        "this session interprets: it compiles nothing to print");
+  }
+
   void addStats(SessionStats &) const override {}
 
 private:

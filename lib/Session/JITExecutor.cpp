@@ -16,7 +16,9 @@
 #include "Baseline/NativeEmitter.h"
 #include "CodeGen/IRGen.h"
 #include "CodeGen/InlinePolicy.h"
+#include "CodeGen/Optimizer.h"
 #include "JIT/KaleidoJIT.h"
+#include "Session/CodeText.h"
 #include "Session/DirectEvaluator.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -25,6 +27,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Target/TargetMachine.h"
 
 using namespace kaleido;
 using namespace llvm;
@@ -58,6 +61,7 @@ public:
   }
 
   void describe(StringRef Name, FunctionInfo &Info) override;
+  Error printCode(StringRef Name, bool Asm, raw_ostream &OS) override;
 
   Expected<double> run(const FunctionAST &F) override;
 
@@ -214,6 +218,60 @@ void JITExecutor::describe(StringRef Name, FunctionInfo &Info) {
     Info.BaselineSeconds = It->second.Baseline;
     Info.OptimizedSeconds = It->second.Optimized;
   }
+}
+
+Error JITExecutor::printCode(StringRef Name, bool Asm, raw_ostream &OS) {
+  if (Error Err = JIT->compileNow(Name))
+    return takeReported(std::move(Err));
+  std::optional<FunctionReport> R = JIT->report(Name);
+  if (!R || !R->HasBody)
+    return createStringError("'" + Name + "' has no code");
+  if (R->Native && Asm) {
+    OS << formatv("; '{0}': native baseline code, {1} bytes\n", Name,
+                  R->CodeBytes);
+    ArrayRef<uint8_t> Code(R->NativeCode.toPtr<const uint8_t *>(),
+                           R->CodeBytes);
+    // The native emitter puts the name its safepoint reports after the
+    // code (NativeEmitter.cpp): data, not instructions.
+    std::string Data = Name.str() + '\0';
+    bool NameAtEnd =
+        Code.size() > Data.size() &&
+        std::equal(Data.begin(), Data.end(), Code.end() - Data.size());
+    if (NameAtEnd)
+      Code = Code.drop_back(Data.size());
+    if (Error Err = disassemble(Code, R->NativeCode.getValue(), OS))
+      return Err;
+    if (NameAtEnd)
+      OS << formatv("  {0:x-}:\t.asciz\t\"{1}\"\t# the safepoint's name\n",
+                    R->NativeCode.getValue() + Code.size(), Name);
+    return Error::success();
+  }
+  Tier T = R->Baseline ? Tier::Baseline : Tier::Optimized;
+  unsigned Level = T == Tier::Baseline ? 0 : Opts.OptLevel;
+  auto TM = createEmitTarget(Level);
+  if (!TM)
+    return TM.takeError();
+  LLVMContext Ctx;
+  auto M = generateIR(Ctx, Name, Name, T);
+  if (!M)
+    return M.takeError();
+  (*M)->setDataLayout((*TM)->createDataLayout());
+  (*M)->setTargetTriple((*TM)->getTargetTriple());
+  if (T == Tier::Optimized)
+    Optimizer(Level, TM->get()).run(**M);
+  if (R->Native)
+    OS << formatv("; '{0}' runs native baseline code, made from the syntax "
+                  "tree without IR; this is the IR LLVM's baseline tier "
+                  "would compile for it\n",
+                  Name);
+  else
+    OS << formatv("; '{0}': {1} code{2}\n", Name,
+                  T == Tier::Baseline ? "baseline (-O0)"
+                                      : formatv("-O{0}", Level).str(),
+                  T == Tier::Baseline && Opts.TierUpCalls
+                      ? ", before its call counter is added"
+                      : "");
+  return printModule(**M, **TM, Asm, OS);
 }
 
 void JITExecutor::onJITError(std::string Msg) {

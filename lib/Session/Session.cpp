@@ -175,6 +175,26 @@ Error Session::Impl::run(StringRef Source, StringRef BufferName) {
   return Err;
 }
 
+Error Session::Impl::printFunction(StringRef Name, EmitKind Kind,
+                                   raw_ostream &OS) {
+  if (Kind != EmitKind::LLVM && Kind != EmitKind::Asm)
+    return make_error<SessionError>(ErrorKind::Usage,
+                                    "only IR and assembly can be printed");
+  auto It = Functions.find(Name);
+  if (It == Functions.end())
+    return make_error<SessionError>(ErrorKind::Usage,
+                                    ("no function named '" + Name + "'").str());
+  if (!It->second.Body)
+    return make_error<SessionError>(
+        ErrorKind::Usage,
+        ("'" + Name + "' is an extern: its code is the host's").str());
+  InterruptRequested.store(false);
+  if (Error Err = Exec->printCode(Name, Kind == EmitKind::Asm, OS))
+    return asSessionError(std::move(Err), ErrorKind::Internal,
+                          "cannot print '" + Name + "': ");
+  return Error::success();
+}
+
 Expected<UndoneInput> Session::Impl::undo() {
   std::optional<UndoLog::Record> R = Undo.pop();
   if (!R)
@@ -340,6 +360,10 @@ bool Session::needsMoreInput(StringRef Source) const {
 }
 
 Expected<UndoneInput> Session::undo() { return P->undo(); }
+
+Error Session::printFunction(StringRef Name, EmitKind Kind, raw_ostream &OS) {
+  return P->printFunction(Name, Kind, OS);
+}
 
 Error Session::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
                     raw_ostream &OS) {

@@ -34,6 +34,8 @@ public:
   llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
   bool needsMoreInput(llvm::StringRef Source) const;
   llvm::Expected<UndoneInput> undo();
+  llvm::Error printFunction(llvm::StringRef Name, EmitKind Kind,
+                            llvm::raw_ostream &OS);
   llvm::Error emit(llvm::StringRef Source, llvm::StringRef BufferName,
                    EmitKind Kind, llvm::raw_ostream &OS);
   llvm::Expected<double> call(llvm::StringRef Name,

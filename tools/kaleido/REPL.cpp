@@ -14,6 +14,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -29,6 +30,11 @@ const REPL::Command REPL::Commands[] = {
      &REPL::undo},
     {"reset", "", "start a fresh session: forget every definition",
      &REPL::reset},
+    {"time", "EXPR",
+     "run EXPR; its value, wall time and the compiles it caused", &REPL::time},
+    {"ir", "NAME", "the IR of NAME's code, at the tier it runs", &REPL::ir},
+    {"asm", "NAME", "the machine code of NAME, at the tier it runs",
+     &REPL::assembly},
     {"funcs", "[name|calls|time|bytes]",
      "every function: state, tier, calls, compile time, code size",
      &REPL::funcs},
@@ -149,14 +155,16 @@ REPL::Result REPL::runInput(StringRef Input) {
   return std::nullopt;
 }
 
-void REPL::feed(StringRef Source, StringRef Name) {
+bool REPL::feed(StringRef Source, StringRef Name) {
   GotInterrupt = 0;
   Limit.restart();
-  if (Error Err = Hooks.Process(*S, Source, Name))
-    consumeError(std::move(Err)); // Reported; the session keeps going.
+  Error Err = Hooks.Process(*S, Source, Name);
+  bool OK = !Err;
+  consumeError(std::move(Err)); // Reported; the session keeps going.
   if (Limit.fired())
     errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
                       formatValue(Hooks.Timeout));
+  return OK;
 }
 
 void REPL::commandError(const Twine &Message) const {
@@ -201,6 +209,55 @@ REPL::Result REPL::load(StringRef Args) {
   }
   feed((*Buf)->getBuffer(), Args);
   return std::nullopt;
+}
+
+REPL::Result REPL::time(StringRef Args) {
+  if (Args.empty()) {
+    commandError(":time needs an expression");
+    return std::nullopt;
+  }
+  SessionStats Before = S->getStats();
+  auto Start = std::chrono::steady_clock::now();
+  if (!feed(Args, BufferName))
+    return std::nullopt; // What went wrong was said; a time would mislead.
+  std::chrono::duration<double, std::milli> Took =
+      std::chrono::steady_clock::now() - Start;
+  SessionStats After = S->getStats();
+  uint64_t Compiled = After.FunctionsCompiled - Before.FunctionsCompiled;
+  uint64_t Native = After.NativeCompiles - Before.NativeCompiles;
+  uint64_t TierUps = After.TierUps - Before.TierUps;
+  outs() << formatv("time: {0:f3} ms wall; compiled {1} function{2}",
+                    Took.count(), Compiled, Compiled == 1 ? "" : "s");
+  if (Native)
+    outs() << formatv(" ({0} native baseline)", Native);
+  outs() << formatv(", {0} tier-up{1}, {2:f3} ms compiling\n", TierUps,
+                    TierUps == 1 ? "" : "s",
+                    (After.CompileSeconds - Before.CompileSeconds) * 1000);
+  return std::nullopt;
+}
+
+REPL::Result REPL::printCode(StringRef Name, EmitKind Kind) {
+  if (Name.empty()) {
+    commandError(Twine(Kind == EmitKind::LLVM ? ":ir" : ":asm") +
+                 " needs a function's name");
+    return std::nullopt;
+  }
+  std::string Text;
+  raw_string_ostream OS(Text);
+  if (Error Err = S->printFunction(Name, Kind, OS)) {
+    commandError(toString(std::move(Err)));
+    return std::nullopt;
+  }
+  outs() << Text;
+  return std::nullopt;
+}
+
+REPL::Result REPL::ir(StringRef Args) {
+  return printCode(Args, EmitKind::LLVM);
+}
+
+REPL::Result REPL::assembly(StringRef Args) {
+  return printCode(Args, EmitKind::Asm);
 }
 
 REPL::Result REPL::undo(StringRef) {

@@ -71,14 +71,20 @@ private:
   /// Runs one complete input (code or a command) as buffer <repl:N>.
   Result runInput(llvm::StringRef Input);
   Result runCommand(llvm::StringRef Line);
-  /// Feeds Source to the session on a fresh clock and reports a timeout.
-  void feed(llvm::StringRef Source, llvm::StringRef Name);
+  /// Feeds Source to the session on a fresh clock and reports a timeout;
+  /// false if it failed (as reported).
+  bool feed(llvm::StringRef Source, llvm::StringRef Name);
   /// Reports a misused command, located at the input's first column.
   void commandError(const llvm::Twine &Message) const;
 
   Result help(llvm::StringRef Args);
   Result quit(llvm::StringRef Args);
   Result load(llvm::StringRef Args);
+  Result time(llvm::StringRef Args);
+  /// :ir and :asm.
+  Result printCode(llvm::StringRef Name, EmitKind Kind);
+  Result ir(llvm::StringRef Args);
+  Result assembly(llvm::StringRef Args);
   Result undo(llvm::StringRef Args);
   Result reset(llvm::StringRef Args);
   Result funcs(llvm::StringRef Args);

@@ -4,6 +4,8 @@
 
 #include "gtest/gtest.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 using namespace kaleido;
 
 namespace {
@@ -119,6 +121,67 @@ TEST(FunctionsTest, ForEachFunctionVisitsTheSameFunctions) {
   S->forEachFunction([&](const FunctionInfo &) { ++N; });
   EXPECT_EQ(N, S->functions().size());
   EXPECT_EQ(N, 3u);
+}
+
+} // namespace
+
+namespace {
+
+std::string print(Session &S, llvm::StringRef Name, EmitKind Kind) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  llvm::Error E = S.printFunction(Name, Kind, OS);
+  EXPECT_FALSE(bool(E)) << llvm::toString(std::move(E));
+  return Text;
+}
+
+TEST(PrintFunctionTest, CompilesAFunctionNeverCalledWithoutRunningIt) {
+  std::string Out;
+  SessionOptions O;
+  O.OnOutput = [&](llvm::StringRef B) { Out += B.str(); };
+  auto S = llvm::cantFail(Session::create(std::move(O)));
+  run(*S, "extern printd(x); def f(x) printd(x) + 1;");
+  std::string Asm = print(*S, "f", EmitKind::Asm);
+  EXPECT_NE(Asm.find("ret"), std::string::npos) << Asm;
+  EXPECT_EQ(Out, "") << "f did not run";
+  FunctionInfo F = find(*S, "f");
+  EXPECT_NE(F.Status, FunctionStatus::NotCompiled);
+  EXPECT_GT(F.CodeBytes, 0u);
+  if (F.Calls)
+    EXPECT_EQ(*F.Calls, 0u);
+}
+
+TEST(PrintFunctionTest, ShowsTheIRAndCodeOfTheTierItRuns) {
+  auto S = makeSession(JITMode::Lazy, BaselineKind::LLVM, /*TierUpCalls=*/2);
+  run(*S, "def f(x) x * 3;");
+  std::string Baseline = print(*S, "f", EmitKind::LLVM);
+  EXPECT_NE(Baseline.find("baseline (-O0) code"), std::string::npos)
+      << Baseline;
+  EXPECT_NE(Baseline.find("alloca"), std::string::npos)
+      << "unoptimised IR keeps its stack slots";
+  run(*S, "f(1); f(2); f(3);");
+  std::string Optimised = print(*S, "f", EmitKind::LLVM);
+  EXPECT_NE(Optimised.find("-O2 code"), std::string::npos) << Optimised;
+  EXPECT_EQ(Optimised.find("alloca"), std::string::npos) << Optimised;
+  EXPECT_NE(print(*S, "f", EmitKind::Asm).find("mul"), std::string::npos);
+}
+
+TEST(PrintFunctionTest, RefusesWhatHasNoCode) {
+  auto S = makeSession();
+  run(*S, "extern sin(x);");
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  for (auto [Name, Kind] :
+       {std::pair<const char *, EmitKind>{"sin", EmitKind::LLVM},
+        {"nope", EmitKind::Asm},
+        {"sin", EmitKind::Tokens}}) {
+    llvm::Error E = S->printFunction(Name, Kind, OS);
+    ASSERT_TRUE(bool(E));
+    llvm::handleAllErrors(std::move(E), [](const SessionError &SE) {
+      EXPECT_EQ(SE.getKind(), ErrorKind::Usage);
+    });
+  }
+  EXPECT_EQ(Text, "");
 }
 
 } // namespace
