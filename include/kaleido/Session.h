@@ -171,6 +171,9 @@ enum class FunctionStatus {
   Optimized,
   /// JITMode::Interp: the interpreter runs its body.
   Interpreted,
+  /// Its compile failed (a kaleido bug, or out of memory): its calls fail
+  /// with a runtime error until it is defined again.
+  Failed,
 };
 
 /// One function a session knows (see Session::functions).

@@ -110,7 +110,12 @@ Error KaleidoJIT::init() {
   auto Table = StubTable::create(
       *ES, Triple(sys::getProcessTriple()),
       ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler),
-      [this](FunctionState &F) { return resolveBody(F); }, &L->Arena);
+      [this](FunctionState &F) {
+        Expected<ExecutorAddr> Body = resolveBody(F);
+        F.CompileFailed = !Body; // Reset by a new version.
+        return Body;
+      },
+      &L->Arena);
   if (!Table)
     return Table.takeError();
   L->Table = std::move(*Table);
@@ -269,6 +274,7 @@ Error KaleidoJIT::compileNow(StringRef Name) {
   if (!F || !F->HasBody || F->BodyDefined)
     return Error::success();
   Expected<ExecutorAddr> Body = resolveBody(*F);
+  F->CompileFailed = !Body;
   if (!Body)
     return Body.takeError();
   return L->Table->redirect(*F, *Body);

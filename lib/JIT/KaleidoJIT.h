@@ -209,6 +209,8 @@ struct FunctionReport {
   bool HasBody = false;
   /// Whether the current body has code (or is being compiled).
   bool Compiled = false;
+  /// Whether its last compile failed (it then has no code).
+  bool Failed = false;
   /// Whether that code is baseline code, and whether it is native.
   bool Baseline = false;
   bool Native = false;

@@ -56,6 +56,7 @@ std::optional<FunctionReport> KaleidoJIT::report(StringRef Name) {
   FunctionReport R;
   R.Version = F->Version;
   R.HasBody = F->HasBody;
+  R.Failed = F->CompileFailed;
   R.Compiled = F->BodyDefined;
   R.Baseline = F->Baseline;
   R.Native = F->Owned != nullptr;

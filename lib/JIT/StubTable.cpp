@@ -131,6 +131,7 @@ Expected<FunctionState &> StubTable::newVersion(StringRef Name, bool HasBody) {
   FunctionState &F = getOrCreate(Name);
   ++F.Version;
   F.HasBody = HasBody;
+  F.CompileFailed = false;
   F.BodyDefined = false;
   F.Baseline = false;
   // The old version's symbols stay in BodySymbols, mapped to their version,

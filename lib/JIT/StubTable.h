@@ -64,6 +64,8 @@ struct FunctionState {
   /// Whether the current version has a body (else calls reach the host's
   /// symbol of the name).
   bool HasBody = false;
+  /// Whether compiling the current body failed (its calls fail).
+  bool CompileFailed = false;
   /// Whether the current body has been handed to <bodies>.
   bool BodyDefined = false;
   /// Whether the current body runs baseline code that has not tiered up.

@@ -75,8 +75,8 @@ Error kaleido::disassemble(ArrayRef<uint8_t> Code, uint64_t Address,
     return createStringError("no disassembler for " + TT.str());
   MCContext Ctx(TT, MAI.get(), MRI.get(), STI.get());
   std::unique_ptr<MCDisassembler> DisAsm(T->createMCDisassembler(*STI, Ctx));
-  std::unique_ptr<MCInstPrinter> Printer(T->createMCInstPrinter(
-      TT, MAI->getAssemblerDialect(), *MAI, *MII, *MRI));
+  std::unique_ptr<MCInstPrinter> Printer(
+      T->createMCInstPrinter(TT, MAI->getAssemblerDialect(), *MAI, *MII, *MRI));
   if (!DisAsm || !Printer)
     return createStringError("no disassembler for " + TT.str());
   Printer->setPrintBranchImmAsAddress(true);

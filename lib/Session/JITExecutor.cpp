@@ -207,9 +207,10 @@ void JITExecutor::describe(StringRef Name, FunctionInfo &Info) {
     return;
   }
   Info.Version = R->Version;
-  Info.Status = !R->Compiled  ? FunctionStatus::NotCompiled
-                : R->Baseline ? FunctionStatus::Baseline
-                              : FunctionStatus::Optimized;
+  Info.Status = R->Failed      ? FunctionStatus::Failed
+                : !R->Compiled ? FunctionStatus::NotCompiled
+                : R->Baseline  ? FunctionStatus::Baseline
+                               : FunctionStatus::Optimized;
   Info.Calls = R->Calls;
   Info.Native = R->Native;
   Info.CodeBytes = R->CodeBytes;

@@ -202,6 +202,8 @@ FunctionSummary summarize(const FunctionInfo &F) {
     return {"compiled", "optimised"};
   case FunctionStatus::Interpreted:
     return {"interpreted", ""};
+  case FunctionStatus::Failed:
+    return {"failed", ""};
   }
   return {"", ""};
 }

@@ -120,9 +120,9 @@ std::vector<std::pair<std::string, llvm::json::Value>>
 statsFields(const SessionStats &St);
 
 /// How a function's code stands, in the words :funcs and --stats-json use:
-/// State is "extern", "stub" (defined, never called), "compiled" or
-/// "interpreted"; Tier, for compiled code, "baseline", "native baseline"
-/// or "optimised", else empty.
+/// State is "extern", "stub" (defined, never called), "compiled",
+/// "interpreted" or "failed" (its last compile); Tier, for compiled code,
+/// "baseline", "native baseline" or "optimised", else empty.
 struct FunctionSummary {
   llvm::StringRef State, Tier;
 };

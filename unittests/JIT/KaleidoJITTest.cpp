@@ -207,6 +207,70 @@ TEST(KaleidoJITTest, FailedTierUpKeepsBaselineCodeAndIsCounted) {
   EXPECT_EQ(H.call("f"), 1);
 }
 
+TEST(KaleidoJITTest, ReportFollowsAFunctionFromStubToCode) {
+  JITHost H(0);
+  EXPECT_EQ(H.JIT->report("f"), std::nullopt);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  std::optional<FunctionReport> R = H.JIT->report("f");
+  ASSERT_TRUE(R);
+  EXPECT_EQ(R->Version, 1u);
+  EXPECT_TRUE(R->HasBody);
+  EXPECT_FALSE(R->Compiled);
+  EXPECT_EQ(H.call("f"), 1);
+  R = H.JIT->report("f");
+  EXPECT_TRUE(R->Compiled);
+  EXPECT_FALSE(R->Baseline) << "TierUpCalls = 0: optimised at once";
+  EXPECT_FALSE(R->Failed);
+  EXPECT_GT(R->CodeBytes, 0u) << "sized by the linker plugin";
+  EXPECT_FALSE(R->Calls) << "optimised code counts no calls";
+}
+
+TEST(KaleidoJITTest, CompileNowMakesCodeWithoutACall) {
+  JITHost H(2, /*Native=*/true);
+  cantFail(H.JIT->define("n", /*Eager=*/false));
+  cantFail(H.JIT->compileNow("n"));
+  std::optional<FunctionReport> R = H.JIT->report("n");
+  ASSERT_TRUE(R);
+  EXPECT_TRUE(R->Compiled);
+  EXPECT_TRUE(R->Native);
+  EXPECT_EQ(R->CodeBytes, 16u);
+  EXPECT_TRUE(bool(R->NativeCode));
+  EXPECT_EQ(R->Calls, 0u);
+  EXPECT_EQ(H.call("n"), 2) << "the stub leads to the code made";
+  // Nothing to do for a name without a body or one that has code.
+  cantFail(H.JIT->compileNow("n"));
+  cantFail(H.JIT->compileNow("nothing"));
+}
+
+TEST(KaleidoJITTest, AFailedCompileIsReported) {
+  JITHost H(0);
+  H.Bodies.FailOptimized = true;
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), -1) << "the lazy-call failure handler";
+  EXPECT_TRUE(H.JIT->report("f")->Failed);
+  H.Bodies.FailOptimized = false;
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_FALSE(H.JIT->report("f")->Failed) << "a new version starts over";
+  EXPECT_EQ(H.call("f"), 1);
+}
+
+TEST(KaleidoJITTest, AnUndefinedFunctionIsAnExternAgain) {
+  JITHost H(0);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  const uint32_t *Version = H.JIT->getVersionWord("f");
+  cantFail(H.JIT->undefine("f"));
+  EXPECT_EQ(*Version, 2u) << "inlined copies see the change";
+  EXPECT_FALSE(H.JIT->report("f")->HasBody);
+  // No host has an "f": the call fails as an unresolved extern's does.
+  EXPECT_EQ(H.call("f"), -1);
+  H.JIT->releaseRetiredCode();
+  EXPECT_EQ(H.JIT->getBodiesFreed(), 1u);
+  cantFail(H.JIT->define("f", /*Eager=*/false));
+  EXPECT_EQ(H.call("f"), 1);
+  cantFail(H.JIT->undefine("never-seen"));
+}
+
 TEST(KaleidoJITTest, RedefinitionFreesTheOldBodyAtOnce) {
   JITHost H(0);
   cantFail(H.JIT->define("f", /*Eager=*/false));
