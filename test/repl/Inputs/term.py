@@ -13,6 +13,7 @@ the directives in TEST-FILE's comment lines, in order:
                       after the last WAIT's match; lines have no trailing
                       blanks and ^ $ match at each line (so a fresh prompt
                       is "^kaleido>$")
+    # SIGNAL: TERM    sends kaleido that signal (not through the terminal)
     # EXIT: N         waits for kaleido to end and checks its exit code
 
 At the end it prints the whole pane (the scrollback too) on stdout, for
@@ -23,6 +24,7 @@ stuck REPL fails its test instead of hanging the suite.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -85,6 +87,16 @@ class Terminal:
         m = re.search(r"^\[kaleido exited (\d+)\]$", self.text(), re.MULTILINE)
         return int(m.group(1))
 
+    def signal(self, name):
+        """Sends SIGname to kaleido: the child of the pane's shell."""
+        shell = self.tmux("display-message", "-p", "#{pane_pid}").strip()
+        children = subprocess.run(["pgrep", "-P", shell], capture_output=True,
+                                  text=True).stdout.split()
+        if not children:
+            sys.exit("term.py: kaleido is not running; the pane:\n" +
+                     self.text())
+        os.kill(int(children[0]), getattr(signal, "SIG" + name))
+
     def close(self):
         subprocess.run(["tmux", "-L", self.sock, "kill-server"],
                        capture_output=True)
@@ -107,7 +119,8 @@ def main():
         sys.exit("term.py: tmux is not installed (scripts/install-deps)")
     term = Terminal([kaleido, *extra], env)
     try:
-        directive = re.compile(r"^#\s*(TYPE|LINE|KEYS|WAIT|EXIT):\s?(.*)$")
+        directive = re.compile(
+            r"^#\s*(TYPE|LINE|KEYS|WAIT|SIGNAL|EXIT):\s?(.*)$")
         for line in open(test_file):
             m = directive.match(line.rstrip("\n"))
             if not m:
@@ -126,6 +139,8 @@ def main():
                     term.tmux("send-keys", key)
             elif kind == "WAIT":
                 term.wait(arg)
+            elif kind == "SIGNAL":
+                term.signal(arg.strip())
             elif kind == "EXIT":
                 code = term.exit_code()
                 if code != int(arg):
