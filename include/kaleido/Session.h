@@ -144,6 +144,10 @@ struct SessionStats {
   /// The longest one tier-up held up the program: its whole compile without
   /// compile threads; with them, only capturing the body and queueing it.
   double TierUpMaxPauseSeconds = 0;
+  /// The most CPU time one tier-up used on the program's thread: the same
+  /// less any time the thread was preempted (a long wall-time pause with a
+  /// short CPU time was the scheduler's, not kaleido's).
+  double TierUpMaxPauseCPUSeconds = 0;
   /// Optimised recompiles that failed inside LLVM: the function keeps its
   /// baseline code, which is correct, only slower. 0 unless kaleido has a
   /// bug.

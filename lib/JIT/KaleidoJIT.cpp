@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <optional>
 
@@ -350,8 +351,17 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
   return Error::success();
 }
 
+/// The CPU time the calling thread has used, in seconds.
+static double threadCPUSeconds() {
+  timespec T;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &T) != 0)
+    return 0;
+  return double(T.tv_sec) + double(T.tv_nsec) * 1e-9;
+}
+
 void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
   auto Start = std::chrono::steady_clock::now();
+  double StartCPU = threadCPUSeconds();
   installFinished();
   std::optional<BodyRef> B = L->Table->findBody(Body);
   if (!B || B->Recompile)
@@ -365,8 +375,10 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
   if (!L->Background || L->Background->isStopped() || !postTierUp(F))
     tierUpNow(F);
   std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
+  double TookCPU = threadCPUSeconds() - StartCPU;
   std::lock_guard<std::mutex> Lock(StatsMutex);
   Stats.MaxPauseSeconds = std::max(Stats.MaxPauseSeconds, Took.count());
+  Stats.MaxPauseCPUSeconds = std::max(Stats.MaxPauseCPUSeconds, TookCPU);
 }
 
 void KaleidoJIT::tierUpNow(FunctionState &F) {

@@ -199,6 +199,9 @@ struct TierUpStats {
   /// The longest the program's thread was held by one tier-up: the whole
   /// compile without compile threads, the capture and the post with them.
   double MaxPauseSeconds = 0;
+  /// The most CPU time one tier-up used on the program's thread: as
+  /// MaxPauseSeconds without the time the thread was not running.
+  double MaxPauseCPUSeconds = 0;
 };
 
 /// What the JIT knows about one function now (KaleidoJIT::report).

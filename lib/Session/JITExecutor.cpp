@@ -91,6 +91,8 @@ public:
         std::max(S.CompileQueueMaxSeconds, T.MaxQueueSeconds);
     S.TierUpMaxPauseSeconds =
         std::max(S.TierUpMaxPauseSeconds, T.MaxPauseSeconds);
+    S.TierUpMaxPauseCPUSeconds =
+        std::max(S.TierUpMaxPauseCPUSeconds, T.MaxPauseCPUSeconds);
     S.BodiesFreed += JIT->getBodiesFreed();
   }
 

@@ -185,6 +185,7 @@ statsFields(const SessionStats &St) {
           {"compile_queue_seconds", St.CompileQueueSeconds},
           {"compile_queue_max_seconds", St.CompileQueueMaxSeconds},
           {"tier_up_max_pause_seconds", St.TierUpMaxPauseSeconds},
+          {"tier_up_max_pause_cpu_seconds", St.TierUpMaxPauseCPUSeconds},
           {"expressions_run", int64_t(St.ExpressionsRun)},
           {"bodies_freed", int64_t(St.BodiesFreed)},
           {"compile_seconds", St.CompileSeconds}};
