@@ -21,19 +21,24 @@ namespace kaleido {
 namespace driver {
 
 std::atomic<Session *> InterruptTarget{nullptr};
-volatile sig_atomic_t GotInterrupt = 0;
-volatile sig_atomic_t GotTermination = 0;
+std::atomic<int> GotInterrupt{0};
+std::atomic<int> GotTermination{0};
+static_assert(std::atomic<int>::is_always_lock_free,
+              "the signal handlers need lock-free atomics");
 
 /// The thread blocked in a read that InterruptibleReads lets signals end.
 /// The kernel gives a process's signal to any thread that takes it (the
 /// main thread waiting for the driver's, a compile thread), and only the
 /// reader's own read returns with EINTR, so the handler passes it on.
 static std::atomic<bool> Reading{false};
-static pthread_t Reader;
+static std::atomic<pthread_t> Reader;
 
 static void wakeReader() {
-  if (Reading.load() && !pthread_equal(pthread_self(), Reader))
-    pthread_kill(Reader, SIGINT); // Its handler only sets flags again.
+  if (!Reading.load())
+    return;
+  pthread_t R = Reader.load();
+  if (!pthread_equal(pthread_self(), R))
+    pthread_kill(R, SIGINT); // Its handler only sets flags again.
 }
 
 extern "C" {
@@ -73,7 +78,7 @@ static void setHandlers(bool Restart) {
 void installSignalHandlers() { setHandlers(/*Restart=*/true); }
 
 InterruptibleReads::InterruptibleReads() {
-  Reader = pthread_self();
+  Reader.store(pthread_self());
   Reading.store(true);
   setHandlers(/*Restart=*/false);
 }

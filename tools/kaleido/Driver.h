@@ -38,10 +38,12 @@ enum ExitCode {
   ExitInterrupted = 130,
 };
 
-/// Set by the SIGINT handler; cleared by whoever acts on it.
-extern volatile sig_atomic_t GotInterrupt;
+/// Set by the SIGINT handler; cleared by whoever acts on it. Atomics, not
+/// volatile sig_atomic_t: the handler may run on another thread than the
+/// one that reads them (lock-free atomics are async-signal-safe).
+extern std::atomic<int> GotInterrupt;
 /// SIGTERM, SIGHUP or SIGQUIT, once one has come.
-extern volatile sig_atomic_t GotTermination;
+extern std::atomic<int> GotTermination;
 
 /// The session the signal handlers and the --timeout interrupt (the driver
 /// has one at a time; the REPL's :reset replaces it).
