@@ -55,9 +55,13 @@ class Terminal:
         self.seen = 0  # Characters of the pane's text already matched.
 
     def tmux(self, *args):
+        # tmux wants to know what terminal its client is on, even detached;
+        # a CI job may have no TERM at all.
+        env = dict(os.environ)
+        env.setdefault("TERM", "xterm")
         return subprocess.run(
             ["tmux", "-L", self.sock, "-f", self.conf.name, *args],
-            check=True, capture_output=True, text=True).stdout
+            check=True, capture_output=True, text=True, env=env).stdout
 
     def text(self):
         """The pane, scrollback included, each line without trailing
