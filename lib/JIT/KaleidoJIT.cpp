@@ -111,12 +111,7 @@ Error KaleidoJIT::init() {
   auto Table = StubTable::create(
       *ES, Triple(sys::getProcessTriple()),
       ExecutorAddr::fromPtr(Opts.LazyCallFailureHandler),
-      [this](FunctionState &F) {
-        Expected<ExecutorAddr> Body = resolveBody(F);
-        F.CompileFailed = !Body; // Reset by a new version.
-        return Body;
-      },
-      &L->Arena);
+      [this](FunctionState &F) { return resolveBody(F); }, &L->Arena);
   if (!Table)
     return Table.takeError();
   L->Table = std::move(*Table);
@@ -275,13 +270,18 @@ Error KaleidoJIT::compileNow(StringRef Name) {
   if (!F || !F->HasBody || F->BodyDefined)
     return Error::success();
   Expected<ExecutorAddr> Body = resolveBody(*F);
-  F->CompileFailed = !Body;
   if (!Body)
     return Body.takeError();
   return L->Table->redirect(*F, *Body);
 }
 
 Expected<ExecutorAddr> KaleidoJIT::resolveBody(FunctionState &F) {
+  Expected<ExecutorAddr> Body = makeBody(F);
+  F.CompileFailed = !Body; // Reset by a new version.
+  return Body;
+}
+
+Expected<ExecutorAddr> KaleidoJIT::makeBody(FunctionState &F) {
   installFinished();
   // An extern that was never defined (or whose definition was undone)
   // reaches the host's symbol.

@@ -337,9 +337,11 @@ private:
   /// Whether F's current body starts in the baseline tier: there is one,
   /// and the body is bounded.
   bool startsInBaseline(FunctionState &F);
-  /// What F's stub's trampoline lands at (StubTable::ResolveFn): F's body,
-  /// made now if need be, natively if it can be.
+  /// What F's stub's trampoline lands at (StubTable::ResolveFn, and
+  /// compileNow): F's body, made now if need be (makeBody), natively if it
+  /// can be; a failure is noted in F.CompileFailed.
   llvm::Expected<llvm::orc::ExecutorAddr> resolveBody(FunctionState &F);
+  llvm::Expected<llvm::orc::ExecutorAddr> makeBody(FunctionState &F);
   /// Gives F native baseline code; false if the generator does not support
   /// the body.
   llvm::Expected<bool> compileNative(FunctionState &F);
