@@ -21,6 +21,10 @@ config.substitutions.append(
                                         "Inputs", "term.py") +
      " " + os.path.join(bin_dir, "kaleido") + " %s"))
 config.substitutions.append(("%examples", os.path.join(config.kaleido_src_root, "examples")))
+# The install tests (test/install) install this build and build hosts
+# against it.
+config.substitutions.append(("%objroot", config.kaleido_obj_root))
+config.substitutions.append(("%srcroot", config.kaleido_src_root))
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", "/usr/bin:/bin")])
 

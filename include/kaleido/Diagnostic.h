@@ -12,6 +12,8 @@
 #ifndef KALEIDO_DIAGNOSTIC_H
 #define KALEIDO_DIAGNOSTIC_H
 
+#include "kaleido/Export.h"
+
 #include "llvm/Support/Error.h"
 
 #include <functional>
@@ -29,7 +31,7 @@ struct SourceLocation {
 };
 
 /// One message about the program, with where it points.
-struct Diagnostic {
+struct KALEIDO_API Diagnostic {
   enum class Severity { Error, Warning, Note };
 
   Severity Level = Severity::Error;
@@ -63,7 +65,7 @@ enum class ErrorKind {
 
 /// The llvm::Error returned by Session entry points. Its message is a short
 /// summary; the located details went to the DiagnosticHandler already.
-class SessionError : public llvm::ErrorInfo<SessionError> {
+class KALEIDO_API SessionError : public llvm::ErrorInfo<SessionError> {
 public:
   static char ID;
 

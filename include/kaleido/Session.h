@@ -259,7 +259,7 @@ struct SessionOptions {
   // session.
 };
 
-class Session {
+class KALEIDO_API Session {
 public:
   /// Creates a session for the host process. Fails if the host's target cannot
   /// be JIT-compiled for, if Options.OptLevel is above 3, or if

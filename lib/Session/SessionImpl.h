@@ -24,9 +24,12 @@
 #include "Session/Executor.h"
 #include "Session/UndoLog.h"
 
+#include "llvm/Support/Compiler.h"
+
 namespace kaleido {
 
-class Session::Impl {
+// Hidden: the shared library exports Session, not its insides.
+class LLVM_LIBRARY_VISIBILITY Session::Impl {
 public:
   /// Builds the executor Opts.Mode asks for.
   static llvm::Expected<std::unique_ptr<Impl>> create(SessionOptions Opts);
