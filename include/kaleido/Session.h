@@ -90,7 +90,7 @@ enum class EmitKind {
   AST,    ///< The syntax tree of every top-level item.
   /// One LLVM IR module for the whole program: its `main` runs the
   /// top-level expressions in order through kaleido's runtime archive, as
-  /// the JIT runs them (lli runs it with --extra-archive=libkaleido-rt.a).
+  /// the JIT runs them (link it with libkaleido-rt.a).
   LLVM,
   Asm,    ///< Native assembly for that module.
   Object, ///< That module as a relocatable object file for the host.

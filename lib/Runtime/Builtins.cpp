@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Runtime/Runtime.h"
 #include "Runtime/Program.h"
+#include "Runtime/Runtime.h"
 
 #include <algorithm>
 #include <cmath>
@@ -70,7 +70,7 @@ static uintptr_t stackLimitOfThisThread() {
 // a possible siglongjmp, and JIT'd frames have nothing to unwind, so jumping
 // over them is safe.
 bool rt::runGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
-                     double &Result) {
+                    double &Result) {
   Ctx.Prev = Active;
   Ctx.StackLimit = stackLimitOfThisThread();
   if (Ctx.Poll) {
@@ -188,7 +188,6 @@ extern "C" void kaleido_rt_fail(const char *Message) {
 
 double rt::putchard(double X) { return kaleido_rt_putchard(X); }
 double rt::printd(double X) { return kaleido_rt_printd(X); }
-
 
 std::string rt::formatValue(double V) {
   if (std::isnan(V))

@@ -3,9 +3,9 @@
 // Part of kaleido. --emit=tokens and --emit=llvm/asm/obj. The last three are
 // the program module (Session/ProgramModule.h): the whole input as one
 // module whose main runs the top-level expressions in order through the
-// runtime archive, libkaleido-rt.a, as the JIT runs them. lli runs it with
-// --extra-archive=<prefix>/lib/kaleido/libkaleido-rt.a; `kaleido build`
-// links it into an executable.
+// runtime archive, libkaleido-rt.a, as the JIT runs them. `kaleido build` links
+// it into an executable (lli cannot: its JIT linker lacks the archive's TLS
+// relocations).
 //
 //===----------------------------------------------------------------------===//
 

@@ -76,14 +76,13 @@ Constant *ProgramBuilder::stringConstant(StringRef S, const Twine &Name) {
 Function *ProgramBuilder::failingBody(StringRef N, unsigned Arity,
                                       const std::string &Message) {
   LLVMContext &Ctx = M.getContext();
-  Function *F = Function::Create(doublesType(Ctx, Arity),
-                                 GlobalValue::InternalLinkage, N + "$extern",
-                                 M);
+  Function *F = Function::Create(
+      doublesType(Ctx, Arity), GlobalValue::InternalLinkage, N + "$extern", M);
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
   FunctionCallee Fail = M.getOrInsertFunction(
-      rt::FailFunction, FunctionType::get(Type::getVoidTy(Ctx),
-                                          {PointerType::getUnqual(Ctx)},
-                                          false));
+      rt::FailFunction,
+      FunctionType::get(Type::getVoidTy(Ctx), {PointerType::getUnqual(Ctx)},
+                        false));
   if (auto *Decl = dyn_cast<Function>(Fail.getCallee()))
     Decl->setDoesNotReturn();
   B.CreateCall(Fail, {stringConstant(Message, N + "$message")});
@@ -109,8 +108,8 @@ Function *ProgramBuilder::hostBinding(StringRef N, unsigned Arity) {
   StringRef Symbol = N == "putchard" ? StringRef(rt::PutchardFunction)
                      : N == "printd" ? StringRef(rt::PrintdFunction)
                                      : N;
-  FunctionCallee C = M.getOrInsertFunction(Symbol, doublesType(M.getContext(),
-                                                               Arity));
+  FunctionCallee C =
+      M.getOrInsertFunction(Symbol, doublesType(M.getContext(), Arity));
   return cast<Function>(C.getCallee());
 }
 
@@ -128,13 +127,11 @@ void ProgramBuilder::defineStub(StringRef N, Name &Info) {
   }
   Stub->setLinkage(GlobalValue::InternalLinkage);
   LLVMContext &Ctx = M.getContext();
-  Info.Slot = new GlobalVariable(M, PointerType::getUnqual(Ctx),
-                                 /*isConstant=*/false,
-                                 GlobalValue::InternalLinkage, Initial,
-                                 N + "$slot");
+  Info.Slot = new GlobalVariable(
+      M, PointerType::getUnqual(Ctx),
+      /*isConstant=*/false, GlobalValue::InternalLinkage, Initial, N + "$slot");
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", Stub));
-  Value *Callee =
-      B.CreateLoad(PointerType::getUnqual(Ctx), Info.Slot, "body");
+  Value *Callee = B.CreateLoad(PointerType::getUnqual(Ctx), Info.Slot, "body");
   SmallVector<Value *, 8> Args;
   for (Argument &A : Stub->args())
     Args.push_back(&A);
@@ -178,10 +175,9 @@ void ProgramBuilder::defineMain(bool PrintResults) {
                  stringConstant(E.After, formatv("__after${0}", I + 1))}));
   }
   ArrayType *TableTy = ArrayType::get(ItemTy, Items.size());
-  auto *Table = new GlobalVariable(M, TableTy, /*isConstant=*/true,
-                                   GlobalValue::InternalLinkage,
-                                   ConstantArray::get(TableTy, Items),
-                                   "__program$items");
+  auto *Table = new GlobalVariable(
+      M, TableTy, /*isConstant=*/true, GlobalValue::InternalLinkage,
+      ConstantArray::get(TableTy, Items), "__program$items");
   Type *I32 = Type::getInt32Ty(Ctx);
   Type *I64 = Type::getInt64Ty(Ctx);
   FunctionCallee Run = M.getOrInsertFunction(

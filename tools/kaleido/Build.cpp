@@ -8,8 +8,8 @@
 #include "Driver.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -67,7 +67,8 @@ static Error checkWritable(StringRef Output) {
 
 /// Compiles Inputs to a new temporary object file, named in Path.
 static int compileObject(Session &S, ArrayRef<ProgramInput> Inputs,
-                         const ProgramOptions &PO, SmallVectorImpl<char> &Path) {
+                         const ProgramOptions &PO,
+                         SmallVectorImpl<char> &Path) {
   int FD;
   if (std::error_code EC =
           sys::fs::createTemporaryFile("kaleido-build", "o", FD, Path)) {
@@ -110,9 +111,9 @@ int buildExecutable(Session &S, ArrayRef<ProgramInput> Inputs,
     return Code;
   // The runtime is C++ (libstdc++) and starts a thread (libpthread); the
   // program calls the C math library.
-  SmallVector<StringRef, 12> Args = {*CC,      "-fuse-ld=lld", "-o",
-                                     Output,   Object,         *Archive,
-                                     "-lstdc++", "-lm",         "-lpthread"};
+  SmallVector<StringRef, 12> Args = {*CC,        "-fuse-ld=lld", "-o",
+                                     Output,     Object,         *Archive,
+                                     "-lstdc++", "-lm",          "-lpthread"};
   std::string Why;
   int RC = sys::ExecuteAndWait(*CC, Args, std::nullopt, {}, 0, 0, &Why);
   if (RC == 0)

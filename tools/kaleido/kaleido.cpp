@@ -130,18 +130,18 @@ cl::opt<bool> TraceCompile("trace-compile",
 /// that one is unregistered.
 cl::opt<std::string> *StatsJSONOpt = nullptr;
 enum class Emit { None, Tokens, AST, LLVM, Asm, Obj };
-cl::opt<Emit>
-    EmitOpt("emit", cl::desc("Print a compilation stage instead of running"),
-            cl::init(Emit::None),
-            cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
-                       clEnumValN(Emit::AST, "ast", "the syntax tree"),
-                       clEnumValN(Emit::LLVM, "llvm",
-                                  "one LLVM IR module (runs under lli)"),
-                       clEnumValN(Emit::Asm, "asm", "native assembly"),
-                       clEnumValN(Emit::Obj, "obj",
-                                  "a relocatable object file (to -o, or to "
-                                  "standard output if not a terminal)")),
-            cl::cat(KaleidoCat));
+cl::opt<Emit> EmitOpt(
+    "emit", cl::desc("Print a compilation stage instead of running"),
+    cl::init(Emit::None),
+    cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
+               clEnumValN(Emit::AST, "ast", "the syntax tree"),
+               clEnumValN(Emit::LLVM, "llvm",
+                          "one LLVM IR module (links with the runtime)"),
+               clEnumValN(Emit::Asm, "asm", "native assembly"),
+               clEnumValN(Emit::Obj, "obj",
+                          "a relocatable object file (to -o, or to "
+                          "standard output if not a terminal)")),
+    cl::cat(KaleidoCat));
 cl::opt<std::string> OutputFile(
     "o",
     cl::desc("Write --emit's output, or build's executable, to <file> "
