@@ -489,6 +489,18 @@ int runDriver() {
   return finish(std::move(S), Out, Code);
 }
 
+/// argv without a leading `build`, which sets BuildCommand: the subcommand
+/// is the first argument or nothing (a file named build runs as ./build).
+std::vector<char *> takeSubcommand(int Argc, char **Argv) {
+  Argv0 = Argv[0];
+  std::vector<char *> Args(Argv, Argv + Argc);
+  if (Args.size() > 1 && StringRef(Args[1]) == "build") {
+    BuildCommand = true;
+    Args.erase(Args.begin() + 1);
+  }
+  return Args;
+}
+
 /// Checks -o, build and --emit=obj against each other; the exit code of a
 /// usage error, or 0.
 int checkOutputOptions() {
@@ -560,14 +572,7 @@ int main(int argc, char **argv) {
                                  cl::value_desc("file"), cl::cat(KaleidoCat));
   StatsJSONOpt = &StatsJSON;
   cl::HideUnrelatedOptions(KaleidoCat);
-  // `kaleido build ...`: the subcommand is the first argument or nothing
-  // (a file named build runs as ./build).
-  Argv0 = argv[0];
-  std::vector<char *> Args(argv, argv + argc);
-  if (Args.size() > 1 && StringRef(Args[1]) == "build") {
-    BuildCommand = true;
-    Args.erase(Args.begin() + 1);
-  }
+  std::vector<char *> Args = takeSubcommand(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &OS) {
     OS << "kaleido " KALEIDO_VERSION " (LLVM " LLVM_VERSION_STRING ")\n";
   });
