@@ -14,6 +14,11 @@ config.test_exec_root = os.path.join(config.kaleido_obj_root, "test")
 bin_dir = os.path.join(config.kaleido_obj_root, "bin")
 scripts = os.path.join(config.kaleido_src_root, "scripts")
 config.substitutions.append(("%kaleido", os.path.join(bin_dir, "kaleido")))
+# The runtime archive native executables link (kaleido build, lli's
+# --extra-archive for --emit=llvm).
+config.substitutions.append(
+    ("%runtime-archive", os.path.join(config.kaleido_obj_root, "lib", "kaleido",
+                                 "libkaleido-rt.a")))
 config.substitutions.append(("%expect-exit", os.path.join(scripts, "expect-exit")))
 # The REPL's terminal tests: kaleido in a tmux pane (test/repl/Inputs).
 config.substitutions.append(

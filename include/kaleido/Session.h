@@ -88,9 +88,32 @@ inline constexpr unsigned MaxCompileThreads = 64;
 enum class EmitKind {
   Tokens, ///< One token per line with its location.
   AST,    ///< The syntax tree of every top-level item.
-  LLVM,   ///< One LLVM IR module for the whole input (runnable by lli).
+  /// One LLVM IR module for the whole program: its `main` runs the
+  /// top-level expressions in order through kaleido's runtime archive, as
+  /// the JIT runs them (link it with libkaleido-rt.a).
+  LLVM,
   Asm,    ///< Native assembly for that module.
+  Object, ///< That module as a relocatable object file for the host.
 };
+
+/// One input of a program (Session::emitProgram).
+struct ProgramInput {
+  std::string Source;
+  /// The name diagnostics give it ("prog.ks").
+  std::string BufferName;
+};
+
+/// How Session::emitProgram compiles.
+struct ProgramOptions {
+  /// main prints the value of each top-level expression, as the kaleido
+  /// command's --print-results does.
+  bool PrintResults = false;
+};
+
+/// The shortest decimal that reads back as exactly V ("0.1", "12", "nan"):
+/// how the kaleido command prints a top-level expression's value, and how a
+/// compiled program does.
+std::string formatValue(double V);
 
 /// One function compiled by the JIT (see SessionOptions::OnCompile).
 struct CompileEvent {
@@ -296,6 +319,17 @@ public:
   /// code runs. Errors as for run().
   llvm::Error emit(llvm::StringRef Source, llvm::StringRef BufferName,
                    EmitKind Kind, llvm::raw_ostream &OS);
+
+  /// Compiles Inputs, in order, into one program and writes it to OS as IR,
+  /// assembly or an object file (Kind LLVM, Asm or Object; another is a
+  /// usage error). The program does what run() of each input would:
+  /// redefinitions, externs and runtime errors included; its runtime errors
+  /// are reported as run() reports them. Linked with the runtime archive
+  /// (libkaleido-rt.a) it is a native executable. Records the definitions
+  /// as emit() does. Compile errors as for run(), and nothing is written.
+  llvm::Error emitProgram(llvm::ArrayRef<ProgramInput> Inputs, EmitKind Kind,
+                          llvm::raw_ostream &OS,
+                          const ProgramOptions &Options = {});
 
   /// Prints the code function Name runs now, at the tier it runs in: its IR
   /// (EmitKind::LLVM) or machine code (EmitKind::Asm). A function never

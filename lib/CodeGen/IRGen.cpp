@@ -93,7 +93,7 @@ private:
 
   /// if (sp < *PollWord) SafepointFunction("name");
   void emitSafepoint() {
-    if (!Opts.PollWord)
+    if (!Opts.PollWord && Opts.PollWordSymbol.empty())
       return;
     Module &M = *Fn->getParent();
     Type *IntPtrTy = M.getDataLayout().getIntPtrType(Ctx);
@@ -111,9 +111,13 @@ private:
                                               {B.getInt32(0)}),
                             IntPtrTy, "sp");
     }
-    Value *WordAddr = ConstantExpr::getIntToPtr(
-        ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(Opts.PollWord)),
-        PointerType::getUnqual(Ctx));
+    Value *WordAddr =
+        Opts.PollWord
+            ? ConstantExpr::getIntToPtr(
+                  ConstantInt::get(IntPtrTy,
+                                   reinterpret_cast<uintptr_t>(Opts.PollWord)),
+                  PointerType::getUnqual(Ctx))
+            : M.getOrInsertGlobal(Opts.PollWordSymbol, IntPtrTy);
     LoadInst *Limit =
         B.CreateLoad(IntPtrTy, WordAddr, /*isVolatile=*/true, "limit");
     Value *Low = B.CreateICmpULT(SP, Limit, "stacklow");

@@ -61,6 +61,9 @@ struct IRGenOptions {
   /// and, if below it, SafepointFunction is called with the function's name.
   /// If null (a static module), no safepoints are emitted.
   const void *PollWord = nullptr;
+  /// Instead of PollWord: the poll word is the external global of this name
+  /// (a native program's, Runtime/Program.h). Ignored if PollWord is set.
+  llvm::StringRef PollWordSymbol;
   llvm::StringRef SafepointFunction;
   /// If set, a call to another function is inlined when this returns a
   /// candidate for the callee, up to MaxInlineDepth nested copies and

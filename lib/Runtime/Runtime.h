@@ -18,6 +18,10 @@
 // One load, compare and branch per safepoint; no signal handler touches the
 // stack, and no error is raised while the compiler or the C library runs.
 //
+// Builtins.cpp holds what generated code calls and needs no LLVM library: it
+// is also the core of libkaleido-rt.a, the runtime of native executables
+// (Runtime/Program.h). Runtime.cpp holds the rest (llvm::Error, externs).
+//
 // The one piece of thread-local state in kaleido lives here: a pointer to the
 // ExecutionContext of the innermost guarded call on this thread. JIT'd code
 // cannot be handed a context argument (its functions take only doubles, and
@@ -84,6 +88,15 @@ struct Environment {
   std::atomic<bool> *InterruptRequested = nullptr;
 };
 
+/// Runs Fn() with Ctx active and Ctx.Poll (if set) armed: the guard that
+/// callGuarded and native executables' main share. Ctx's Sink, Poll and
+/// InterruptRequested are the caller's to set. True if Fn returned (its value
+/// is in Result); false if a runtime error or an interrupt ended it (see
+/// Ctx.Failure and Ctx.ErrorMessage). Output still buffered is flushed either
+/// way. The same rule about C++ objects as for callGuarded.
+bool runGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
+                double &Result);
+
 /// Calls Fn() with a new ExecutionContext for Env active and the poll word
 /// armed. Returns Fn's value, or a RuntimeError if a runtime error or an
 /// interrupt ended it. An interrupt already requested stops Fn at its first
@@ -124,6 +137,20 @@ private:
   Fault Kind;
   std::string Message;
 };
+
+/// The fault the active call is at, if any: Interrupted if its interrupt
+/// flag is set, Error if the stack is below its limit.
+Fault checkSafepoint();
+
+/// What a fault at a safepoint in Function says ("interrupted", "stack
+/// overflow in 'f'").
+std::string describeFault(Fault F, llvm::StringRef Function);
+
+/// The shortest decimal that reads back as exactly V ("0.1", "12", "1e+20";
+/// every NaN is "nan"): how the kaleido command prints a top-level
+/// expression's value (--print-results), in the JIT and in native
+/// executables alike.
+std::string formatValue(double V);
 
 /// Whether the active call should stop at this point: interrupted, or the
 /// stack is below its limit. For code that polls itself (the interpreter):
@@ -167,5 +194,15 @@ llvm::Expected<void *> resolveHostSymbol(llvm::StringRef Name,
                                          bool AllowAll);
 
 } // namespace kaleido::rt
+
+// The runtime's C symbols generated code calls (Builtins.cpp); no
+// Kaleidoscope identifier contains '_'.
+// NOLINTBEGIN(readability-identifier-naming)
+extern "C" {
+void kaleido_rt_check(const char *Function);
+double kaleido_rt_putchard(double X);
+double kaleido_rt_printd(double X);
+}
+// NOLINTEND(readability-identifier-naming)
 
 #endif // KALEIDO_RUNTIME_RUNTIME_H

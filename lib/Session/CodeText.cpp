@@ -56,6 +56,18 @@ Error kaleido::printModule(Module &M, TargetMachine &TM, bool Asm,
   return Error::success();
 }
 
+Error kaleido::printObject(Module &M, TargetMachine &TM, raw_ostream &OS) {
+  SmallString<0> Bytes;
+  raw_svector_ostream BytesOS(Bytes);
+  legacy::PassManager PM;
+  if (TM.addPassesToEmitFile(PM, BytesOS, nullptr, CodeGenFileType::ObjectFile))
+    return make_error<SessionError>(ErrorKind::Internal,
+                                    "the target cannot emit object files");
+  PM.run(M);
+  OS << Bytes;
+  return Error::success();
+}
+
 Error kaleido::disassemble(ArrayRef<uint8_t> Code, uint64_t Address,
                            raw_ostream &OS) {
   InitializeNativeTarget();

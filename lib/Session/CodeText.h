@@ -35,6 +35,10 @@ createEmitTarget(unsigned OptLevel);
 llvm::Error printModule(llvm::Module &M, llvm::TargetMachine &TM, bool Asm,
                         llvm::raw_ostream &OS);
 
+/// Writes M compiled by TM as a relocatable object file to OS.
+llvm::Error printObject(llvm::Module &M, llvm::TargetMachine &TM,
+                        llvm::raw_ostream &OS);
+
 /// Prints the host's machine code in Code, which runs at Address, one
 /// instruction a line with its address (AT&T syntax, as --emit=asm).
 llvm::Error disassemble(llvm::ArrayRef<uint8_t> Code, uint64_t Address,

@@ -1,29 +1,26 @@
 //===- Emit.cpp - Dumps of the compilation stages -------------------------===//
 //
-// Part of kaleido. --emit=tokens and --emit=llvm/asm. The LLVM dump is one
-// module for the whole input, with plain symbol names, direct calls, a `main`
-// that runs the top-level expressions in order, and definitions of the
-// runtime functions the program declares but does not define, so that a
-// static tool (lli, llc) can run or compile it as it is.
+// Part of kaleido. --emit=tokens and --emit=llvm/asm/obj. The last three are
+// the program module (Session/ProgramModule.h): the whole input as one
+// module whose main runs the top-level expressions in order through the
+// runtime archive, libkaleido-rt.a, as the JIT runs them. `kaleido build` links
+// it into an executable (lli cannot: its JIT linker lacks the archive's TLS
+// relocations).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Session/SessionImpl.h"
 
 #include "Session/CodeText.h"
+#include "Session/ProgramModule.h"
 
 #include "CodeGen/IRGen.h"
 #include "CodeGen/Optimizer.h"
-#include "JIT/HostTarget.h"
 #include "Lex/Lexer.h"
 
-#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/IR/Verifier.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Target/TargetMachine.h"
 
 using namespace kaleido;
@@ -44,97 +41,68 @@ Error Session::Impl::emitTokens(StringRef Source, raw_ostream &OS) {
   }
 }
 
-/// The argument of a runtime function. `extern putchard()` may declare it
-/// with no parameter at all; it then prints 0.
-static Value *runtimeArgument(Function *F) {
-  if (F->arg_empty())
-    return ConstantFP::get(Type::getDoubleTy(F->getContext()), 0.0);
-  return F->getArg(0);
+/// The diagnostic a runtime error at Loc becomes, cut where its message
+/// goes: what the JIT's session would report there (Session::runExpression).
+static std::pair<std::string, std::string>
+diagnosticAround(const DiagnosticEngine &Diags, SourceLocation Loc) {
+  // No message contains a NUL byte.
+  static constexpr StringRef Marker("\0message\0", 9);
+  Diagnostic D;
+  D.Level = Diagnostic::Severity::Error;
+  D.BufferName = Diags.getBufferName().str();
+  D.Loc = Loc;
+  D.Message = Marker.str();
+  if (Loc.isValid())
+    D.SourceLine = Diags.getLine(Loc.Line).str();
+  std::string Text = D.format();
+  size_t At = Text.find(Marker);
+  return {Text.substr(0, At), Text.substr(At + Marker.size())};
 }
 
-/// Defines putchard/printd in M with C's putchar/printf, if M declares them
-/// without a body.
-static void defineRuntime(Module &M) {
-  LLVMContext &Ctx = M.getContext();
-  Type *DoubleTy = Type::getDoubleTy(Ctx);
-  Type *I32 = Type::getInt32Ty(Ctx);
-  if (Function *F = M.getFunction("putchard"); F && F->empty()) {
-    IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
-    FunctionCallee Putchar =
-        M.getOrInsertFunction("putchar", FunctionType::get(I32, {I32}, false));
-    Value *Byte = B.CreateFPToSI(runtimeArgument(F), Type::getInt64Ty(Ctx));
-    B.CreateCall(Putchar, {B.CreateAnd(B.CreateTrunc(Byte, I32), 0xff)});
-    B.CreateRet(ConstantFP::get(DoubleTy, 0.0));
-  }
-  if (Function *F = M.getFunction("printd"); F && F->empty()) {
-    IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
-    FunctionCallee Printf = M.getOrInsertFunction(
-        "printf", FunctionType::get(I32, {PointerType::getUnqual(Ctx)}, true));
-    B.CreateCall(Printf, {B.CreateGlobalString("%f\n", "printd.fmt"),
-                          runtimeArgument(F)});
-    B.CreateRet(ConstantFP::get(DoubleTy, 0.0));
-  }
-}
-
-/// Adds `main`, which runs Expressions in order, and the runtime's bodies,
-/// then checks M.
-static Error finishModule(Module &M, ArrayRef<Function *> Expressions) {
-  defineRuntime(M);
-  LLVMContext &Ctx = M.getContext();
-  Type *I32 = Type::getInt32Ty(Ctx);
-  Function *Main = Function::Create(FunctionType::get(I32, false),
-                                    Function::ExternalLinkage, "main", M);
-  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", Main));
-  for (Function *E : Expressions)
-    B.CreateCall(E);
-  B.CreateRet(ConstantInt::get(I32, 0));
-  std::string Broken;
-  raw_string_ostream BrokenOS(Broken);
-  if (verifyModule(M, &BrokenOS))
-    return make_error<SessionError>(
-        ErrorKind::Internal, "internal error: invalid module: " + Broken);
-  return Error::success();
-}
-
-Error Session::Impl::emitModule(StringRef Source, StringRef BufferName,
-                                bool Asm, raw_ostream &OS) {
+Error Session::Impl::emitProgram(ArrayRef<ProgramInput> Inputs, EmitKind Kind,
+                                 const ProgramOptions &PO, raw_ostream &OS) {
   auto TM = createEmitTarget(Opts.OptLevel);
   if (!TM)
     return make_error<SessionError>(ErrorKind::Internal,
                                     "cannot target this host: " +
                                         toString(TM.takeError()));
   LLVMContext Ctx;
-  auto M = std::make_unique<Module>(BufferName, Ctx);
+  auto M = std::make_unique<Module>(
+      Inputs.empty() ? StringRef("<program>") : Inputs[0].BufferName, Ctx);
   M->setDataLayout((*TM)->createDataLayout());
   M->setTargetTriple((*TM)->getTargetTriple());
-  std::vector<Function *> Expressions;
-
-  Error Err = forEachItem(
-      Source, BufferName,
-      [&](TopLevelItem &Item, DiagnosticEngine &Diags) -> Error {
-        if (Item.K == TopLevelItem::Kind::Expression) {
-          std::string Name = formatv("__expr${0}", Expressions.size() + 1);
-          Expressions.push_back(emitFunction(*Item.Function, Name, *M));
-          return Error::success();
-        }
-        record(Item, Diags.getBufferName());
-        if (Item.K == TopLevelItem::Kind::Extern)
-          return Error::success();
-        const PrototypeAST &Proto = Item.Function->Proto;
-        if (Function *Old = M->getFunction(Proto.Name); Old && !Old->empty()) {
-          Diags.error(Proto.Loc,
-                      "'" + Proto.Name +
-                          "' is defined twice; a single LLVM module cannot "
-                          "express a redefinition (run the program instead)");
-          return compileError("cannot emit");
-        }
-        emitFunction(*Item.Function, Proto.Name, *M);
-        return Error::success();
-      });
-  if (Err)
-    return Err;
-  if (Error Err = finishModule(*M, Expressions))
-    return Err;
+  ProgramBuilder Program(*M, Opts.AllowHostSymbols);
+  for (const ProgramInput &In : Inputs) {
+    Error Err =
+        forEachItem(In.Source, In.BufferName,
+                    [&](TopLevelItem &Item, DiagnosticEngine &Diags) -> Error {
+                      switch (Item.K) {
+                      case TopLevelItem::Kind::Expression: {
+                        auto [Before, After] =
+                            diagnosticAround(Diags, Item.Function->Proto.Loc);
+                        Program.addExpression(*Item.Function, std::move(Before),
+                                              std::move(After));
+                        break;
+                      }
+                      case TopLevelItem::Kind::Extern:
+                        record(Item, Diags.getBufferName());
+                        Program.addExtern(Item.Proto);
+                        break;
+                      case TopLevelItem::Kind::Definition:
+                        record(Item, Diags.getBufferName());
+                        Program.addDefinition(*Item.Function);
+                        break;
+                      }
+                      return Error::success();
+                    });
+    if (Err)
+      return Err;
+  }
+  if (Error Err = Program.finish(PO.PrintResults))
+    return make_error<SessionError>(
+        ErrorKind::Internal, "internal error: " + toString(std::move(Err)));
   Optimizer(Opts.OptLevel, TM->get()).run(*M);
-  return printModule(*M, **TM, Asm, OS);
+  if (Kind != EmitKind::Object)
+    return printModule(*M, **TM, Kind == EmitKind::Asm, OS);
+  return printObject(*M, **TM, OS);
 }

@@ -260,7 +260,9 @@ Error Session::Impl::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
                        });
   case EmitKind::LLVM:
   case EmitKind::Asm:
-    return emitModule(Source, BufferName, Kind == EmitKind::Asm, OS);
+  case EmitKind::Object:
+    return emitProgram(ProgramInput{Source.str(), BufferName.str()}, Kind,
+                       ProgramOptions(), OS);
   }
   llvm_unreachable("unknown emit kind");
 }
@@ -369,6 +371,17 @@ Error Session::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
                     raw_ostream &OS) {
   return P->emit(Source, BufferName, Kind, OS);
 }
+
+Error Session::emitProgram(ArrayRef<ProgramInput> Inputs, EmitKind Kind,
+                           raw_ostream &OS, const ProgramOptions &PO) {
+  if (Kind != EmitKind::LLVM && Kind != EmitKind::Asm &&
+      Kind != EmitKind::Object)
+    return make_error<SessionError>(
+        ErrorKind::Usage, "only IR, assembly and objects are programs");
+  return P->emitProgram(Inputs, Kind, PO, OS);
+}
+
+std::string kaleido::formatValue(double V) { return rt::formatValue(V); }
 
 Expected<double> Session::call(StringRef Name, ArrayRef<double> Args) {
   return P->call(Name, Args);

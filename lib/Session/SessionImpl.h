@@ -81,9 +81,12 @@ private:
                              llvm::StringRef What) const;
 
   llvm::Error emitTokens(llvm::StringRef Source, llvm::raw_ostream &OS);
-  llvm::Error emitModule(llvm::StringRef Source, llvm::StringRef BufferName,
-                         bool Asm, llvm::raw_ostream &OS);
 
+public:
+  llvm::Error emitProgram(llvm::ArrayRef<ProgramInput> Inputs, EmitKind Kind,
+                          const ProgramOptions &PO, llvm::raw_ostream &OS);
+
+private:
   static llvm::Error compileError(const llvm::Twine &Msg) {
     return llvm::make_error<SessionError>(ErrorKind::Compile, Msg.str());
   }

@@ -159,23 +159,7 @@ void Watchdog::watch() {
   }
 }
 
-std::string formatValue(double V) {
-  if (std::isnan(V))
-    return "nan"; // Sign and payload are unspecified; see printd.
-  if (std::isinf(V))
-    return V < 0 ? "-inf" : "inf";
-  char Buf[64];
-  if (V == std::trunc(V) && std::fabs(V) < 1e15) {
-    std::snprintf(Buf, sizeof Buf, "%.0f", V);
-    return Buf;
-  }
-  for (int Precision = 1; Precision <= 17; ++Precision) {
-    std::snprintf(Buf, sizeof Buf, "%.*g", Precision, V);
-    if (std::strtod(Buf, nullptr) == V)
-      break;
-  }
-  return Buf;
-}
+std::string formatValue(double V) { return kaleido::formatValue(V); }
 
 std::vector<std::pair<std::string, json::Value>>
 statsFields(const SessionStats &St) {

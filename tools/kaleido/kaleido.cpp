@@ -7,12 +7,17 @@
 //   kaleido [options] [FILE...]      run files in order ('-' is stdin)
 //   kaleido -e 'source'              run a string
 //   kaleido                          REPL on a terminal, else read stdin
+//   kaleido build FILE... -o PROG    a native executable (Build.h)
+//
+// `build` is a subcommand only as the first argument: `kaleido build.ks`
+// runs the file build.ks, and a file named `build` runs as `kaleido ./build`.
 //
 // Exit codes: 0 ok, 64 usage, 65 compile error, 70 runtime error, 74 I/O,
 // 130 interrupted.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Build.h"
 #include "Driver.h"
 #include "REPL.h"
 
@@ -22,10 +27,12 @@
 #include "llvm/Support/BuryPointer.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -122,16 +129,35 @@ cl::opt<bool> TraceCompile("trace-compile",
 /// pass statistics, which we never print), so ours is made in main() after
 /// that one is unregistered.
 cl::opt<std::string> *StatsJSONOpt = nullptr;
-enum class Emit { None, Tokens, AST, LLVM, Asm };
-cl::opt<Emit>
-    EmitOpt("emit", cl::desc("Print a compilation stage instead of running"),
-            cl::init(Emit::None),
-            cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
-                       clEnumValN(Emit::AST, "ast", "the syntax tree"),
-                       clEnumValN(Emit::LLVM, "llvm",
-                                  "one LLVM IR module (runs under lli)"),
-                       clEnumValN(Emit::Asm, "asm", "native assembly")),
-            cl::cat(KaleidoCat));
+enum class Emit { None, Tokens, AST, LLVM, Asm, Obj };
+cl::opt<Emit> EmitOpt(
+    "emit", cl::desc("Print a compilation stage instead of running"),
+    cl::init(Emit::None),
+    cl::values(clEnumValN(Emit::Tokens, "tokens", "the tokens"),
+               clEnumValN(Emit::AST, "ast", "the syntax tree"),
+               clEnumValN(Emit::LLVM, "llvm",
+                          "one LLVM IR module (links with the runtime)"),
+               clEnumValN(Emit::Asm, "asm", "native assembly"),
+               clEnumValN(Emit::Obj, "obj",
+                          "a relocatable object file (to -o, or to "
+                          "standard output if not a terminal)")),
+    cl::cat(KaleidoCat));
+cl::opt<std::string> OutputFile(
+    "o",
+    cl::desc("Write --emit's output, or build's executable, to <file> "
+             "('-': standard output, for --emit)"),
+    cl::value_desc("file"), cl::cat(KaleidoCat));
+cl::opt<std::string> CompilerDriver(
+    "cc",
+    cl::desc("build: the C compiler driver that links (default clang-22 on "
+             "PATH, then in /usr/lib/llvm-22/bin)"),
+    cl::value_desc("program"), cl::cat(KaleidoCat));
+/// `kaleido build ...`: set by main() when the first argument is "build".
+bool BuildCommand = false;
+/// argv[0], to find the runtime archive next to the executable.
+const char *Argv0 = "kaleido";
+/// Where --emit=tokens and --emit=ast write (-o).
+raw_ostream *EmitOS = &outs();
 cl::opt<double> Timeout(
     "timeout",
     cl::desc("Stop the program once it has run <seconds> (wall time, while "
@@ -156,13 +182,13 @@ Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
     return Err;
   }
   case Emit::Tokens:
-    return S.emit(Source, Name, kaleido::EmitKind::Tokens, outs());
+    return S.emit(Source, Name, kaleido::EmitKind::Tokens, *EmitOS);
   case Emit::AST:
-    return S.emit(Source, Name, kaleido::EmitKind::AST, outs());
+    return S.emit(Source, Name, kaleido::EmitKind::AST, *EmitOS);
   case Emit::LLVM:
-    return S.emit(Source, Name, kaleido::EmitKind::LLVM, outs());
   case Emit::Asm:
-    return S.emit(Source, Name, kaleido::EmitKind::Asm, outs());
+  case Emit::Obj:
+    break; // One program of every input: compileProgram.
   }
   return Error::success();
 }
@@ -278,6 +304,71 @@ int runInputs(kaleido::Session &S, Watchdog &Limit) {
   return ExitOK;
 }
 
+/// The -e strings and the files (or stdin), read as a program's inputs;
+/// returns 0 or the exit code of a file that cannot be read.
+int readProgram(std::vector<kaleido::ProgramInput> &Inputs) {
+  for (const std::string &E : Exprs)
+    Inputs.push_back({E, formatv("<-e #{0}>", &E - &Exprs[0] + 1).str()});
+  std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
+  if (Files.empty() && Exprs.empty())
+    Files.push_back("-");
+  for (const std::string &File : Files) {
+    auto Buf = MemoryBuffer::getFileOrSTDIN(File, /*IsText=*/true);
+    if (!Buf) {
+      errs() << "kaleido: error: cannot read '" << File
+             << "': " << Buf.getError().message() << '\n';
+      return ExitIO;
+    }
+    Inputs.push_back({(*Buf)->getBuffer().str(),
+                      File == "-" ? std::string("<stdin>") : File});
+  }
+  return ExitOK;
+}
+
+/// Writes the program of every input as --emit=llvm/asm/obj asks, or links
+/// it (build). Returns the exit code.
+int compileProgram(kaleido::Session &S) {
+  std::vector<kaleido::ProgramInput> Inputs;
+  if (int Code = readProgram(Inputs))
+    return Code;
+  kaleido::ProgramOptions PO;
+  PO.PrintResults = PrintResults;
+  if (BuildCommand) {
+    BuildTools Tools;
+    Tools.CC = CompilerDriver;
+    Tools.MainExecutable = sys::fs::getMainExecutable(
+        Argv0, reinterpret_cast<void *>(&compileProgram));
+    return buildExecutable(S, Inputs, PO, OutputFile, Tools);
+  }
+  kaleido::EmitKind Kind = EmitOpt == Emit::LLVM  ? kaleido::EmitKind::LLVM
+                           : EmitOpt == Emit::Asm ? kaleido::EmitKind::Asm
+                                                  : kaleido::EmitKind::Object;
+  if (OutputFile.empty() || OutputFile == "-") {
+    if (Error Err = S.emitProgram(Inputs, Kind, outs(), PO))
+      return exitCodeFor(std::move(Err));
+    return ExitOK;
+  }
+  std::error_code EC;
+  ToolOutputFile Out(OutputFile, EC,
+                     Kind == kaleido::EmitKind::Object ? sys::fs::OF_None
+                                                       : sys::fs::OF_Text);
+  if (!EC) {
+    // On a compile error Out removes the file: nothing half written stays.
+    if (Error Err = S.emitProgram(Inputs, Kind, Out.os(), PO))
+      return exitCodeFor(std::move(Err));
+    Out.os().close();
+    EC = Out.os().error();
+    Out.os().clear_error();
+  }
+  if (EC) {
+    errs() << "kaleido: error: cannot write '" << OutputFile
+           << "': " << EC.message() << '\n';
+    return ExitIO;
+  }
+  Out.keep();
+  return ExitOK;
+}
+
 /// The way out of the driver, whatever happened: stops the compile threads,
 /// flushes, writes --stats-json, says why the process stops, and returns
 /// the exit code Code becomes.
@@ -315,9 +406,37 @@ int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
   return Code;
 }
 
+/// runInputs, with --emit=tokens or ast written to -o's file if given.
+int runInputsTo(kaleido::Session &S, Watchdog &Limit) {
+  if (OutputFile.empty() || OutputFile == "-" || EmitOpt == Emit::None)
+    return runInputs(S, Limit);
+  std::error_code EC;
+  ToolOutputFile Out(OutputFile, EC, sys::fs::OF_Text);
+  int Code = ExitIO;
+  if (!EC) {
+    EmitOS = &Out.os();
+    Code = runInputs(S, Limit);
+    EmitOS = &outs();
+    Out.os().close();
+    EC = Out.os().error();
+    Out.os().clear_error();
+  }
+  if (EC) {
+    errs() << "kaleido: error: cannot write '" << OutputFile
+           << "': " << EC.message() << '\n';
+    return ExitIO;
+  }
+  if (Code == ExitOK)
+    Out.keep();
+  return Code;
+}
+
 int runDriver() {
-  bool Interactive = ForceREPL || (InputFiles.empty() && Exprs.empty() &&
-                                   sys::Process::StandardInIsUserInput());
+  bool Compiling = BuildCommand || EmitOpt == Emit::LLVM ||
+                   EmitOpt == Emit::Asm || EmitOpt == Emit::Obj;
+  bool Interactive =
+      !Compiling && (ForceREPL || (InputFiles.empty() && Exprs.empty() &&
+                                   sys::Process::StandardInIsUserInput()));
   Output Out;
   bool Trace = TraceCompile;
   auto NewSession = [&] {
@@ -346,8 +465,10 @@ int runDriver() {
         Target->interrupt();
     });
     Code = ExitOK;
-    if (!Interactive || !InputFiles.empty() || !Exprs.empty())
-      Code = runInputs(*S, Limit);
+    if (Compiling)
+      Code = compileProgram(*S);
+    else if (!Interactive || !InputFiles.empty() || !Exprs.empty())
+      Code = runInputsTo(*S, Limit);
     if (Limit.fired() && Code == ExitInterrupted)
       errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
                         formatValue(Timeout));
@@ -366,6 +487,41 @@ int runDriver() {
     }
   }
   return finish(std::move(S), Out, Code);
+}
+
+/// argv without a leading `build`, which sets BuildCommand: the subcommand
+/// is the first argument or nothing (a file named build runs as ./build).
+std::vector<char *> takeSubcommand(int Argc, char **Argv) {
+  Argv0 = Argv[0];
+  std::vector<char *> Args(Argv, Argv + Argc);
+  if (Args.size() > 1 && StringRef(Args[1]) == "build") {
+    BuildCommand = true;
+    Args.erase(Args.begin() + 1);
+  }
+  return Args;
+}
+
+/// Checks -o, build and --emit=obj against each other; the exit code of a
+/// usage error, or 0.
+int checkOutputOptions() {
+  auto Usage = [](const Twine &Msg) {
+    errs() << "kaleido: error: " << Msg << '\n';
+    return ExitUsage;
+  };
+  if (BuildCommand && EmitOpt != Emit::None)
+    return Usage("build makes an executable; it takes no --emit");
+  if (BuildCommand && (OutputFile.empty() || OutputFile == "-"))
+    return Usage("build needs the executable's name: -o <file>");
+  if (!BuildCommand && !CompilerDriver.empty())
+    return Usage("--cc is for build");
+  if (!BuildCommand && EmitOpt == Emit::None && !OutputFile.empty())
+    return Usage("-o names what --emit or build writes; a program's own "
+                 "output goes to standard output");
+  if (EmitOpt == Emit::Obj && (OutputFile.empty() || OutputFile == "-") &&
+      sys::Process::StandardOutIsDisplayed())
+    return Usage("--emit=obj writes binary: give -o <file>, or redirect "
+                 "standard output away from the terminal");
+  return ExitOK;
 }
 
 [[noreturn]] void outOfMemory() {
@@ -416,12 +572,20 @@ int main(int argc, char **argv) {
                                  cl::value_desc("file"), cl::cat(KaleidoCat));
   StatsJSONOpt = &StatsJSON;
   cl::HideUnrelatedOptions(KaleidoCat);
+  std::vector<char *> Args = takeSubcommand(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &OS) {
     OS << "kaleido " KALEIDO_VERSION " (LLVM " LLVM_VERSION_STRING ")\n";
   });
   if (!cl::ParseCommandLineOptions(
-          argc, argv, "kaleido: Kaleidoscope on a lazy ORC JIT\n", &errs()))
+          int(Args.size()), Args.data(),
+          "kaleido: Kaleidoscope on a lazy ORC JIT\n\n"
+          "  kaleido [options] [FILE...]           run the files in order\n"
+          "  kaleido build [options] FILE... -o PROG\n"
+          "                                        link a native executable\n",
+          &errs()))
     return ExitUsage;
+  if (int Code = checkOutputOptions())
+    return Code;
   if (OptLevel > 3) {
     errs() << "kaleido: error: -O" << OptLevel
            << " is not a level; use -O0, -O1, -O2 or -O3\n";
