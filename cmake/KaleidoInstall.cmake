@@ -2,6 +2,9 @@
 #   bin/kaleido                          the command
 #   include/kaleido/*.h                  the public API
 #   lib/libkaleido.so, lib/libkaleido.a  the library, shared and static
+#   lib/kaleido/libkaleido-rt.a          what `kaleido build` links into an
+#                                        executable (found from bin/ as
+#                                        ../lib/kaleido, whatever LIBDIR is)
 #   lib/cmake/kaleido/                   find_package(kaleido CONFIG)
 #   lib/pkgconfig/kaleido.pc             pkg-config kaleido (shared)
 #   lib/pkgconfig/kaleido-static.pc      pkg-config kaleido-static
@@ -14,6 +17,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS kaleido-tool RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS kaleido-rt ARCHIVE DESTINATION lib/kaleido)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/kaleido
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 

@@ -24,7 +24,18 @@
 using namespace kaleido;
 using namespace kaleido::rt;
 
-static thread_local ExecutionContext *Active = nullptr;
+// The JIT runs sessions on many threads, each with a context of its own. A
+// native executable runs one program on one thread: the runtime archive is
+// built with KALEIDO_RT_ONE_PROGRAM and uses no thread-local storage, which
+// lli's JIT linker cannot relocate (bench/run runs the emitted IR under lli
+// with this archive).
+#ifdef KALEIDO_RT_ONE_PROGRAM
+#define KALEIDO_RT_PER_THREAD
+#else
+#define KALEIDO_RT_PER_THREAD thread_local
+#endif
+
+static KALEIDO_RT_PER_THREAD ExecutionContext *Active = nullptr;
 
 ExecutionContext *rt::activeContext() { return Active; }
 
@@ -50,7 +61,7 @@ void ExecutionContext::flush() {
 /// bottom plus room for the compiler (which runs on the same stack when a
 /// deep call reaches a function for the first time) and the runtime.
 static uintptr_t stackLimitOfThisThread() {
-  static thread_local uintptr_t Limit = [] {
+  static KALEIDO_RT_PER_THREAD uintptr_t Limit = [] {
     pthread_attr_t Attr;
     void *Low = nullptr;
     size_t Size = 0;
