@@ -1,4 +1,4 @@
-//===- kaleido/Export.h - What the shared library exports --------*- C++ -*-===//
+//===- kaleido/Export.h - What the shared library exports -----*- C++ -*-===//
 //
 // Part of kaleido. Public API.
 //
