@@ -113,7 +113,7 @@ struct ProgramOptions {
 /// The shortest decimal that reads back as exactly V ("0.1", "12", "nan"):
 /// how the kaleido command prints a top-level expression's value, and how a
 /// compiled program does.
-std::string formatValue(double V);
+KALEIDO_API std::string formatValue(double V);
 
 /// One function compiled by the JIT (see SessionOptions::OnCompile).
 struct CompileEvent {
@@ -363,6 +363,41 @@ public:
     return reinterpret_cast<FnT *>(static_cast<uintptr_t>(*Addr));
   }
 
+  /// Lets Kaleidoscope code call F, a function of the host of type
+  /// double(double, ...), as Name: an `extern Name(...)` with as many
+  /// parameters reaches it, in every mode and tier, as it would reach a C
+  /// math function (a `def` of Name takes precedence, as over any extern's
+  /// target). Defining Name again rebinds it: code already compiled calls
+  /// the new F. F may call failHostCall to end the running call with an
+  /// error. Fails with ErrorKind::Usage if Name is not an identifier, is a
+  /// runtime or C math function, an `extern` declared it with another number
+  /// of parameters, or the host is not x86-64 (System V).
+  template <typename FnT>
+  llvm::Error defineHostFunction(llvm::StringRef Name, FnT *F) {
+    static_assert(IsDoubleFunction<FnT>::value,
+                  "a host function takes and returns doubles");
+    return defineHostFunction(Name, IsDoubleFunction<FnT>::Arity,
+                              reinterpret_cast<void *>(F), nullptr, false);
+  }
+
+  /// The same for F of type double(void *, double, ...): each call passes
+  /// Context first, and the doubles after it. Context is the host's; the
+  /// session only passes it on.
+  template <typename FnT>
+  llvm::Error defineHostFunction(llvm::StringRef Name, FnT *F, void *Context) {
+    static_assert(
+        IsContextFunction<FnT>::value,
+        "a host function with a context is double(void *, double...)");
+    return defineHostFunction(Name, IsContextFunction<FnT>::Arity,
+                              reinterpret_cast<void *>(F), Context, true);
+  }
+
+  /// The untyped form of both (for the C API): F takes Arity doubles,
+  /// preceded by Context if PassContext, and returns a double. Nothing
+  /// checks F's type: a mismatch is undefined behaviour.
+  llvm::Error defineHostFunction(llvm::StringRef Name, unsigned Arity, void *F,
+                                 void *Context, bool PassContext);
+
   /// Asks the code this session is running to stop at its next safepoint
   /// (every function entry that makes a call, every loop iteration), or
   /// run() or emit() to stop before their next top-level item (so an input
@@ -416,9 +451,27 @@ private:
       : std::bool_constant<(std::is_same_v<Args, double> && ...)> {
     static constexpr unsigned Arity = sizeof...(Args);
   };
+  template <typename T> struct IsContextFunction : std::false_type {};
+  template <typename... Args>
+  struct IsContextFunction<double(void *, Args...)>
+      : std::bool_constant<(std::is_same_v<Args, double> && ...)> {
+    static constexpr unsigned Arity = sizeof...(Args);
+  };
 
   std::unique_ptr<Impl> P;
 };
+
+/// Called from inside a host function (Session::defineHostFunction): the
+/// Session call that is running Kaleidoscope code (run(), call()) fails with
+/// a SessionError of ErrorKind::Runtime whose diagnostic says Message. It
+/// returns, and so should the host function (its value is then ignored):
+/// nothing is unwound through the host's frames. The program stops at its
+/// next safepoint (before its next call or loop iteration) or when the call
+/// returns, and prints nothing meanwhile; host functions it calls before
+/// then still run. Only the first failure of a call is reported. Called
+/// outside a session's call (through a raw pointer from lookup()), it
+/// prints Message and aborts the process.
+KALEIDO_API void failHostCall(llvm::StringRef Message);
 
 } // namespace kaleido
 

@@ -97,6 +97,12 @@ bool rt::runGuarded(llvm::function_ref<double()> Fn, ExecutionContext &Ctx,
     Result = Fn();
     Returned = true;
   }
+  if (Returned && Ctx.HostFailed) {
+    // A host function failed after the code's last safepoint.
+    Returned = false;
+    Ctx.Failure = Fault::Error;
+    Ctx.ErrorMessage = Ctx.HostError;
+  }
   Active = Ctx.Prev;
   // An outer guarded call gets its word back; the outermost leaves it idle,
   // so a request made while it ran ends with it.
@@ -129,10 +135,26 @@ void rt::raise(Fault Kind, std::string Message) {
   siglongjmp(Ctx->Env, 1);
 }
 
+void rt::failHostCall(std::string Message) {
+  ExecutionContext *Ctx = Active;
+  if (!Ctx) {
+    std::fprintf(stderr, "kaleido: error: %s\n", Message.c_str());
+    std::abort();
+  }
+  if (Ctx->HostFailed)
+    return; // The first failure is the one reported.
+  Ctx->HostFailed = true;
+  Ctx->HostError = std::move(Message);
+  if (Ctx->Poll)
+    Ctx->Poll->store(UINTPTR_MAX);
+}
+
 Fault rt::checkSafepoint() {
   ExecutionContext *Ctx = Active;
   if (!Ctx)
     return Fault::None;
+  if (Ctx->HostFailed)
+    return Fault::Error;
   if (Ctx->InterruptRequested && Ctx->InterruptRequested->load())
     return Fault::Interrupted;
   auto SP = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
@@ -144,6 +166,8 @@ Fault rt::checkSafepoint() {
 std::string rt::describeFault(Fault F, llvm::StringRef Function) {
   if (F == Fault::Interrupted)
     return "interrupted";
+  if (ExecutionContext *Ctx = Active; Ctx && Ctx->HostFailed)
+    return Ctx->HostError;
   return "stack overflow in '" + Function.str() + "'";
 }
 
@@ -159,9 +183,10 @@ extern "C" void kaleido_rt_check(const char *Function) {
 }
 
 static void emit(llvm::StringRef S) {
-  if (ExecutionContext *Ctx = Active)
-    Ctx->write(S);
-  else
+  if (ExecutionContext *Ctx = Active) {
+    if (!Ctx->HostFailed) // The call is ending; see failHostCall.
+      Ctx->write(S);
+  } else
     std::fwrite(S.data(), 1, S.size(), stdout);
 }
 

@@ -70,6 +70,10 @@ struct ExecutionContext {
   std::string ErrorMessage;
   /// The lowest stack address JIT'd code may use on this thread.
   uintptr_t StackLimit = 0;
+  /// Set by failHostCall: the call ends with HostError at its next
+  /// safepoint, or when it returns, and writes nothing more meanwhile.
+  bool HostFailed = false;
+  std::string HostError;
 
   // Private to the guard.
   sigjmp_buf Env;
@@ -115,6 +119,14 @@ void requestInterrupt(PollWord &Poll, std::atomic<bool> &Flag);
 
 /// The innermost active context on this thread, or null.
 ExecutionContext *activeContext();
+
+/// What a host function calls to fail (Session.h's failHostCall): records
+/// Message in the active context and raises its poll word, and returns. The
+/// call then ends with Message as a runtime error at its next safepoint, or
+/// when it returns, whichever comes first; output meanwhile is dropped.
+/// Nothing is unwound from inside the host function. Without an active
+/// context (a raw pointer's call) prints Message and aborts.
+void failHostCall(std::string Message);
 
 /// Ends the innermost guarded call. Without an active context (JIT'd code
 /// called through a raw pointer) prints Message and aborts.

@@ -47,6 +47,13 @@ struct ExecutorOptions {
   unsigned CompileThreads = 0;
   /// See SessionOptions::AllowHostSymbols.
   bool AllowHostSymbols = false;
+  /// What an `extern` without a definition reaches (the host's functions,
+  /// then rt::resolveHostSymbol's): an address, null for none, or an error
+  /// the call becomes. Arity is the extern's, or nullopt for the runtime's
+  /// own symbols. If empty, rt::resolveHostSymbol with AllowHostSymbols.
+  std::function<llvm::Expected<void *>(llvm::StringRef Name,
+                                       std::optional<unsigned> Arity)>
+      ResolveHost;
   /// Told each compiled body (the session counts and traces them).
   std::function<void(const CompileEvent &)> OnCompile;
   /// Where program output goes, the poll word and the interrupt flag: owned
@@ -101,6 +108,16 @@ public:
 };
 
 /// The JIT (lib/JIT): functions compiled lazily (or eagerly) to machine code.
+/// Gives Opts the default ResolveHost if it has none.
+inline void useDefaultResolver(ExecutorOptions &Opts) {
+  if (!Opts.ResolveHost)
+    Opts.ResolveHost =
+        [AllowAll = Opts.AllowHostSymbols](llvm::StringRef Name,
+                                           std::optional<unsigned> Arity) {
+          return rt::resolveHostSymbol(Name, Arity, AllowAll);
+        };
+}
+
 llvm::Expected<std::unique_ptr<Executor>>
 createJITExecutor(const FunctionTable &Functions, ExecutorOptions Opts);
 

@@ -24,9 +24,8 @@ public:
   Error undefine(StringRef) override { return Error::success(); }
 
   Expected<double> run(const FunctionAST &F) override {
-    Interpreter Interp(Functions, [AllowAll = Opts.AllowHostSymbols](
-                                      StringRef Name, unsigned Arity) {
-      return rt::resolveHostSymbol(Name, Arity, AllowAll);
+    Interpreter Interp(Functions, [this](StringRef Name, unsigned Arity) {
+      return Opts.ResolveHost(Name, Arity);
     });
     // The interpreter reports faults by return value; the guard provides the
     // output, the poll word and the stack limit, and never jumps over it.
@@ -74,5 +73,6 @@ private:
 std::unique_ptr<Executor>
 kaleido::createInterpExecutor(const FunctionTable &Functions,
                               ExecutorOptions Opts) {
+  useDefaultResolver(Opts);
   return std::make_unique<InterpExecutor>(Functions, std::move(Opts));
 }

@@ -171,10 +171,7 @@ Error JITExecutor::init() {
     SafepointAddress = *Check;
   }
   JO.AllowHostSymbols = Opts.AllowHostSymbols;
-  JO.ResolveHostSymbol = [AllowAll = Opts.AllowHostSymbols](
-                             StringRef Name, std::optional<unsigned> Arity) {
-    return rt::resolveHostSymbol(Name, Arity, AllowAll);
-  };
+  JO.ResolveHostSymbol = Opts.ResolveHost;
   JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
   JO.OnError = [this](std::string Msg) { onJITError(std::move(Msg)); };
   JO.OnCompiled = [this](const CompileInfo &C) {
@@ -446,6 +443,7 @@ Expected<double> JITExecutor::runCompiled(const FunctionAST &F) {
 Expected<std::unique_ptr<Executor>>
 kaleido::createJITExecutor(const FunctionTable &Functions,
                            ExecutorOptions Opts) {
+  useDefaultResolver(Opts);
   auto E = std::make_unique<JITExecutor>(Functions, std::move(Opts));
   if (Error Err = E->init())
     return std::move(Err);

@@ -47,6 +47,10 @@ Session::Impl::create(SessionOptions Options) {
   EO.Baseline = I->Opts.Baseline;
   EO.CompileThreads = I->Opts.CompileThreads;
   EO.AllowHostSymbols = I->Opts.AllowHostSymbols;
+  EO.ResolveHost = [Self = I.get()](StringRef Name,
+                                    std::optional<unsigned> Arity) {
+    return Self->resolveHost(Name, Arity);
+  };
   EO.OnCompile = I->Opts.OnCompile;
   EO.Env.Sink = &I->Opts.OnOutput;
   EO.Env.Poll = &I->Poll;
@@ -106,6 +110,15 @@ void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
 Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
   switch (Item.K) {
   case TopLevelItem::Kind::Extern:
+    if (const rt::HostFunctionTable::Entry *H = Hosts.find(Item.Proto.Name);
+        H && H->Arity != Item.Proto.Params.size()) {
+      Diags.error(Item.Proto.Loc,
+                  formatv("'{0}' is a host function of {1} parameter{2}; "
+                          "this extern declares {3}",
+                          Item.Proto.Name, H->Arity, H->Arity == 1 ? "" : "s",
+                          Item.Proto.Params.size()));
+      return compileError("invalid program");
+    }
     record(Item, Diags.getBufferName());
     if (Error Err = Exec->declare(Item.Proto.Name, Item.Proto.Params.size())) {
       Diags.error(Item.Proto.Loc, "internal error: cannot declare '" +

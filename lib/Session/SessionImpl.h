@@ -19,6 +19,7 @@
 #include "AST/AST.h"
 #include "Basic/DiagnosticEngine.h"
 #include "Parse/OperatorTable.h"
+#include "Runtime/HostFunctions.h"
 #include "Runtime/Runtime.h"
 #include "Sema/Sema.h"
 #include "Session/Executor.h"
@@ -83,6 +84,11 @@ private:
   llvm::Error emitTokens(llvm::StringRef Source, llvm::raw_ostream &OS);
 
 public:
+  llvm::Error defineHostFunction(llvm::StringRef Name, unsigned Arity, void *F,
+                                 void *Context, bool PassContext);
+  /// What an extern without a definition reaches (ExecutorOptions).
+  llvm::Expected<void *> resolveHost(llvm::StringRef Name,
+                                     std::optional<unsigned> Arity);
   llvm::Error emitProgram(llvm::ArrayRef<ProgramInput> Inputs, EmitKind Kind,
                           const ProgramOptions &PO, llvm::raw_ostream &OS);
 
@@ -100,6 +106,9 @@ private:
   /// code holds its address.
   rt::PollWord Poll{0};
   std::atomic<bool> InterruptRequested{false};
+  /// The host's functions (defineHostFunction): what an extern reaches
+  /// first. Its thunks outlive the executor's code.
+  rt::HostFunctionTable Hosts;
   /// Built last: it reads the tables and the poll word above.
   std::unique_ptr<Executor> Exec;
 };
