@@ -24,6 +24,9 @@
 #include "Session/Executor.h"
 #include "Session/UndoLog.h"
 
+#include "JIT/CodeListener.h"
+#include "JIT/TimeTrace.h"
+
 namespace kaleido {
 
 class Session::Impl {
@@ -49,10 +52,17 @@ public:
   void waitForCompiles() { Exec->waitForCompiles(); }
   void startCompileThreads() { Exec->startCompileThreads(); }
   void stopCompileThreads() { Exec->stopCompileThreads(); }
+  /// See Session::finishProfiling (Profiling.cpp).
+  llvm::Error finishProfiling();
+  ~Impl() { llvm::consumeError(finishProfiling()); }
 
 private:
   explicit Impl(SessionOptions Opts)
       : Opts(std::move(Opts)), Undo(this->Opts.UndoLimit) {}
+
+  /// Opens the profiles Opts asks for and starts the time trace (before the
+  /// executor, which is told of them through EO). Profiling.cpp.
+  llvm::Error startProfiling(ExecutorOptions &EO);
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
@@ -94,6 +104,9 @@ private:
   /// code holds its address.
   rt::PollWord Poll{0};
   std::atomic<bool> InterruptRequested{false};
+  /// Profiling, if asked for: they outlive the executor, which tells them.
+  std::unique_ptr<CodeListeners> Listeners;
+  std::unique_ptr<TimeTrace> Trace;
   /// Built last: it reads the tables and the poll word above.
   std::unique_ptr<Executor> Exec;
 };

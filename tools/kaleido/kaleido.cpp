@@ -144,6 +144,38 @@ cl::opt<bool> AllowHostSymbols(
              "program can then call abort, system, ...)"),
     cl::cat(KaleidoCat));
 
+cl::opt<std::string> PerfMap(
+    "perf-map", cl::ValueOptional,
+    cl::desc("Write a perf map of the JIT'd code for perf report: to <file>, "
+             "or /tmp/perf-PID.map if no file is given"),
+    cl::value_desc("file"), cl::cat(KaleidoCat));
+cl::opt<std::string> JITDump(
+    "jitdump", cl::ValueOptional,
+    cl::desc("Write jit-PID.dump into <dir> (default: the current directory) "
+             "for perf record -k 1 and perf inject --jit"),
+    cl::value_desc("dir"), cl::cat(KaleidoCat));
+cl::opt<std::string> TimeTrace(
+    "time-trace",
+    cl::desc("Write a compile timeline to <file> at exit (Chrome trace-event "
+             "JSON, for Perfetto or chrome://tracing)"),
+    cl::value_desc("file"), cl::cat(KaleidoCat));
+
+/// Prints a failure of the session itself (creating it, finishing its
+/// profiles: no diagnostic said it) and returns its exit code.
+int reportFailure(Error Err) {
+  int Code = ExitRuntime;
+  handleAllErrors(
+      std::move(Err),
+      [&](const kaleido::SessionError &E) {
+        errs() << "kaleido: error: " << E.getMessage() << '\n';
+        Code = exitCodeFor(make_error<kaleido::SessionError>(E));
+      },
+      [&](const ErrorInfoBase &E) {
+        errs() << "kaleido: error: " << E.message() << '\n';
+      });
+  return Code;
+}
+
 /// Feeds one buffer to the session: run it (on Limit's clock), or print the
 /// requested stage.
 Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
@@ -219,6 +251,12 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
   Opts.Baseline = Baseline;
   Opts.CompileThreads = CompileThreads;
   Opts.AllowHostSymbols = AllowHostSymbols;
+  if (PerfMap.getNumOccurrences())
+    Opts.PerfMap = PerfMap;
+  if (JITDump.getNumOccurrences())
+    Opts.JITDumpDir = JITDump;
+  if (TimeTrace.getNumOccurrences())
+    Opts.TimeTrace = TimeTrace;
   // The REPL's :undo walks back through this many inputs.
   Opts.UndoLimit = Interactive ? 1000 : 0;
   Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {
@@ -285,6 +323,11 @@ int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
   InterruptTarget.store(nullptr);
   // No compile thread may run while the process ends (see below).
   S->stopCompileThreads();
+  if (Error Err = S->finishProfiling()) {
+    int ProfileCode = reportFailure(std::move(Err));
+    if (Code == ExitOK)
+      Code = ProfileCode;
+  }
   if (!Out.flush(nullptr))
     Code = ExitIO;
   if (Out.failed())
@@ -320,15 +363,25 @@ int runDriver() {
                                    sys::Process::StandardInIsUserInput());
   Output Out;
   bool Trace = TraceCompile;
+  // The profiles (--perf-map, --jitdump, --time-trace) record the first
+  // session; a :reset session would write the same files over them.
+  bool Profiled = false;
   auto NewSession = [&] {
-    return kaleido::Session::create(sessionOptions(Interactive, Out, &Trace));
+    kaleido::SessionOptions Opts = sessionOptions(Interactive, Out, &Trace);
+    if (Profiled) {
+      Opts.PerfMap.reset();
+      Opts.JITDumpDir.reset();
+      Opts.TimeTrace.reset();
+    }
+    Profiled = true;
+    return kaleido::Session::create(std::move(Opts));
   };
   std::unique_ptr<kaleido::Session> S;
   if (auto Made = NewSession()) {
     S = std::move(*Made);
   } else {
-    errs() << "kaleido: error: " << toString(Made.takeError()) << '\n';
-    return ExitRuntime;
+    // A profile that cannot be written is an I/O error (74).
+    return reportFailure(Made.takeError());
   }
 
   // Ctrl-C stops the running program at its next safepoint: back to the
