@@ -330,6 +330,8 @@ static BodyLabel nativeLabel(const FunctionState &F) {
 
 Expected<bool> KaleidoJIT::compileNative(FunctionState &F) {
   auto Start = std::chrono::steady_clock::now();
+  // A body the generator declines is known only by trying: its attempt
+  // keeps this span (TimeTrace.h).
   TimeTraceScope Span("compile", [&] { return nativeLabel(F).str(); });
   auto Body = [&] {
     TimeTraceScope Phase("native code generation",

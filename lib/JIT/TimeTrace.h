@@ -11,7 +11,11 @@
 //   "IR generation", "optimisation", "code generation", "linking",
 //   "native code generation"
 //                     the phases of a compile, detail the body's symbol
-// and LLVM adds its own passes' spans inside them.
+// and LLVM adds its own passes' spans inside them. One span says more than
+// happened: a body the native generator declines (more than 8 parameters
+// or arguments, found only by trying) leaves a short "compile NAME [native]"
+// span for the attempt, then LLVM's compile has its own; --trace-compile
+// lists only LLVM's.
 //
 // The limit: LLVM's profiler is one per thread, and the finished threads'
 // records are pooled process-wide. So one session at a time may trace on a
