@@ -358,23 +358,28 @@ int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
   return Code;
 }
 
+/// A session with Opts. The profiles (--perf-map, --jitdump, --time-trace)
+/// record the first session only (Profiled says whether one was made): a
+/// :reset session would write the same files over them.
+Expected<std::unique_ptr<kaleido::Session>>
+newSession(kaleido::SessionOptions Opts, bool &Profiled) {
+  if (Profiled) {
+    Opts.PerfMap.reset();
+    Opts.JITDumpDir.reset();
+    Opts.TimeTrace.reset();
+  }
+  Profiled = true;
+  return kaleido::Session::create(std::move(Opts));
+}
+
 int runDriver() {
   bool Interactive = ForceREPL || (InputFiles.empty() && Exprs.empty() &&
                                    sys::Process::StandardInIsUserInput());
   Output Out;
   bool Trace = TraceCompile;
-  // The profiles (--perf-map, --jitdump, --time-trace) record the first
-  // session; a :reset session would write the same files over them.
   bool Profiled = false;
   auto NewSession = [&] {
-    kaleido::SessionOptions Opts = sessionOptions(Interactive, Out, &Trace);
-    if (Profiled) {
-      Opts.PerfMap.reset();
-      Opts.JITDumpDir.reset();
-      Opts.TimeTrace.reset();
-    }
-    Profiled = true;
-    return kaleido::Session::create(std::move(Opts));
+    return newSession(sessionOptions(Interactive, Out, &Trace), Profiled);
   };
   std::unique_ptr<kaleido::Session> S;
   if (auto Made = NewSession()) {
