@@ -64,3 +64,22 @@ if "address" in config.kaleido_sanitizers.split(","):
 import platform
 if platform.machine() in ("x86_64", "amd64") and os.name == "posix":
     config.available_features.add("x86_64")
+
+# Linux perf, where the kernel lets this user record (test/profile's end-to-
+# end test): a quick `perf record` of `true` must succeed. Containers and
+# perf_event_paranoid often forbid it; the test is then UNSUPPORTED.
+import shutil
+import subprocess
+import tempfile
+if shutil.which("perf"):
+    with tempfile.TemporaryDirectory() as perf_tmp:
+        try:
+            perf_ok = subprocess.run(
+                ["perf", "record", "-q", "-k", "1", "-o",
+                 os.path.join(perf_tmp, "perf.data"), "true"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=20).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            perf_ok = False
+    if perf_ok:
+        config.available_features.add("perf")

@@ -60,7 +60,9 @@ enum class ErrorKind {
   Runtime,     ///< The program failed while running (exit code 70).
   Interrupted, ///< Stopped by an interrupt or a time limit (exit code 130).
   Internal,    ///< The JIT or LLVM failed; a bug in kaleido (exit code 70).
-  Usage        ///< The host passed an invalid option (exit code 64).
+  Usage,       ///< The host passed an invalid option (exit code 64).
+  IO           ///< A file the session was asked to write could not be
+               ///< (a profile: SessionOptions::PerfMap...; exit code 74).
 };
 
 /// The llvm::Error returned by Session entry points. Its message is a short

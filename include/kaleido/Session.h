@@ -280,13 +280,48 @@ struct SessionOptions {
   // The callbacks above run inside the session's calls (OnOutput and
   // OnCompile while program code runs); they must not call back into the
   // session.
+
+  // Profiling. Each is off unless set, and costs nothing when off. Every
+  // body of every tier (native and LLVM baseline code, optimised code,
+  // tier-ups from compile threads, top-level expressions) is recorded under
+  // its profile name, NAME[#VERSION] [TIER]: "fib [O2]", "fib#2 [baseline]",
+  // "fib [native]", "<expr@3:1> [baseline]" -- #VERSION is the definition's
+  // number, left out for the first; TIER is native (kaleido's baseline
+  // generator), baseline (LLVM's, -O0) or O0-O3. A function's stub, where
+  // the host's calls and calls between functions enter, is "fib [stub]"
+  // (where kaleido places stubs itself: x86-64 Linux). A file that cannot be
+  // opened makes create() fail with ErrorKind::IO, naming it; one that
+  // cannot be written later makes finishProfiling() fail so.
+
+  /// Writes a perf map: one "START SIZE name" line (hex) per body, for
+  /// `perf report`. An empty string means /tmp/perf-PID.map, the only place
+  /// perf looks; another path is for tools and tests.
+  std::optional<std::string> PerfMap;
+  /// Writes jit-PID.dump into this directory (empty: the current one) for
+  /// `perf record -k 1` and `perf inject --jit`: a code-load record with the
+  /// code's bytes and a debug-info record (the definition's file and line)
+  /// per body. Linux only; create() fails with ErrorKind::Usage elsewhere.
+  std::optional<std::string> JITDumpDir;
+  /// Writes this file at finishProfiling(): Chrome trace-event JSON
+  /// (Perfetto, chrome://tracing) from LLVM's TimeProfiler, with a span per
+  /// top-level expression, per compile (detail: the profile name) and per
+  /// phase (IR generation, optimisation, code generation, linking, native
+  /// code generation), compile threads on their own tracks. Misuse: LLVM's
+  /// profiler is one per thread and pools finished threads process-wide, so
+  /// only one session at a time may trace (create() fails with
+  /// ErrorKind::Usage if the thread traces already), and it must be
+  /// created, run and finished on one thread: spans of calls made from
+  /// other threads are not recorded.
+  std::optional<std::string> TimeTrace;
 };
 
 class KALEIDO_API Session {
 public:
   /// Creates a session for the host process. Fails if the host's target cannot
-  /// be JIT-compiled for, if Options.OptLevel is above 3, or if
-  /// Options.CompileThreads is above MaxCompileThreads.
+  /// be JIT-compiled for, if Options.OptLevel is above 3, if
+  /// Options.CompileThreads is above MaxCompileThreads, or if a profile
+  /// cannot be opened (ErrorKind::IO) or started (ErrorKind::Usage: see
+  /// SessionOptions::TimeTrace).
   static llvm::Expected<std::unique_ptr<Session>>
   create(SessionOptions Options = {});
 
@@ -438,6 +473,14 @@ public:
   /// the end of the process (as the kaleido command does), so that no
   /// compile thread runs while the process tears down.
   void stopCompileThreads();
+
+  /// Ends profiling (SessionOptions::PerfMap, JITDumpDir, TimeTrace): stops
+  /// the compile threads (as stopCompileThreads), writes the time trace and
+  /// closes the files. Fails with ErrorKind::IO, naming the file, if one
+  /// could not be written. Later compiles are not recorded. Nothing to do
+  /// without profiling, or the second time. The destructor does it,
+  /// dropping the error: call it before leaving a session undestroyed.
+  llvm::Error finishProfiling();
 
 private:
   class Impl;

@@ -6,6 +6,7 @@
 
 #include "CodeGen/Optimizer.h"
 
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Transforms/InstCombine/InstCombine.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
 #include "llvm/Transforms/Scalar/GVN.h"
@@ -54,6 +55,8 @@ Optimizer::Optimizer(unsigned Level, TargetMachine *TM) : Level(Level) {
 void Optimizer::run(Module &M) {
   if (Level == 0)
     return;
+  // A span in a time trace (JIT/TimeTrace.h); free when not tracing.
+  TimeTraceScope Span("optimisation", M.getModuleIdentifier());
   if (Level == 3) {
     // The default -O3 pipeline keeps state across runs (the inliner's module
     // analyses), so it is not safe to reuse once its analyses are cleared.

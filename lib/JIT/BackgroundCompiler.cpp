@@ -6,7 +6,10 @@
 
 #include "JIT/BackgroundCompiler.h"
 
+#include "JIT/CodeListener.h"
 #include "JIT/CodeSizes.h"
+#include "JIT/TimeTrace.h"
+#include "JIT/TracedLinkingLayer.h"
 
 #include "CodeGen/Optimizer.h"
 #include "JIT/BodyUnit.h"
@@ -30,7 +33,7 @@ using namespace llvm::orc;
 
 struct BackgroundCompiler::Session {
   std::unique_ptr<ExecutionSession> ES;
-  std::unique_ptr<ObjectLinkingLayer> Link;
+  std::unique_ptr<TracedLinkingLayer> Link;
   JITDylib *JD = nullptr;
 };
 
@@ -61,7 +64,11 @@ struct BackgroundCompiler::Tier {
 
 BackgroundCompiler::BackgroundCompiler(Options O)
     : Opts(std::move(O)), Queue(std::max(Opts.Threads, 1u)),
-      Tiers(Queue.getNumThreads()) {}
+      Tiers(Queue.getNumThreads()) {
+  if (Opts.TimeTrace)
+    Queue.setThreadHooks(
+        {[] { TimeTrace::enterThread(); }, [] { TimeTrace::leaveThread(); }});
+}
 
 BackgroundCompiler::~BackgroundCompiler() {
   stop();
@@ -72,19 +79,21 @@ BackgroundCompiler::~BackgroundCompiler() {
       consumeError(std::move(Err)); // No one is left to tell.
 }
 
-void BackgroundCompiler::post(FunctionState &F, uint32_t Version,
+void BackgroundCompiler::post(FunctionState &F, BodyUnit::Info I,
                               std::string Symbol, IRGenerator Gen) {
   BackgroundResult R;
   R.F = &F;
-  R.Version = Version;
+  R.Version = I.Version;
   {
     std::lock_guard<std::mutex> Lock(FinishedMutex);
     ++C.Posted;
   }
-  Queue.post([this, R = std::move(R), Symbol = std::move(Symbol),
+  Queue.post([this, R = std::move(R), I = std::move(I),
+              Symbol = std::move(Symbol),
               Gen = std::move(Gen)](unsigned Worker, double Queued) mutable {
     R.QueueSeconds = Queued;
-    compile(Worker, std::move(R), std::move(Symbol), std::move(Gen));
+    compile(Worker, std::move(R), std::move(I), std::move(Symbol),
+            std::move(Gen));
   });
 }
 
@@ -125,9 +134,11 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
   auto New = std::make_unique<Session>();
   New->ES = std::move(*ES);
   New->ES->setErrorReporter([this](Error Err) { report(std::move(Err)); });
-  New->Link = std::make_unique<ObjectLinkingLayer>(*New->ES);
+  New->Link = std::make_unique<TracedLinkingLayer>(*New->ES);
   if (Opts.Sizes)
     New->Link->addPlugin(Opts.Sizes->makePlugin());
+  if (Opts.Listeners)
+    New->Link->addPlugin(Opts.Listeners->makePlugin());
   New->JD = &New->ES->createBareJITDylib("<compiled>");
   New->JD->addGenerator(std::make_unique<HostGenerator>(
       [this](StringRef Name, std::optional<unsigned>) -> Expected<void *> {
@@ -164,11 +175,13 @@ Expected<BackgroundCompiler::Tier &> BackgroundCompiler::tier(unsigned Worker) {
     return Compiler.takeError();
   T = std::make_unique<Tier>(*Sess->ES, *Sess->Link, std::move(*TM),
                              std::move(*Compiler), Opts.OptLevel);
+  T->Ctx.Listeners = Opts.Listeners;
   return *T;
 }
 
 void BackgroundCompiler::compile(unsigned Worker, BackgroundResult R,
-                                 std::string Symbol, IRGenerator Gen) {
+                                 BodyUnit::Info I, std::string Symbol,
+                                 IRGenerator Gen) {
   auto Start = std::chrono::steady_clock::now();
   // R.F lives as long as the table; of its fields only the ones the table
   // guards are read here, through the table.
@@ -178,9 +191,6 @@ void BackgroundCompiler::compile(unsigned Worker, BackgroundResult R,
       return T.takeError();
     JITDylib &JD = *S->JD;
     R.RT = JD.createResourceTracker();
-    BodyUnit::Info I;
-    I.Name = R.F->Name.str();
-    I.IsFunction = true;
     I.T = kaleido::Tier::Optimized;
     I.TierUp = true;
     SymbolStringPtr Sym = S->ES->intern(Symbol);

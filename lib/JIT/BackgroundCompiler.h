@@ -30,6 +30,7 @@
 #define KALEIDO_JIT_BACKGROUNDCOMPILER_H
 
 #include "JIT/BodySource.h"
+#include "JIT/BodyUnit.h"
 #include "JIT/CompileQueue.h"
 
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -45,6 +46,7 @@
 
 namespace kaleido {
 
+class CodeListeners;
 class CodeSizes;
 
 class StubTable;
@@ -78,6 +80,11 @@ public:
     /// Where the size of the code it links is filed, if anywhere; must
     /// outlive it.
     CodeSizes *Sizes = nullptr;
+    /// Told where the code it links is (profiling), if anyone; must
+    /// outlive it.
+    CodeListeners *Listeners = nullptr;
+    /// Whether the threads record time-trace spans (TimeTrace.h).
+    bool TimeTrace = false;
     /// Resolves a name that is not a Kaleidoscope function's (Arity is
     /// nullopt): an address, null if unknown, or an error.
     std::function<llvm::Expected<void *>(llvm::StringRef Name,
@@ -94,9 +101,10 @@ public:
   BackgroundCompiler(const BackgroundCompiler &) = delete;
   BackgroundCompiler &operator=(const BackgroundCompiler &) = delete;
 
-  /// Posts the optimised compile of F (at Version), emitted under the body
-  /// symbol Symbol, its IR from Gen. After stop() it is dropped.
-  void post(FunctionState &F, uint32_t Version, std::string Symbol,
+  /// Posts the optimised compile of F (at version I.Version; I names the
+  /// body, its tier is set here), emitted under the body symbol Symbol, its
+  /// IR from Gen. After stop() it is dropped.
+  void post(FunctionState &F, BodyUnit::Info I, std::string Symbol,
             IRGenerator Gen);
 
   /// Whether results or reports wait for take(). Cheap.
@@ -136,8 +144,8 @@ private:
   /// Thread Worker's tier, made there on first use.
   llvm::Expected<Tier &> tier(unsigned Worker);
   /// On thread Worker: compile, link, redirect, and leave R for take().
-  void compile(unsigned Worker, BackgroundResult R, std::string Symbol,
-               IRGenerator Gen);
+  void compile(unsigned Worker, BackgroundResult R, BodyUnit::Info I,
+               std::string Symbol, IRGenerator Gen);
   void report(llvm::Error Err);
 
   Options Opts;

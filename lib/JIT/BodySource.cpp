@@ -17,6 +17,8 @@ Expected<std::vector<uint8_t>> BodySource::generateNative(StringRef,
                                  inconvertibleErrorCode());
 }
 
+BodyOrigin BodySource::locate(StringRef) { return {}; }
+
 Expected<IRGenerator> BodySource::captureIR(StringRef) {
   return make_error<StringError>("bodies cannot be captured",
                                  inconvertibleErrorCode());

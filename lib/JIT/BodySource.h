@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace llvm {
@@ -42,6 +43,13 @@ enum class Tier {
 using IRGenerator =
     llvm::unique_function<llvm::Expected<std::unique_ptr<llvm::Module>>(
         llvm::LLVMContext &Ctx, llvm::StringRef Symbol, Tier T)>;
+
+/// Where a body's source is, for profilers (CodeListener.h).
+struct BodyOrigin {
+  /// The buffer name; empty if unknown.
+  std::string File;
+  unsigned Line = 0;
+};
 
 /// What the JIT asks its owner about a defined function's current body.
 /// Functions are named; the JIT compiles only the current body of a name.
@@ -74,6 +82,9 @@ public:
   /// the body tiers up on the calling thread instead. By default nothing is
   /// supported.
   virtual llvm::Expected<IRGenerator> captureIR(llvm::StringRef Name);
+  /// Where Name's current definition is (asked only while profiling). By
+  /// default unknown.
+  virtual BodyOrigin locate(llvm::StringRef Name);
 };
 
 /// What JITOptions::OnCompiled is told about each compiled body.

@@ -8,6 +8,7 @@
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/TimeProfiler.h"
 
 #include <chrono>
 
@@ -31,8 +32,24 @@ BodyUnit::BodyUnit(BodyContext &Ctx, SymbolStringPtr Sym, IRGenerator Gen,
                     nullptr)),
       Ctx(Ctx), Sym(std::move(Sym)), Gen(std::move(Gen)), I(std::move(I)) {}
 
+BodyLabel BodyUnit::label(const BodyContext &Ctx, const Info &I) {
+  BodyLabel L;
+  L.Name = I.Name;
+  L.Version = I.Version;
+  L.Kind = I.T == Tier::Baseline ? CodeKind::Baseline : CodeKind::Optimized;
+  L.OptLevel = Ctx.OptLevel;
+  L.File = I.Origin.File;
+  L.Line = I.Origin.Line;
+  return L;
+}
+
 void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
   auto Start = std::chrono::steady_clock::now();
+  // The whole compile: IR here, then the layers below (optimisation, code
+  // generation, linking), which run to their end inside emit().
+  TimeTraceScope Span("compile", [&] { return label(Ctx, I).str(); });
+  if (Ctx.Listeners)
+    Ctx.Listeners->expect(*Sym, label(Ctx, I));
   Expected<IRLayer &> Layer = Ctx.Tiers.get(I.T, I.Counted);
   if (!Layer) {
     Ctx.ES.reportError(Layer.takeError());
@@ -40,6 +57,7 @@ void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
     return;
   }
   auto M = Ctx.TSCtx.withContextDo([&](LLVMContext *C) {
+    TimeTraceScope Phase("IR generation", *Sym);
     return Gen ? Gen(*C, *Sym, I.T)
                : Ctx.Source->generateIR(*C, I.Name, *Sym, I.T);
   });

@@ -16,6 +16,7 @@
 #define KALEIDO_JIT_BODYUNIT_H
 
 #include "JIT/BodySource.h"
+#include "JIT/CodeListener.h"
 
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -72,6 +73,9 @@ struct BodyContext {
   unsigned OptLevel = 2;
   /// Told each compiled body; may be null.
   std::function<void(const CompileInfo &)> OnCompiled;
+  /// Told where each body's code is (profiling); null if no one listens.
+  /// Its plugin must be in the tiers' linking layer.
+  CodeListeners *Listeners = nullptr;
 };
 
 class BodyUnit : public llvm::orc::MaterializationUnit {
@@ -86,7 +90,15 @@ public:
     bool Counted = false;
     /// Whether this is the optimised recompile of hot baseline code.
     bool TierUp = false;
+    /// A function's version (its profile name's "#2"); 0 for an
+    /// expression.
+    uint32_t Version = 0;
+    /// Where its source is; filled only while profiling.
+    BodyOrigin Origin;
   };
+
+  /// What profiles call a body of I compiled with Ctx.
+  static BodyLabel label(const BodyContext &Ctx, const Info &I);
 
   /// A unit defining Sym. Gen generates the IR; if null, the IR of function
   /// I.Name's current body comes from Ctx.Source.

@@ -105,6 +105,14 @@ uint64_t CompileQueue::getDropped() const {
 
 void CompileQueue::work(unsigned Worker) {
   yieldToTheProgram();
+  if (Hooks.Enter)
+    Hooks.Enter();
+  takeJobs(Worker);
+  if (Hooks.Leave)
+    Hooks.Leave();
+}
+
+void CompileQueue::takeJobs(unsigned Worker) {
   std::unique_lock<std::mutex> Lock(Mutex);
   for (;;) {
     Posted.wait(Lock, [this] { return Stopping || !Pending.empty(); });

@@ -47,6 +47,14 @@ public:
   /// A queue for Threads threads (at least 1), started by the first post():
   /// a JIT whose functions never get hot never starts one.
   explicit CompileQueue(unsigned Threads);
+
+  /// Run by each thread first and last (a thread's profiler, TimeTrace.h).
+  /// Set before the threads start; either may be empty.
+  struct ThreadHooks {
+    llvm::unique_function<void()> Enter;
+    llvm::unique_function<void()> Leave;
+  };
+  void setThreadHooks(ThreadHooks H) { Hooks = std::move(H); }
   /// shutdown(), then the threads are gone.
   ~CompileQueue();
   CompileQueue(const CompileQueue &) = delete;
@@ -85,8 +93,11 @@ private:
 
   void startThreads();
   void work(unsigned Worker);
+  void takeJobs(unsigned Worker);
 
   const unsigned NumThreads;
+  /// Shared by the threads: called, never changed, once they run.
+  ThreadHooks Hooks;
   mutable std::mutex Mutex;
   /// Signalled when a job is posted or shutdown() begins.
   std::condition_variable Posted;

@@ -76,7 +76,7 @@ public:
       if (Error Err = growStubs())
         return std::move(Err);
     --StubsLeft;
-    Stub S{NextStub, NextPointer};
+    Stub S{NextStub, NextPointer, ABI::StubSize};
     NextStub += ABI::StubSize;
     NextPointer += ABI::PointerSize;
     store(S, Target);

@@ -58,6 +58,8 @@ public:
   struct Stub {
     llvm::orc::ExecutorAddr Addr;
     uintptr_t Pointer = 0;
+    /// Bytes of code at Addr; 0 where ORC's stubs manager made it (unknown).
+    uint32_t Size = 0;
   };
 
   /// Stubs and trampolines for host TT, in Arena if it is given and can hold

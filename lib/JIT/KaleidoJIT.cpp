@@ -13,6 +13,7 @@
 #include "JIT/BodyUnit.h"
 #include "JIT/CallCounters.h"
 #include "JIT/CodeArena.h"
+#include "JIT/CodeListener.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
 #include "JIT/NativeBaseline.h"
@@ -30,6 +31,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -80,7 +82,10 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
       std::make_unique<LLVMTiers>(*ES, std::move(*TM), std::move(*Compiler),
                                   Opts.OptLevel, std::move(*JTMB));
   L->LLVM->ObjLayer.addPlugin(L->Sizes.makePlugin());
+  if (Opts.Listeners)
+    L->LLVM->ObjLayer.addPlugin(Opts.Listeners->makePlugin());
   BodyContext &C = L->LLVM->Ctx;
+  C.Listeners = Opts.Listeners;
   C.Source = Opts.Bodies;
   C.OptLevel = Opts.OptLevel;
   C.OnCompiled = Opts.OnCompiled;
@@ -115,6 +120,7 @@ Error KaleidoJIT::init() {
   if (!Table)
     return Table.takeError();
   L->Table = std::move(*Table);
+  L->Table->setListeners(Opts.Listeners);
   initNative();
 
   if (Opts.CompileThreads) {
@@ -123,6 +129,8 @@ Error KaleidoJIT::init() {
     BO.OptLevel = Opts.OptLevel;
     BO.Table = L->Table.get();
     BO.Sizes = &L->Sizes;
+    BO.Listeners = Opts.Listeners;
+    BO.TimeTrace = Opts.TimeTrace;
     BO.ResolveHost = Opts.ResolveHostSymbol;
     BO.Describe = [this](Error Err) { return describeFailure(std::move(Err)); };
     L->Background = std::make_unique<BackgroundCompiler>(std::move(BO));
@@ -311,13 +319,40 @@ Expected<ExecutorAddr> KaleidoJIT::makeBody(FunctionState &F) {
   return Body->getAddress();
 }
 
+/// What profiles call F's native code.
+static BodyLabel nativeLabel(const FunctionState &F) {
+  BodyLabel Label;
+  Label.Name = F.Name.str();
+  Label.Version = F.Version;
+  Label.Kind = CodeKind::Native;
+  return Label;
+}
+
 Expected<bool> KaleidoJIT::compileNative(FunctionState &F) {
   auto Start = std::chrono::steady_clock::now();
-  auto Body = L->Native->compile(F.Name, L->Table->getBodySymbol(F));
+  // A body the generator declines is known only by trying: its attempt
+  // keeps this span (TimeTrace.h).
+  TimeTraceScope Span("compile", [&] { return nativeLabel(F).str(); });
+  auto Body = [&] {
+    TimeTraceScope Phase("native code generation",
+                         [&] { return (*L->Table->getBodySymbol(F)).str(); });
+    return L->Native->compile(F.Name, L->Table->getBodySymbol(F));
+  }();
   if (!Body)
     return Body.takeError();
   if (!*Body)
     return false;
+  if (Opts.Listeners) {
+    BodyLabel Label = nativeLabel(F);
+    BodyOrigin O = Opts.Bodies->locate(F.Name);
+    Label.File = std::move(O.File);
+    Label.Line = O.Line;
+    const NativeBaseline::Body &B = **Body;
+    Opts.Listeners->notifyLoaded(
+        Label, {B.getAddress().getValue(), B.getSize(),
+                ArrayRef<uint8_t>(B.getAddress().toPtr<const uint8_t *>(),
+                                  B.getSize())});
+  }
   F.OwnedAddr = (*Body)->getAddress();
   F.Owned = std::move(*Body);
   F.BodyDefined = true;
@@ -339,6 +374,7 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
   BodyUnit::Info I;
   I.Name = F.Name.str();
   I.IsFunction = true;
+  describeBody(F, I);
   F.Baseline = Baseline;
   I.T = F.Baseline ? Tier::Baseline : Tier::Optimized;
   I.Counted = F.Baseline;
@@ -349,6 +385,12 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
     return Err;
   F.BodyDefined = true;
   return Error::success();
+}
+
+void KaleidoJIT::describeBody(FunctionState &F, BodyUnit::Info &I) {
+  I.Version = F.Version;
+  if (Opts.Listeners)
+    I.Origin = Opts.Bodies->locate(F.Name);
 }
 
 /// The CPU time the calling thread has used, in seconds.
@@ -409,6 +451,7 @@ Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
   BodyUnit::Info I;
   I.Name = F.Name.str();
   I.IsFunction = true;
+  describeBody(F, I);
   I.T = Tier::Optimized;
   I.TierUp = true;
   if (Error Err = Bodies->define(
@@ -427,7 +470,11 @@ bool KaleidoJIT::postTierUp(FunctionState &F) {
     consumeError(Gen.takeError());
     return false;
   }
-  L->Background->post(F, F.Version,
+  BodyUnit::Info I;
+  I.Name = F.Name.str();
+  I.IsFunction = true;
+  describeBody(F, I);
+  L->Background->post(F, std::move(I),
                       (*L->Table->getBodySymbol(F, /*Recompile=*/true)).str(),
                       std::move(*Gen));
   return true;

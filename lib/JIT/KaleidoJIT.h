@@ -115,6 +115,7 @@
 #define KALEIDO_JIT_KALEIDOJIT_H
 
 #include "JIT/BodySource.h"
+#include "JIT/BodyUnit.h"
 
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/IR/DataLayout.h"
@@ -139,6 +140,7 @@ class TargetMachine;
 namespace kaleido {
 
 struct FunctionState;
+class CodeListeners;
 
 /// How to build a KaleidoJIT. Bodies is required; the rest have defaults.
 struct JITOptions {
@@ -180,6 +182,13 @@ struct JITOptions {
   /// baseline code; 0 compiles them on the calling thread, inside the call
   /// that ran out of its count.
   unsigned CompileThreads = 0;
+  /// Told where every body's code is, of every tier, before it first runs
+  /// (profiling: CodeListener.h); null, the default, for no one. Must
+  /// outlive the JIT.
+  CodeListeners *Listeners = nullptr;
+  /// Whether the compile threads record time-trace spans (TimeTrace.h):
+  /// the calling thread records them whenever it runs LLVM's profiler.
+  bool TimeTrace = false;
 };
 
 /// What the JIT counts about tier-ups (KaleidoJIT::getTierUpStats).
@@ -349,6 +358,9 @@ private:
   /// looked up: in the baseline tier if Baseline, else optimised.
   llvm::Error defineBody(FunctionState &F,
                          const llvm::orc::SymbolStringPtr &Sym, bool Baseline);
+  /// Fills in the profile name's parts of I for F (its version, and while
+  /// profiling its source).
+  void describeBody(FunctionState &F, BodyUnit::Info &I);
   /// Hands F's current code to RetiredCode.
   void retireBody(FunctionState &F);
   /// The baseline tier's compile layer (verify, compile), built on first use.

@@ -23,6 +23,7 @@
 #include "JIT/RetiredCode.h"
 #include "JIT/StubTable.h"
 #include "JIT/TierUpLayer.h"
+#include "JIT/TracedLinkingLayer.h"
 #include "JIT/VerifyTransform.h"
 
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
@@ -53,7 +54,7 @@ struct KaleidoJIT::LLVMTiers {
 
   // The optimised tier.
   std::unique_ptr<llvm::TargetMachine> TM;
-  llvm::orc::ObjectLinkingLayer ObjLayer;
+  TracedLinkingLayer ObjLayer;
   llvm::orc::IRCompileLayer CompileLayer;
   llvm::orc::IRTransformLayer OptLayer;
   Optimizer Opt;

@@ -10,6 +10,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCContext.h"
 #include "llvm/Support/SmallVectorMemoryBuffer.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Target/TargetMachine.h"
 
 using namespace kaleido;
@@ -24,6 +25,8 @@ ObjectCompiler::create(TargetMachine &TM) {
 }
 
 Expected<std::unique_ptr<MemoryBuffer>> ObjectCompiler::operator()(Module &M) {
+  // A span in a time trace (TimeTrace.h); free when not tracing.
+  TimeTraceScope Span("code generation", M.getModuleIdentifier());
   if (!CodeGen) {
     auto PM = std::make_unique<legacy::PassManager>();
     MCContext *Ctx = nullptr;

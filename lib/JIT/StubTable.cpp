@@ -6,6 +6,8 @@
 
 #include "JIT/StubTable.h"
 
+#include "JIT/CodeListener.h"
+
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 
 using namespace kaleido;
@@ -233,6 +235,15 @@ Error StubTable::makeStub(FunctionState &F) {
     return Stub.takeError();
   F.HasStub = true;
   F.Stub = *Stub;
+  if (Listeners && Stub->Size) {
+    BodyLabel Label;
+    Label.Name = F.Name.str();
+    Label.Kind = CodeKind::Stub;
+    Listeners->notifyLoaded(
+        Label, {Stub->Addr.getValue(), Stub->Size,
+                llvm::ArrayRef<uint8_t>(Stub->Addr.toPtr<const uint8_t *>(),
+                                        Stub->Size)});
+  }
   return Error::success();
 }
 

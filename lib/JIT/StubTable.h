@@ -93,6 +93,8 @@ struct BodyRef {
   bool Recompile = false;
 };
 
+class CodeListeners;
+
 class StubTable {
 public:
   /// What a trampoline of F lands at: F's current body, or for a name that
@@ -111,6 +113,11 @@ public:
   create(llvm::orc::ExecutionSession &ES, const llvm::Triple &TT,
          llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve,
          CodeArena *Arena = nullptr);
+
+  /// Tells L about every stub made from now on, as "NAME [stub]" (stubs
+  /// whose size is known: those in the code arena). L must outlive the
+  /// table; null (the default) tells no one.
+  void setListeners(CodeListeners *L) { Listeners = L; }
 
   /// Where the stubs and trampolines are.
   Indirections::Kind getIndirectionKind() const { return Ind->getKind(); }
@@ -198,6 +205,7 @@ private:
   llvm::orc::ExecutorAddr FailureHandler;
   ResolveFn Resolve;
   std::unique_ptr<Indirections> Ind;
+  CodeListeners *Listeners = nullptr;
   /// Guards Functions, BodySymbols and the marked FunctionState fields.
   /// Taken before TrampolinesMutex when both are.
   mutable std::mutex Mutex;

@@ -32,7 +32,8 @@ bool HostFunctionTable::isSupported() {
 }
 
 llvm::Expected<uint8_t *> HostFunctionTable::allocateThunk() {
-  if (Pages.empty() || UsedInLastPage + ThunkSize > Pages.back().allocatedSize()) {
+  if (Pages.empty() ||
+      UsedInLastPage + ThunkSize > Pages.back().allocatedSize()) {
     std::error_code EC;
     size_t Page = llvm::sys::Process::getPageSizeEstimate();
     llvm::sys::MemoryBlock B = Memory::allocateMappedMemory(
@@ -73,12 +74,12 @@ llvm::Error HostFunctionTable::writeThunk(uint8_t *At, void *Fn, void *Context,
     if (At >= Base && At < Base + B.allocatedSize())
       Page = B;
   }
-  if (std::error_code EC = Memory::protectMappedMemory(
-          Page, Memory::MF_READ | Memory::MF_WRITE))
+  if (std::error_code EC =
+          Memory::protectMappedMemory(Page, Memory::MF_READ | Memory::MF_WRITE))
     return llvm::createStringError(EC, "cannot write a host function's thunk");
   std::memcpy(At, Code, sizeof Code);
-  if (std::error_code EC = Memory::protectMappedMemory(
-          Page, Memory::MF_READ | Memory::MF_EXEC))
+  if (std::error_code EC =
+          Memory::protectMappedMemory(Page, Memory::MF_READ | Memory::MF_EXEC))
     return llvm::createStringError(EC, "cannot write a host function's thunk");
   Memory::InvalidateInstructionCache(At, sizeof Code);
   return llvm::Error::success();

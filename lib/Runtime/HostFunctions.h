@@ -1,4 +1,5 @@
-//===- HostFunctions.h - Functions a host gives Kaleidoscope code -*- C++ -*-===//
+//===- HostFunctions.h - Functions a host gives Kaleidoscope code -*- C++
+//-*-===//
 //
 // Part of kaleido. The table of a session's host functions
 // (Session::defineHostFunction). Each name gets a thunk of its own: a few

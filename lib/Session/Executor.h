@@ -33,6 +33,8 @@
 
 namespace kaleido {
 
+class CodeListeners;
+
 /// What an executor is given by its session.
 struct ExecutorOptions {
   /// The session's optimisation level, 0 to 3.
@@ -54,6 +56,11 @@ struct ExecutorOptions {
   std::function<llvm::Expected<void *>(llvm::StringRef Name,
                                        std::optional<unsigned> Arity)>
       ResolveHost;
+  /// Told where each body's code is (profiling), if not null; outlives the
+  /// executor.
+  CodeListeners *Listeners = nullptr;
+  /// Whether compile threads record time-trace spans (SessionOptions).
+  bool TimeTrace = false;
   /// Told each compiled body (the session counts and traces them).
   std::function<void(const CompileEvent &)> OnCompile;
   /// Where program output goes, the poll word and the interrupt flag: owned

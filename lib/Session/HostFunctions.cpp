@@ -25,9 +25,8 @@ static std::string parameters(unsigned N) {
   return formatv("{0} parameter{1}", N, N == 1 ? "" : "s").str();
 }
 
-Error Session::Impl::defineHostFunction(StringRef Name, unsigned Arity,
-                                        void *F, void *Context,
-                                        bool PassContext) {
+Error Session::Impl::defineHostFunction(StringRef Name, unsigned Arity, void *F,
+                                        void *Context, bool PassContext) {
   auto Usage = [](const Twine &Msg) {
     return make_error<SessionError>(ErrorKind::Usage, Msg.str());
   };

@@ -113,6 +113,12 @@ private:
     return emitNative(*F, NO);
   }
   Expected<IRGenerator> captureIR(StringRef Name) override;
+  BodyOrigin locate(StringRef Name) override {
+    auto It = Functions.find(Name);
+    if (It == Functions.end() || !It->second.Body)
+      return {};
+    return {It->second.BufferName.str(), It->second.Body->Proto.Loc.Line};
+  }
   bool isBounded(StringRef Name) override {
     const FunctionAST *F = currentBody(Name);
     return F && !mayLoop(*F);
@@ -160,6 +166,8 @@ Error JITExecutor::init() {
   JO.TierUpCalls = Opts.Baseline == BaselineKind::None ? 0 : Opts.TierUpCalls;
   JO.NativeBaseline = Opts.Baseline == BaselineKind::Native;
   JO.CompileThreads = Opts.CompileThreads;
+  JO.Listeners = Opts.Listeners;
+  JO.TimeTrace = Opts.TimeTrace;
   if (JO.NativeBaseline) {
     // Native code calls the safepoint check by address.
     auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,

@@ -15,6 +15,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/TimeProfiler.h"
 
 using namespace kaleido;
 using namespace llvm;
@@ -55,6 +56,8 @@ Session::Impl::create(SessionOptions Options) {
   EO.Env.Sink = &I->Opts.OnOutput;
   EO.Env.Poll = &I->Poll;
   EO.Env.InterruptRequested = &I->InterruptRequested;
+  if (Error Err = I->startProfiling(EO))
+    return std::move(Err);
   if (I->Opts.Mode == JITMode::Interp) {
     I->Exec = createInterpExecutor(I->Functions, std::move(EO));
     return std::move(I);
@@ -140,6 +143,8 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
     return Error::success();
   }
   case TopLevelItem::Kind::Expression: {
+    // A span in a time trace (SessionOptions::TimeTrace): compile and run.
+    TimeTraceScope Span("expression", Item.Function->Proto.Name);
     Expected<double> Result = runExpression(*Item.Function, Diags);
     if (!Result)
       return Result.takeError();
@@ -415,6 +420,8 @@ void Session::waitForCompiles() { P->waitForCompiles(); }
 void Session::startCompileThreads() { P->startCompileThreads(); }
 
 void Session::stopCompileThreads() { P->stopCompileThreads(); }
+
+Error Session::finishProfiling() { return P->finishProfiling(); }
 
 void Session::forEachFunction(
     function_ref<void(const FunctionInfo &)> Visit) const {

@@ -25,6 +25,8 @@
 #include "Session/Executor.h"
 #include "Session/UndoLog.h"
 
+#include "JIT/CodeListener.h"
+#include "JIT/TimeTrace.h"
 #include "llvm/Support/Compiler.h"
 
 namespace kaleido {
@@ -53,10 +55,17 @@ public:
   void waitForCompiles() { Exec->waitForCompiles(); }
   void startCompileThreads() { Exec->startCompileThreads(); }
   void stopCompileThreads() { Exec->stopCompileThreads(); }
+  /// See Session::finishProfiling (Profiling.cpp).
+  llvm::Error finishProfiling();
+  ~Impl() { llvm::consumeError(finishProfiling()); }
 
 private:
   explicit Impl(SessionOptions Opts)
       : Opts(std::move(Opts)), Undo(this->Opts.UndoLimit) {}
+
+  /// Opens the profiles Opts asks for and starts the time trace (before the
+  /// executor, which is told of them through EO). Profiling.cpp.
+  llvm::Error startProfiling(ExecutorOptions &EO);
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
@@ -109,6 +118,9 @@ private:
   /// The host's functions (defineHostFunction): what an extern reaches
   /// first. Its thunks outlive the executor's code.
   rt::HostFunctionTable Hosts;
+  /// Profiling, if asked for: they outlive the executor, which tells them.
+  std::unique_ptr<CodeListeners> Listeners;
+  std::unique_ptr<TimeTrace> Trace;
   /// Built last: it reads the tables and the poll word above.
   std::unique_ptr<Executor> Exec;
 };

@@ -248,6 +248,9 @@ int exitCodeFor(Error Err) {
         case ErrorKind::Usage:
           Code = ExitUsage;
           break;
+        case ErrorKind::IO:
+          Code = ExitIO;
+          break;
         }
       },
       [&](const ErrorInfoBase &E) {

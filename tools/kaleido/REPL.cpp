@@ -283,6 +283,9 @@ REPL::Result REPL::reset(StringRef) {
   }
   InterruptTarget.store(Fresh->get());
   S->stopCompileThreads();
+  // The profiles (--perf-map, ...) are the first session's: written now.
+  if (Error Err = S->finishProfiling())
+    commandError(toString(std::move(Err)));
   S = std::move(*Fresh);
   S->startCompileThreads();
   outs() << "a fresh session: no definitions\n";

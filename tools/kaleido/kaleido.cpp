@@ -170,6 +170,38 @@ cl::opt<bool> AllowHostSymbols(
              "program can then call abort, system, ...)"),
     cl::cat(KaleidoCat));
 
+cl::opt<std::string> PerfMap(
+    "perf-map", cl::ValueOptional,
+    cl::desc("Write a perf map of the JIT'd code for perf report: to <file>, "
+             "or /tmp/perf-PID.map if no file is given"),
+    cl::value_desc("file"), cl::cat(KaleidoCat));
+cl::opt<std::string> JITDump(
+    "jitdump", cl::ValueOptional,
+    cl::desc("Write jit-PID.dump into <dir> (default: the current directory) "
+             "for perf record -k 1 and perf inject --jit"),
+    cl::value_desc("dir"), cl::cat(KaleidoCat));
+cl::opt<std::string> TimeTrace(
+    "time-trace",
+    cl::desc("Write a compile timeline to <file> at exit (Chrome trace-event "
+             "JSON, for Perfetto or chrome://tracing)"),
+    cl::value_desc("file"), cl::cat(KaleidoCat));
+
+/// Prints a failure of the session itself (creating it, finishing its
+/// profiles: no diagnostic said it) and returns its exit code.
+int reportFailure(Error Err) {
+  int Code = ExitRuntime;
+  handleAllErrors(
+      std::move(Err),
+      [&](const kaleido::SessionError &E) {
+        errs() << "kaleido: error: " << E.getMessage() << '\n';
+        Code = exitCodeFor(make_error<kaleido::SessionError>(E));
+      },
+      [&](const ErrorInfoBase &E) {
+        errs() << "kaleido: error: " << E.message() << '\n';
+      });
+  return Code;
+}
+
 /// Feeds one buffer to the session: run it (on Limit's clock), or print the
 /// requested stage.
 Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
@@ -245,6 +277,12 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
   Opts.Baseline = Baseline;
   Opts.CompileThreads = CompileThreads;
   Opts.AllowHostSymbols = AllowHostSymbols;
+  if (PerfMap.getNumOccurrences())
+    Opts.PerfMap = PerfMap;
+  if (JITDump.getNumOccurrences())
+    Opts.JITDumpDir = JITDump;
+  if (TimeTrace.getNumOccurrences())
+    Opts.TimeTrace = TimeTrace;
   // The REPL's :undo walks back through this many inputs.
   Opts.UndoLimit = Interactive ? 1000 : 0;
   Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {
@@ -376,6 +414,11 @@ int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
   InterruptTarget.store(nullptr);
   // No compile thread may run while the process ends (see below).
   S->stopCompileThreads();
+  if (Error Err = S->finishProfiling()) {
+    int ProfileCode = reportFailure(std::move(Err));
+    if (Code == ExitOK)
+      Code = ProfileCode;
+  }
   if (!Out.flush(nullptr))
     Code = ExitIO;
   if (Out.failed())
@@ -431,6 +474,20 @@ int runInputsTo(kaleido::Session &S, Watchdog &Limit) {
   return Code;
 }
 
+/// A session with Opts. The profiles (--perf-map, --jitdump, --time-trace)
+/// record the first session only (Profiled says whether one was made): a
+/// :reset session would write the same files over them.
+Expected<std::unique_ptr<kaleido::Session>>
+newSession(kaleido::SessionOptions Opts, bool &Profiled) {
+  if (Profiled) {
+    Opts.PerfMap.reset();
+    Opts.JITDumpDir.reset();
+    Opts.TimeTrace.reset();
+  }
+  Profiled = true;
+  return kaleido::Session::create(std::move(Opts));
+}
+
 int runDriver() {
   bool Compiling = BuildCommand || EmitOpt == Emit::LLVM ||
                    EmitOpt == Emit::Asm || EmitOpt == Emit::Obj;
@@ -439,15 +496,16 @@ int runDriver() {
                                    sys::Process::StandardInIsUserInput()));
   Output Out;
   bool Trace = TraceCompile;
+  bool Profiled = false;
   auto NewSession = [&] {
-    return kaleido::Session::create(sessionOptions(Interactive, Out, &Trace));
+    return newSession(sessionOptions(Interactive, Out, &Trace), Profiled);
   };
   std::unique_ptr<kaleido::Session> S;
   if (auto Made = NewSession()) {
     S = std::move(*Made);
   } else {
-    errs() << "kaleido: error: " << toString(Made.takeError()) << '\n';
-    return ExitRuntime;
+    // A profile that cannot be written is an I/O error (74).
+    return reportFailure(Made.takeError());
   }
 
   // Ctrl-C stops the running program at its next safepoint: back to the

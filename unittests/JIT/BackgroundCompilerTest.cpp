@@ -34,6 +34,15 @@ protected:
     };
   }
 
+  /// What the JIT posts about F at Version.
+  static BodyUnit::Info info(const FunctionState &F, uint32_t Version) {
+    BodyUnit::Info I;
+    I.Name = F.Name.str();
+    I.IsFunction = true;
+    I.Version = Version;
+    return I;
+  }
+
   std::vector<BackgroundResult> finish() {
     BC->waitUntilIdle();
     EXPECT_TRUE(BC->hasFinished());
@@ -53,7 +62,7 @@ TEST_F(BackgroundCompilerTest, CompiledCodeIsInstalledThroughTheStub) {
   FunctionState &F = cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
   EXPECT_EQ(callStub("f"), 1);
-  BC->post(F, F.Version, "f$1.opt", returningValue(3));
+  BC->post(F, info(F, F.Version), "f$1.opt", returningValue(3));
   std::vector<BackgroundResult> Done = finish();
   ASSERT_EQ(Done.size(), 1u);
   EXPECT_TRUE(Done[0].Installed);
@@ -72,7 +81,7 @@ TEST_F(BackgroundCompilerTest, CodeForAReplacedVersionIsNotInstalled) {
   cantFail(Table->getStub("f"));
   cantFail(Table->define("f"));
   defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
-  BC->post(F, /*Version=*/1, "f$1.opt", returningValue(3));
+  BC->post(F, info(F, /*Version=*/1), "f$1.opt", returningValue(3));
   std::vector<BackgroundResult> Done = finish();
   ASSERT_EQ(Done.size(), 1u);
   EXPECT_FALSE(Done[0].Installed);
@@ -87,7 +96,7 @@ TEST_F(BackgroundCompilerTest,
   FunctionState &F = cantFail(Table->define("f"));
   cantFail(Table->getStub("f"));
   // f$1.opt is `return g() + 1`: g is linked as g's stub.
-  BC->post(F, F.Version, "f$1.opt",
+  BC->post(F, info(F, F.Version), "f$1.opt",
            [](LLVMContext &Ctx, StringRef Symbol,
               Tier) -> Expected<std::unique_ptr<Module>> {
              auto M = std::make_unique<Module>(Symbol, Ctx);
@@ -113,7 +122,7 @@ TEST_F(BackgroundCompilerTest, AFailedCompileIsReportedAndLeavesTheStubAlone) {
   defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
   EXPECT_EQ(callStub("f"), 1);
   BC->post(
-      F, F.Version, "f$1.opt",
+      F, info(F, F.Version), "f$1.opt",
       [](LLVMContext &, StringRef, Tier) -> Expected<std::unique_ptr<Module>> {
         return createStringError("no IR today");
       });
@@ -133,7 +142,7 @@ TEST_F(BackgroundCompilerTest, AfterStopAPostIsDropped) {
   FunctionState &F = cantFail(Table->define("f"));
   BC->stop();
   EXPECT_TRUE(BC->isStopped());
-  BC->post(F, F.Version, "f$1.opt", returningValue(3));
+  BC->post(F, info(F, F.Version), "f$1.opt", returningValue(3));
   EXPECT_FALSE(BC->hasFinished());
   BackgroundCompiler::Counts C = BC->getCounts();
   EXPECT_EQ(C.Posted, 1u);

@@ -4,10 +4,12 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -98,6 +100,33 @@ TEST(CompileQueueTest, ShutdownWaitsForTheRunningJobAndDropsTheRest) {
   Q->shutdown(); // idempotent
   Q.reset();
   EXPECT_EQ(Ran.load(), 1);
+}
+
+} // namespace
+
+namespace {
+
+TEST(CompileQueueTest, HooksRunOnEachThreadFirstAndLast) {
+  std::mutex M;
+  std::vector<std::string> Log;
+  auto Note = [&](const char *What) {
+    std::lock_guard<std::mutex> Lock(M);
+    Log.push_back(What);
+  };
+  {
+    CompileQueue Q(2);
+    Q.setThreadHooks({[&] { Note("enter"); }, [&] { Note("leave"); }});
+    Q.post([&](unsigned, double) { Note("job"); });
+    Q.waitUntilIdle();
+    Q.shutdown();
+  }
+  ASSERT_EQ(Log.size(), 5u);
+  EXPECT_EQ(std::count(Log.begin(), Log.end(), "enter"), 2);
+  EXPECT_EQ(std::count(Log.begin(), Log.end(), "leave"), 2);
+  // Threads enter before any job runs on them and leave after the last.
+  EXPECT_EQ(Log.back(), "leave");
+  auto Job = std::find(Log.begin(), Log.end(), "job");
+  EXPECT_NE(std::find(Log.begin(), Job, "enter"), Job);
 }
 
 } // namespace

@@ -26,15 +26,15 @@ double nineWithContext(void *Ctx, double A, double B, double C, double D,
 
 using Fn1 = double (*)(double);
 using Fn2 = double (*)(double, double);
-using Fn9 = double (*)(double, double, double, double, double, double,
-                       double, double, double);
+using Fn9 = double (*)(double, double, double, double, double, double, double,
+                       double, double);
 
 TEST(HostFunctionsTest, ThunkCallsTheFunction) {
   if (!HostFunctionTable::isSupported())
     GTEST_SKIP() << "no thunks on this host";
   HostFunctionTable T;
-  ASSERT_FALSE(T.define("f", 1, reinterpret_cast<void *>(&plusOne), nullptr,
-                        false));
+  ASSERT_FALSE(
+      T.define("f", 1, reinterpret_cast<void *>(&plusOne), nullptr, false));
   const HostFunctionTable::Entry *E = T.find("f");
   ASSERT_NE(E, nullptr);
   EXPECT_EQ(E->Arity, 1u);
@@ -47,8 +47,8 @@ TEST(HostFunctionsTest, ContextGoesFirst) {
     GTEST_SKIP() << "no thunks on this host";
   HostFunctionTable T;
   double Weight = 3;
-  ASSERT_FALSE(T.define("w", 2, reinterpret_cast<void *>(&weighted), &Weight,
-                        true));
+  ASSERT_FALSE(
+      T.define("w", 2, reinterpret_cast<void *>(&weighted), &Weight, true));
   EXPECT_EQ(reinterpret_cast<Fn2>(T.find("w")->Address)(2, 1), 7.0);
 }
 
@@ -61,23 +61,23 @@ TEST(HostFunctionsTest, StackArgumentsPassThrough) {
       T.define("n", 9, reinterpret_cast<void *>(&nine), nullptr, false));
   ASSERT_FALSE(T.define("c", 9, reinterpret_cast<void *>(&nineWithContext),
                         &Base, true));
-  EXPECT_EQ(reinterpret_cast<Fn9>(T.find("n")->Address)(1, 2, 3, 4, 5, 6, 7,
-                                                        8, 9),
-            9036.0);
-  EXPECT_EQ(reinterpret_cast<Fn9>(T.find("c")->Address)(1, 2, 3, 4, 5, 6, 7,
-                                                        8, 9),
-            9036.5);
+  EXPECT_EQ(
+      reinterpret_cast<Fn9>(T.find("n")->Address)(1, 2, 3, 4, 5, 6, 7, 8, 9),
+      9036.0);
+  EXPECT_EQ(
+      reinterpret_cast<Fn9>(T.find("c")->Address)(1, 2, 3, 4, 5, 6, 7, 8, 9),
+      9036.5);
 }
 
 TEST(HostFunctionsTest, RedefiningKeepsTheAddress) {
   if (!HostFunctionTable::isSupported())
     GTEST_SKIP() << "no thunks on this host";
   HostFunctionTable T;
-  ASSERT_FALSE(T.define("f", 1, reinterpret_cast<void *>(&plusOne), nullptr,
-                        false));
+  ASSERT_FALSE(
+      T.define("f", 1, reinterpret_cast<void *>(&plusOne), nullptr, false));
   void *Before = T.find("f")->Address;
-  ASSERT_FALSE(T.define("f", 1, reinterpret_cast<void *>(&timesTen), nullptr,
-                        false));
+  ASSERT_FALSE(
+      T.define("f", 1, reinterpret_cast<void *>(&timesTen), nullptr, false));
   EXPECT_EQ(T.find("f")->Address, Before);
   EXPECT_EQ(reinterpret_cast<Fn1>(Before)(4), 40.0);
 }
@@ -87,13 +87,14 @@ TEST(HostFunctionsTest, ManyThunksSpanPages) {
     GTEST_SKIP() << "no thunks on this host";
   HostFunctionTable T;
   for (int I = 0; I < 1000; ++I)
-    ASSERT_FALSE(T.define("f" + std::to_string(I), 1,
-                          reinterpret_cast<void *>(I % 2 ? &plusOne : &timesTen),
-                          nullptr, false));
+    ASSERT_FALSE(
+        T.define("f" + std::to_string(I), 1,
+                 reinterpret_cast<void *>(I % 2 ? &plusOne : &timesTen),
+                 nullptr, false));
   for (int I = 0; I < 1000; ++I)
-    EXPECT_EQ(reinterpret_cast<Fn1>(T.find("f" + std::to_string(I))->Address)(
-                  3),
-              I % 2 ? 4.0 : 30.0);
+    EXPECT_EQ(
+        reinterpret_cast<Fn1>(T.find("f" + std::to_string(I))->Address)(3),
+        I % 2 ? 4.0 : 30.0);
 }
 
 } // namespace
