@@ -1,5 +1,4 @@
-//===- HostFunctions.h - Functions a host gives Kaleidoscope code -*- C++
-//-*-===//
+//===- HostFunctions.h - Thunks for the host's functions --------*- C++ -*-===//
 //
 // Part of kaleido. The table of a session's host functions
 // (Session::defineHostFunction). Each name gets a thunk of its own: a few
