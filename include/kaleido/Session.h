@@ -398,6 +398,11 @@ public:
     return reinterpret_cast<FnT *>(static_cast<uintptr_t>(*Addr));
   }
 
+  /// lookup() for an arity known only at run time (the C API, FFIs): the
+  /// address of Name, a function of Arity doubles, untyped. The same
+  /// failures and the same misuse.
+  llvm::Expected<void *> lookupUntyped(llvm::StringRef Name, unsigned Arity);
+
   /// Lets Kaleidoscope code call F, a function of the host of type
   /// double(double, ...), as Name: an `extern Name(...)` with as many
   /// parameters reaches it, in every mode and tier, as it would reach a C

@@ -409,6 +409,13 @@ Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
   return P->lookupAddress(Name, Arity);
 }
 
+Expected<void *> Session::lookupUntyped(StringRef Name, unsigned Arity) {
+  Expected<uint64_t> Addr = P->lookupAddress(Name, Arity);
+  if (!Addr)
+    return Addr.takeError();
+  return reinterpret_cast<void *>(static_cast<uintptr_t>(*Addr));
+}
+
 void Session::interrupt() { P->interrupt(); }
 
 SessionStats Session::getStats() const { return P->getStats(); }
