@@ -55,7 +55,8 @@ public:
 
 private:
   explicit Impl(SessionOptions Opts)
-      : Opts(std::move(Opts)), Undo(this->Opts.UndoLimit) {}
+      : Opts(std::move(Opts)), Ops(this->Opts.Language),
+        Undo(this->Opts.UndoLimit) {}
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
