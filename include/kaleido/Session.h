@@ -21,6 +21,7 @@
 #define KALEIDO_SESSION_H
 
 #include "kaleido/Diagnostic.h"
+#include "kaleido/Dialect.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -239,6 +240,11 @@ struct UndoneInput {
 };
 
 struct SessionOptions {
+  /// The dialect every input is read in (kaleido/Dialect.h): the tutorial's
+  /// language by default. Fixed for the session's life; a host that wants
+  /// another creates another session. Session::needsMoreInput and emit()
+  /// read the same dialect as run().
+  Dialect Language = Dialect::Tutorial;
   /// Optimisation level, 0 to 3. Every level gives bit-identical results.
   unsigned OptLevel = 2;
   JITMode Mode = JITMode::Lazy;

@@ -142,16 +142,20 @@ private:
   const Expr *Operand;
 };
 
-/// A binary operator: built in (`<`, `+`, `-`, `*`; see BuiltinOperators.h)
-/// or user-defined, which calls the function "binary<Op>". Loc is the
-/// operator's.
+/// A binary operator: built in (`<`, `+`, `-`, `*`, and `/` in the formula
+/// dialect; see BuiltinOperators.h) or user-defined, which calls the
+/// function "binary<Op>". Loc is the operator's.
 class BinaryExpr : public Expr {
 public:
-  /// Builtin is what the parser resolved Op to: builtinOperatorFor(Op).
+  /// Builtin is what the parser resolved Op to: builtinOperatorFor(Op) in
+  /// the dialect being read (so `/` is Divide or, in the tutorial dialect,
+  /// NotBuiltin).
   BinaryExpr(SourceLocation Loc, char Op, BuiltinOp Builtin, const Expr *LHS,
              const Expr *RHS)
       : Expr(Kind::Binary, Loc, depthOver({LHS, RHS})), LHS(LHS), RHS(RHS) {
-    assert(Builtin == builtinOperatorFor(Op) && Builtin != BuiltinOp::Assign &&
+    assert((Builtin == builtinOperatorFor(Op, Dialect::Tutorial) ||
+            Builtin == builtinOperatorFor(Op, Dialect::Formula)) &&
+           Builtin != BuiltinOp::Assign &&
            "'=' is an AssignExpr; other operators are what they spell");
     this->Op = Op;
     this->Builtin = Builtin;

@@ -7,13 +7,17 @@
 // every later stage (Sema, IR generation, the interpreter, the direct
 // evaluator) asks the node instead of comparing characters. The operator
 // table seeds its precedences from this table, and evaluateBuiltin is the one
-// C++ definition of what `+ - * <` compute; IR generation lowers the same enum
-// (lib/CodeGen/IRGen.cpp) and must agree with it bit for bit.
+// C++ definition of what `+ - * / <` compute; IR generation lowers the same
+// enum (lib/CodeGen/IRGen.cpp) and must agree with it bit for bit. A row
+// names the dialect that has it (kaleido/Dialect.h): `/` is built in only in
+// the formula dialect, and an ordinary operator character in the tutorial's.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_AST_BUILTINOPERATORS_H
 #define KALEIDO_AST_BUILTINOPERATORS_H
+
+#include "kaleido/Dialect.h"
 
 #include "llvm/Support/ErrorHandling.h"
 
@@ -33,6 +37,8 @@ enum class BuiltinOp : uint8_t {
   Add,
   Subtract,
   Multiply,
+  /// IEEE division (formula dialect): x/0 is an infinity or NaN.
+  Divide,
 };
 
 /// One row of the table.
@@ -41,30 +47,52 @@ struct BuiltinOperatorInfo {
   /// On OperatorTable's scale, 1 (loosest) to 100 (tightest).
   unsigned char Precedence;
   BuiltinOp Op;
+  /// The dialect that introduced it: Tutorial for an operator of every
+  /// dialect, Formula for one built in only there.
+  Dialect Since;
 };
 
 /// Every built-in binary operator. Assignment binds loosest; the rest have
-/// the tutorial's precedences. None of them can be redefined.
+/// the tutorial's precedences, and `/` binds as `*` does. None of them can
+/// be redefined in a dialect that has them.
 inline constexpr BuiltinOperatorInfo BuiltinOperators[] = {
-    {'=', 2, BuiltinOp::Assign},    {'<', 10, BuiltinOp::Less},
-    {'+', 20, BuiltinOp::Add},      {'-', 20, BuiltinOp::Subtract},
-    {'*', 40, BuiltinOp::Multiply},
+    {'=', 2, BuiltinOp::Assign, Dialect::Tutorial},
+    {'<', 10, BuiltinOp::Less, Dialect::Tutorial},
+    {'+', 20, BuiltinOp::Add, Dialect::Tutorial},
+    {'-', 20, BuiltinOp::Subtract, Dialect::Tutorial},
+    {'*', 40, BuiltinOp::Multiply, Dialect::Tutorial},
+    {'/', 40, BuiltinOp::Divide, Dialect::Formula},
 };
 
+/// Whether row I's operator is built in in dialect D. (The formula dialect
+/// has every operator of the tutorial's.)
+constexpr bool isInDialect(const BuiltinOperatorInfo &I, Dialect D) {
+  return I.Since == Dialect::Tutorial || I.Since == D;
+}
+
 namespace detail {
-/// The table inverted, by character (all 256, so that the parser's lookup is
-/// one load with no range check).
-inline constexpr std::array<BuiltinOp, 256> BuiltinBySpelling = [] {
+/// The table inverted, by character, for dialect D (all 256, so that the
+/// parser's lookup is one load with no range check).
+constexpr std::array<BuiltinOp, 256> invertBuiltins(Dialect D) {
   std::array<BuiltinOp, 256> A{};
   for (const BuiltinOperatorInfo &I : BuiltinOperators)
-    A[static_cast<unsigned char>(I.Spelling)] = I.Op;
+    if (isInDialect(I, D))
+      A[static_cast<unsigned char>(I.Spelling)] = I.Op;
   return A;
-}();
+}
+inline constexpr std::array<BuiltinOp, 256> TutorialBySpelling =
+    invertBuiltins(Dialect::Tutorial);
+inline constexpr std::array<BuiltinOp, 256> FormulaBySpelling =
+    invertBuiltins(Dialect::Formula);
 } // namespace detail
 
-/// The built-in operator spelled C, or NotBuiltin.
-constexpr BuiltinOp builtinOperatorFor(char C) {
-  return detail::BuiltinBySpelling[static_cast<unsigned char>(C)];
+/// The built-in operator spelled C in dialect D, or NotBuiltin (which makes
+/// C, if it can be an operator at all, one a program may define).
+constexpr BuiltinOp builtinOperatorFor(char C, Dialect D) {
+  const std::array<BuiltinOp, 256> &A = D == Dialect::Formula
+                                            ? detail::FormulaBySpelling
+                                            : detail::TutorialBySpelling;
+  return A[static_cast<unsigned char>(C)];
 }
 
 /// The table's row for Op, which must not be NotBuiltin.
@@ -95,6 +123,8 @@ inline double evaluateBuiltin(BuiltinOp Op, double L, double R) {
     return L - R;
   case BuiltinOp::Multiply:
     return L * R;
+  case BuiltinOp::Divide:
+    return L / R;
   case BuiltinOp::Less:
     // Unordered less-than, as `fcmp ult`: true if either operand is NaN.
     return !(L >= R) ? 1.0 : 0.0;

@@ -226,6 +226,9 @@ void FunctionEmitter::visitBinary(const BinaryExpr &E, bool Tail) {
   case BuiltinOp::Multiply:
     A.mulsd(Xmm::XMM0, Xmm::XMM1);
     return;
+  case BuiltinOp::Divide:
+    A.divsd(Xmm::XMM0, Xmm::XMM1);
+    return;
   case BuiltinOp::Less:
     // `fcmp ult`: ucomisd sets CF when L < R or either is NaN. 1.0 or +0.0.
     A.ucomisd(Xmm::XMM0, Xmm::XMM1);

@@ -207,6 +207,8 @@ public:
   void mulsd(Xmm Dst, Xmm Src) { sse(0xF2, 0x59, Dst, Src); }
   /// subsd xmm, xmm: F2 [REX] 0F 5C /r.
   void subsd(Xmm Dst, Xmm Src) { sse(0xF2, 0x5C, Dst, Src); }
+  /// divsd xmm, xmm: F2 [REX] 0F 5E /r.
+  void divsd(Xmm Dst, Xmm Src) { sse(0xF2, 0x5E, Dst, Src); }
   /// ucomisd xmm, xmm: 66 [REX] 0F 2E /r.
   void ucomisd(Xmm L, Xmm R) { sse(0x66, 0x2E, L, R); }
   /// cvtsi2sd xmm, r32: F2 [REX] 0F 2A /r.

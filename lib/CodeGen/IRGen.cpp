@@ -208,6 +208,11 @@ private:
       return B.CreateFSub(L, R, "sub");
     case BuiltinOp::Multiply:
       return B.CreateFMul(L, R, "mul");
+    case BuiltinOp::Divide:
+      // Plain `fdiv` (no fast-math flags): x/0 is an infinity or NaN, and
+      // the optimiser may not turn it into a multiply by a reciprocal unless
+      // that is exact.
+      return B.CreateFDiv(L, R, "div");
     case BuiltinOp::Less:
       // `fcmp ult` is evaluateBuiltin's `!(L >= R)`: true if either operand
       // is NaN. 1.0 or 0.0 (a select rather than uitofp: FastISel, the -O0

@@ -4,7 +4,8 @@
 //
 // Tokens, as in the tutorial's chapters 2-7:
 //   identifier ::= [a-zA-Z][a-zA-Z0-9]*      (keywords are identifiers)
-//   number     ::= [0-9]+ ('.' [0-9]*)? | '.' [0-9]+
+//   number     ::= ([0-9]+ ('.' [0-9]*)? | '.' [0-9]+) exponent?
+//   exponent   ::= [eE] [+-]? [0-9]+         (formula dialect only)
 //   comment    ::= '#' to the end of the line
 //   char       ::= any other printable ASCII character
 // Bytes outside printable ASCII (other than white space) are an error, so a
@@ -26,6 +27,7 @@
 
 #include <array>
 #include <cfloat>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -90,6 +92,14 @@ std::string Token::getMessage() const {
   case LexProblem::MalformedNumber:
     OS << "malformed number '" << Text.take_front(40) << "'";
     break;
+  case LexProblem::MalformedExponent:
+    OS << "malformed number '" << Text.take_front(40)
+       << "': expected a digit in the exponent after 'e'";
+    break;
+  case LexProblem::NumberOutOfRange:
+    OS << "number '" << Text.take_front(40)
+       << "' is too large for a double (the largest is about 1.8e308)";
+    break;
   case LexProblem::NumberTooLong:
     OS << "number is longer than " << LexerLimits::MaxNumberLength
        << " characters";
@@ -121,15 +131,22 @@ double kaleido::parseNumberLiteral(llvm::StringRef Text) {
     uint64_t M = 0;
     unsigned FractionDigits = 0;
     bool SeenPoint = false;
+    bool Exponent = false;
     for (char C : Text) {
       if (C == '.') {
         SeenPoint = true;
         continue;
       }
+      if (C > '9') {
+        // An exponent ("1e-3"): strtod's job.
+        Exponent = true;
+        break;
+      }
       M = M * 10 + static_cast<unsigned>(C - '0');
       FractionDigits += SeenPoint;
     }
-    return static_cast<double>(M) / PowersOfTen[FractionDigits];
+    if (!Exponent)
+      return static_cast<double>(M) / PowersOfTen[FractionDigits];
   }
 #endif
   // strtod needs a terminated string; the lexer bounds the literal's length,
@@ -217,7 +234,30 @@ void Lexer::finish(Token &T, TokenKind K, const char *Begin, const char *P,
   T.Value = 0;
 }
 
-/// number ::= [0-9]+ ('.' [0-9]*)? | '.' [0-9]+
+void Lexer::finishMalformedNumber(Token &T, LexProblem Problem,
+                                  const char *Begin, const char *P,
+                                  SourceLocation Loc) {
+  while (P != End && (*P == '.' || hasClass(*P, Letter | Digit)))
+    ++P;
+  finish(T, TokenKind::Invalid, Begin, P, Loc);
+  T.Problem = Problem;
+}
+
+/// exponent ::= [eE] [+-]? [0-9]+
+const char *Lexer::lexExponent(const char *&P) const {
+  ++P;
+  if (P != End && (*P == '+' || *P == '-'))
+    ++P;
+  if (P == End || !hasClass(*P, Digit))
+    return nullptr;
+  const char *Q = P;
+  while (Q != End && hasClass(*Q, Digit))
+    ++Q;
+  return Q;
+}
+
+/// number ::= ([0-9]+ ('.' [0-9]*)? | '.' [0-9]+) exponent?
+/// (the exponent in the formula dialect only)
 void Lexer::lexNumber(Token &T, const char *Begin, SourceLocation Loc) {
   const char *P = Begin;
   auto IsDigitAt = [&](const char *Q) {
@@ -230,14 +270,16 @@ void Lexer::lexNumber(Token &T, const char *Begin, SourceLocation Loc) {
     while (IsDigitAt(P))
       ++P;
   }
-  // "1.2.3" or "12abc" is one malformed number, not two tokens.
-  if (P != End && (*P == '.' || hasClass(*P, Letter))) {
-    while (P != End && (*P == '.' || hasClass(*P, Letter | Digit)))
-      ++P;
-    finish(T, TokenKind::Invalid, Begin, P, Loc);
-    T.Problem = LexProblem::MalformedNumber;
-    return;
+  if (Exponents && P != End && (*P == 'e' || *P == 'E')) {
+    const char *AfterExponent = lexExponent(P);
+    if (!AfterExponent)
+      return finishMalformedNumber(T, LexProblem::MalformedExponent, Begin, P,
+                                   Loc);
+    P = AfterExponent;
   }
+  // "1.2.3" or "12abc" is one malformed number, not two tokens.
+  if (P != End && (*P == '.' || hasClass(*P, Letter)))
+    return finishMalformedNumber(T, LexProblem::MalformedNumber, Begin, P, Loc);
   if (static_cast<size_t>(P - Begin) > LexerLimits::MaxNumberLength) {
     finish(T, TokenKind::Invalid, Begin, P, Loc);
     T.Problem = LexProblem::NumberTooLong;
@@ -245,6 +287,12 @@ void Lexer::lexNumber(Token &T, const char *Begin, SourceLocation Loc) {
   }
   finish(T, TokenKind::Number, Begin, P, Loc);
   T.Value = parseNumberLiteral(T.Text);
+  // Only an exponent can overflow in practice, but the rule is the
+  // literal's value: a formula's literal is never an infinity.
+  if (Exponents && std::isinf(T.Value)) {
+    T.Kind = TokenKind::Invalid;
+    T.Problem = LexProblem::NumberOutOfRange;
+  }
 }
 
 void Lexer::lex(Token &T) {

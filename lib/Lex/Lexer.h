@@ -13,6 +13,8 @@
 #include "Basic/SourceText.h"
 #include "Lex/Token.h"
 
+#include "kaleido/Dialect.h"
+
 namespace kaleido {
 
 /// Limits that keep hostile input from turning into unbounded work.
@@ -24,10 +26,12 @@ struct LexerLimits {
 class Lexer {
 public:
   /// A byte-order mark at the start of Source is skipped; columns count from
-  /// after it.
-  explicit Lexer(llvm::StringRef Source)
+  /// after it. D decides the number syntax: only the formula dialect has
+  /// exponents (`1e-3`), and there a literal too large for a double is an
+  /// error.
+  explicit Lexer(llvm::StringRef Source, Dialect D = Dialect::Tutorial)
       : Cur(dropByteOrderMark(Source).begin()), End(Source.end()),
-        LineStart(Cur) {}
+        LineStart(Cur), Exponents(D == Dialect::Formula) {}
 
   /// Returns the next token; Eof forever at the end of the buffer.
   Token next() {
@@ -50,6 +54,15 @@ private:
   /// identifiers itself: they are most tokens, and apart from it they cost
   /// 1% of reading a large program.
   void lexNumber(Token &T, const char *Begin, SourceLocation Loc);
+  /// Reads the exponent that starts at P, at an 'e' or 'E' after a number's
+  /// digits (formula dialect). Returns where it ends, or null if no digit
+  /// follows the 'e' and its sign; *P is then past the sign.
+  const char *lexExponent(const char *&P) const;
+  /// Makes T an Invalid token of Problem from Begin to the end of the run of
+  /// letters, digits and points at P ("1.2.3", "12abc" and "1e+x" are each
+  /// one malformed number, not several tokens).
+  void finishMalformedNumber(Token &T, LexProblem Problem, const char *Begin,
+                             const char *P, SourceLocation Loc);
   /// Fills T with the token of kind K that began at Begin and ends before P.
   void finish(Token &T, TokenKind K, const char *Begin, const char *P,
               SourceLocation Loc);
@@ -62,10 +75,14 @@ private:
   /// is computed when a token starts instead of kept up to date per byte.
   const char *LineStart;
   unsigned Line = 1;
+  /// Formula dialect: exponents, and the range check.
+  bool Exponents;
 };
 
-/// The value of a number literal (digits with at most one '.'), bit for bit
-/// what strtod returns for it, without copying it to the heap.
+/// The value of a number literal (digits with at most one '.', and an
+/// exponent in the formula dialect), bit for bit what strtod returns for it,
+/// without copying it to the heap. A literal too large for a double is an
+/// infinity here (the lexer reports it in the formula dialect).
 double parseNumberLiteral(llvm::StringRef Text);
 
 } // namespace kaleido

@@ -43,6 +43,8 @@ enum class TokenKind : uint8_t {
 enum class LexProblem : uint8_t {
   None,
   MalformedNumber,   ///< "1.2.3", "12abc"
+  MalformedExponent, ///< "1e", "1e+", "1ex" (formula dialect)
+  NumberOutOfRange,  ///< "1e999": larger than any double (formula dialect)
   NumberTooLong,     ///< longer than LexerLimits::MaxNumberLength
   IdentifierTooLong, ///< longer than LexerLimits::MaxIdentifierLength
   UnexpectedByte,    ///< a control character or a byte outside ASCII

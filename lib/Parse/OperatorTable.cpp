@@ -1,7 +1,8 @@
 //===- OperatorTable.cpp - Binary operator precedences --------------------===//
 //
 // Part of kaleido. The built-in operators' precedences and the rule that they
-// cannot be redefined both come from AST/BuiltinOperators.h.
+// cannot be redefined both come from AST/BuiltinOperators.h, for the table's
+// dialect.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,13 +12,10 @@
 
 using namespace kaleido;
 
-OperatorTable::OperatorTable() {
+OperatorTable::OperatorTable(Dialect D) : D(D) {
   for (const BuiltinOperatorInfo &I : BuiltinOperators)
-    setPrecedence(I.Spelling, I.Precedence);
-}
-
-bool OperatorTable::isBuiltinBinary(char C) {
-  return builtinOperatorFor(C) != BuiltinOp::NotBuiltin;
+    if (isInDialect(I, D))
+      setPrecedence(I.Spelling, I.Precedence);
 }
 
 bool OperatorTable::canBeOperator(char C) {

@@ -4,7 +4,9 @@
 // Part of kaleido. The precedence of every binary operator the parser knows.
 // A session owns one; a `def binary...` or `extern binary...` adds to it once
 // it has been accepted, so the operator is usable from the next item on. It
-// starts with the built-in operators of AST/BuiltinOperators.h.
+// starts with the built-in operators of AST/BuiltinOperators.h that its
+// dialect has, and is where the parser learns the dialect: the operators and
+// the number syntax it reads then come from one fact.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +25,13 @@ public:
   static constexpr unsigned MaxPrecedence = 100;
   static constexpr unsigned DefaultUserPrecedence = 30;
 
-  OperatorTable();
+  explicit OperatorTable(Dialect D = Dialect::Tutorial);
+
+  /// The dialect whose built-in operators the table holds.
+  Dialect getDialect() const { return D; }
+
+  /// The built-in operator C spells in this table's dialect, or NotBuiltin.
+  BuiltinOp builtinFor(char C) const { return builtinOperatorFor(C, D); }
 
   /// The precedence of binary operator C, or 0 if C is not one.
   unsigned getPrecedence(char C) const {
@@ -42,15 +50,19 @@ public:
       setPrecedence(Proto.getOperator(), Proto.Precedence);
   }
 
-  /// Whether C spells a built-in binary operator (AST/BuiltinOperators.h:
-  /// '=', '<', '+', '-' and '*'), which cannot be redefined.
-  static bool isBuiltinBinary(char C);
+  /// Whether C spells a built-in binary operator of this dialect
+  /// (AST/BuiltinOperators.h: '=', '<', '+', '-' and '*', and '/' in the
+  /// formula dialect), which cannot be redefined.
+  bool isBuiltinBinary(char C) const {
+    return builtinFor(C) != BuiltinOp::NotBuiltin;
+  }
   /// Characters that can never name an operator: ( ) , ; # and
   /// anything that starts an identifier or a number.
   static bool canBeOperator(char C);
 
 private:
   std::array<unsigned char, 128> Prec{};
+  Dialect D;
 };
 
 } // namespace kaleido

@@ -34,7 +34,7 @@ std::string locText(SourceLocation L) {
 
 Parser::Parser(llvm::StringRef Source, const OperatorTable &Ops,
                DiagnosticEngine &Diags)
-    : Lex(Source), Ops(Ops), Diags(Diags) {
+    : Lex(Source, Ops.getDialect()), Ops(Ops), Diags(Diags) {
   consume();
 }
 
@@ -103,7 +103,7 @@ Parser::Result Parser::parseItem(TopLevelItem &Out) {
 bool Parser::ignoreAssignmentOperator(const TopLevelItem &Item) {
   const PrototypeAST &Proto = Item.getPrototype();
   if (Proto.K != PrototypeAST::Kind::Binary ||
-      builtinOperatorFor(Proto.getOperator()) != BuiltinOp::Assign)
+      Ops.builtinFor(Proto.getOperator()) != BuiltinOp::Assign)
     return false;
   Diags.warning(Proto.Loc,
                 llvm::formatv("'=' is the assignment operator and cannot be "
@@ -212,15 +212,20 @@ bool Parser::parseOperatorPrototype(PrototypeAST &Proto) {
   Proto.Loc = Tok.Loc;
   // '=' is assignment, so not even a unary operator may be spelled so. (A
   // binary '=' is read, then dropped by ignoreAssignmentOperator.)
-  if (!IsBinary && builtinOperatorFor(Op) == BuiltinOp::Assign) {
+  if (!IsBinary && Ops.builtinFor(Op) == BuiltinOp::Assign) {
     error(Tok.Loc, "'=' is reserved for assignment and cannot be a unary "
                    "operator");
     return false;
   }
-  if (IsBinary && OperatorTable::isBuiltinBinary(Op) &&
-      builtinOperatorFor(Op) != BuiltinOp::Assign) {
+  if (IsBinary && Ops.isBuiltinBinary(Op) &&
+      Ops.builtinFor(Op) != BuiltinOp::Assign) {
+    // An operator only the formula dialect builds in says so: the same
+    // program is valid in the tutorial dialect.
+    bool FormulaOnly =
+        builtinOperatorInfo(Ops.builtinFor(Op)).Since == Dialect::Formula;
     error(Tok.Loc,
-          llvm::formatv("cannot redefine built-in operator '{0}'", Op));
+          llvm::formatv("cannot redefine built-in operator '{0}'{1}", Op,
+                        FormulaOnly ? " of the formula dialect" : ""));
     return false;
   }
   consume();
@@ -327,7 +332,7 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
     if (Prec == 0 || Prec < MinPrec)
       return LHS;
     // Resolved once, here: later stages ask the node, not the character.
-    BuiltinOp Builtin = builtinOperatorFor(Op);
+    BuiltinOp Builtin = Ops.builtinFor(Op);
     bool IsAssign = Builtin == BuiltinOp::Assign;
     SourceLocation OpLoc = Tok.Loc;
     consume();
@@ -338,7 +343,7 @@ const Expr *Parser::parseBinOpRHS(unsigned MinPrec, const Expr *LHS) {
     char NextOp = Tok.getChar();
     unsigned NextPrec = Tok.is(TokenKind::Char) ? Ops.getPrecedence(NextOp) : 0;
     if (NextPrec > Prec ||
-        (IsAssign && builtinOperatorFor(NextOp) == BuiltinOp::Assign)) {
+        (IsAssign && Ops.builtinFor(NextOp) == BuiltinOp::Assign)) {
       NestingGuard G(Nesting);
       if (Nesting > ParserLimits::MaxDepth)
         return error(OpLoc, llvm::formatv("expression is nested more than "

@@ -27,7 +27,7 @@ using namespace kaleido;
 using namespace llvm;
 
 Error Session::Impl::emitTokens(StringRef Source, raw_ostream &OS) {
-  Lexer Lex(Source);
+  Lexer Lex(Source, Opts.Language);
   for (;;) {
     Token T = Lex.next();
     OS << T.Loc.Line << ':' << T.Loc.Column << ' ' << getKindName(T.Kind);

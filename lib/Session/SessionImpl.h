@@ -61,7 +61,8 @@ public:
 
 private:
   explicit Impl(SessionOptions Opts)
-      : Opts(std::move(Opts)), Undo(this->Opts.UndoLimit) {}
+      : Opts(std::move(Opts)), Ops(this->Opts.Language),
+        Undo(this->Opts.UndoLimit) {}
 
   /// Opens the profiles Opts asks for and starts the time trace (before the
   /// executor, which is told of them through EO). Profiling.cpp.

@@ -21,9 +21,14 @@ double... and, with -p, the shortest round-trip text) and the exit code. A
 mismatch is reduced, item by item, to a small program that still mismatches
 and written to the regression folder.
 
+With --dialect=formula the programs are in the formula dialect and every
+mode runs them so: they also divide with the built-in '/' (by zero too) and
+write number literals with exponents (1e-3, 2.5E+10, 4e-320).
+
 Usage:
     difftest.py --kaleido build/bin/kaleido --count 300 --seed 1
     difftest.py --kaleido build/bin/kaleido --count 10000 --seed 7 --jobs 2
+    difftest.py --kaleido build/bin/kaleido --count 300 --dialect=formula
 
 Termination is by construction: functions call only functions defined before
 them, except designated recursive ones whose first parameter is a counter that
@@ -69,8 +74,13 @@ def lit(x):
 class Gen:
     """Builds one program. Each expression generator returns (text, work)."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, formula=False):
         self.rng = rng
+        # The formula dialect: '/' and exponent literals. (The tutorial's
+        # programs draw the same random numbers as before it existed, so a
+        # seed names the same program.)
+        self.formula = formula
+        self.builtins = ["+", "-", "*", "<"] + (["/"] if formula else [])
         self.funcs = []  # (name, arity, work_per_call)
         self.binops = []  # (char, work)
         self.unops = []  # (char, work)
@@ -80,7 +90,23 @@ class Gen:
         # before it: a redefinition may use only those, so it cannot recurse.
         self.visible = {}
 
+    def exponent_literal(self):
+        """A literal with an exponent: mostly near 1, sometimes near the ends
+        of the double range (subnormals included), never past the largest."""
+        rng = self.rng
+        mantissa = rng.choice(["%d" % rng.randint(0, 99),
+                               "%d.%d" % (rng.randint(0, 9), rng.randint(0, 999)),
+                               ".%d" % rng.randint(1, 99)])
+        if rng.random() < 0.1:
+            exp = rng.choice([rng.randint(-322, -300), rng.randint(290, 306)])
+        else:
+            exp = rng.randint(-12, 12)
+        sign = "-" if exp < 0 else rng.choice(["", "+"])
+        return "%s%s%s%d" % (mantissa, rng.choice("eE"), sign, abs(exp))
+
     def number(self):
+        if self.formula and self.rng.random() < 0.2:
+            return self.exponent_literal()
         r = self.rng.random()
         if r < 0.3:
             return str(self.rng.randint(0, 9))
@@ -98,7 +124,7 @@ class Gen:
             return self.number(), 1
         choice = rng.random()
         if choice < 0.30:
-            op = rng.choice(["+", "-", "*", "<"])
+            op = rng.choice(self.builtins)
             a, wa = self.expr(scope, depth - 1, recursive)
             b, wb = self.expr(scope, depth - 1, recursive)
             return "(%s %s %s)" % (a, op, b), wa + wb + 1
@@ -303,12 +329,17 @@ REGRESSION_HEADER = """\
 """
 
 
-def generate(seed):
+def generate(seed, dialect="tutorial"):
     rng = random.Random(seed)
     while True:
-        p = Gen(rng).program()
+        p = Gen(rng, formula=dialect == "formula").program()
         if p is not None:
             return p
+
+
+def dialect_flags(dialect):
+    """What every mode is run with: the tutorial dialect is the default."""
+    return [] if dialect == "tutorial" else ["--dialect=" + dialect]
 
 
 def run_mode(kaleido, args, source):
@@ -325,8 +356,9 @@ def run_mode(kaleido, args, source):
         os.unlink(path)
 
 
-def outcomes(kaleido, source):
-    return {name: run_mode(kaleido, args, source) for name, args in MODES}
+def outcomes(kaleido, source, flags=()):
+    return {name: run_mode(kaleido, list(flags) + args, source)
+            for name, args in MODES}
 
 
 def mismatch(results):
@@ -334,23 +366,23 @@ def mismatch(results):
     return [name for name, r in results.items() if r != ref]
 
 
-def reduce(kaleido, source):
+def reduce(kaleido, source, flags=()):
     """Drops items (lines after the prelude) while the mismatch remains."""
     lines = source.splitlines()
     keep = 3 + len(MATH1) + len(MATH2)
     i = keep
     while i < len(lines):
         trial = lines[:i] + lines[i + 1:]
-        if mismatch(outcomes(kaleido, "\n".join(trial) + "\n")):
+        if mismatch(outcomes(kaleido, "\n".join(trial) + "\n", flags)):
             lines = trial
         else:
             i += 1
     return "\n".join(lines) + "\n"
 
 
-def check(kaleido, seed):
-    source = generate(seed)
-    results = outcomes(kaleido, source)
+def check(kaleido, seed, dialect="tutorial"):
+    source = generate(seed, dialect)
+    results = outcomes(kaleido, source, dialect_flags(dialect))
     bad = mismatch(results)
     if not bad and results["interp"][0] != 0:
         bad = ["interp exit %s" % results["interp"][0]]
@@ -367,12 +399,16 @@ def main():
     ap.add_argument("--regressions",
                     default=os.path.join(os.path.dirname(__file__), "regressions"))
     ap.add_argument("--show", type=int, help="print the program for SEED and exit")
+    ap.add_argument("--dialect", choices=["tutorial", "formula"],
+                    default="tutorial",
+                    help="the dialect the programs are written in and every "
+                         "mode runs (default tutorial)")
     ap.add_argument("--progress", type=int, default=100, metavar="N",
                     help="report progress on stderr every N programs "
                          "(0: never; default 100)")
     opts = ap.parse_args()
     if opts.show is not None:
-        sys.stdout.write(generate(opts.show))
+        sys.stdout.write(generate(opts.show, opts.dialect))
         return 0
 
     failures = 0
@@ -380,7 +416,7 @@ def main():
     seeds = range(opts.seed, opts.seed + opts.count)
     with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
         for seed, source, results, bad in pool.map(
-                lambda s: check(opts.kaleido, s), seeds):
+                lambda s: check(opts.kaleido, s, opts.dialect), seeds):
             done += 1
             if opts.progress and done % opts.progress == 0:
                 print("difftest: %d/%d programs, %d mismatches" %
@@ -388,15 +424,21 @@ def main():
             if not bad:
                 continue
             failures += 1
-            small = reduce(opts.kaleido, source)
+            flags = dialect_flags(opts.dialect)
+            small = reduce(opts.kaleido, source, flags)
             os.makedirs(opts.regressions, exist_ok=True)
             path = os.path.join(opts.regressions, "seed-%d.ks" % seed)
             with open(path, "w") as f:
-                f.write(REGRESSION_HEADER % seed)
+                header = REGRESSION_HEADER % seed
+                if flags:
+                    header = header.replace("%kaleido -p",
+                                            "%kaleido -p " + " ".join(flags))
+                f.write(header)
                 f.write(small)
             print("MISMATCH seed %d (%s); reduced repro: %s" %
                   (seed, ", ".join(bad), path))
-            for name, (code, out) in outcomes(opts.kaleido, small).items():
+            for name, (code, out) in outcomes(opts.kaleido, small,
+                                              flags).items():
                 print("  %-9s exit %s: %r" % (name, code, out[:200]))
     print("difftest: %d programs, %d modes each, %d mismatches" %
           (opts.count, len(MODES), failures))

@@ -58,6 +58,15 @@ cl::list<std::string> InputFiles(cl::Positional, cl::desc("[FILE...]"),
                                  cl::cat(KaleidoCat));
 cl::list<std::string> Exprs("e", cl::desc("Run <source> (may be repeated)"),
                             cl::value_desc("source"), cl::cat(KaleidoCat));
+cl::opt<kaleido::Dialect> LanguageDialect(
+    "dialect", cl::desc("The language the input is written in"),
+    cl::init(kaleido::Dialect::Tutorial),
+    cl::values(clEnumValN(kaleido::Dialect::Tutorial, "tutorial",
+                          "the LLVM tutorial's Kaleidoscope (default)"),
+               clEnumValN(kaleido::Dialect::Formula, "formula",
+                          "adds exponent literals (1e-3) and a built-in "
+                          "'/' (IEEE division, as '*' binds)")),
+    cl::cat(KaleidoCat));
 cl::opt<unsigned> OptLevel("O", cl::Prefix, cl::init(2),
                            cl::desc("Optimisation level 0-3 (default 2)"),
                            cl::value_desc("level"), cl::cat(KaleidoCat));
@@ -271,6 +280,7 @@ void traceCompile(const kaleido::CompileEvent &E) {
 kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
                                        const bool *Trace) {
   kaleido::SessionOptions Opts;
+  Opts.Language = LanguageDialect;
   Opts.OptLevel = OptLevel;
   Opts.Mode = Mode;
   Opts.TierUpCalls = TierUp;

@@ -94,6 +94,7 @@ TEST(X86EncoderTest, TwoRegisters) {
                   E.addsd(xmm(D), xmm(S));
                   E.subsd(xmm(D), xmm(S));
                   E.mulsd(xmm(D), xmm(S));
+                  E.divsd(xmm(D), xmm(S));
                   E.ucomisd(xmm(D), xmm(S));
                   E.cvtsi2sd(xmm(D), gpr(S));
                   E.movzx(gpr(D), gpr(S));
@@ -106,6 +107,7 @@ TEST(X86EncoderTest, TwoRegisters) {
                   X.addsd(xx(D), xx(S));
                   X.subsd(xx(D), xx(S));
                   X.mulsd(xx(D), xx(S));
+                  X.divsd(xx(D), xx(S));
                   X.ucomisd(xx(D), xx(S));
                   X.cvtsi2sd(xx(D), xr32(S));
                   X.movzx(xr32(D), xr8(S));

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -12,8 +13,8 @@ using namespace kaleido;
 
 namespace {
 
-std::vector<Token> lexAll(llvm::StringRef Src) {
-  Lexer L(Src);
+std::vector<Token> lexAll(llvm::StringRef Src, Dialect D = Dialect::Tutorial) {
+  Lexer L(Src, D);
   std::vector<Token> Out;
   for (;;) {
     Out.push_back(L.next());
@@ -50,6 +51,101 @@ TEST(LexerTest, MalformedNumberIsOneInvalidToken) {
   EXPECT_EQ(T[0].getMessage(), "malformed number '1.2.3'");
   EXPECT_EQ(T[0].Text, "1.2.3");
   EXPECT_TRUE(T[1].is(TokenKind::Identifier));
+}
+
+TEST(LexerTest, TutorialNumbersHaveNoExponent) {
+  auto T = lexAll("1e3 2.5E+10");
+  EXPECT_TRUE(T[0].is(TokenKind::Invalid));
+  EXPECT_EQ(T[0].getMessage(), "malformed number '1e3'");
+  // The '+' ends the malformed run; "10" is a number of its own.
+  EXPECT_EQ(T[1].getMessage(), "malformed number '2.5E'");
+  EXPECT_TRUE(T[2].isChar('+'));
+  EXPECT_EQ(T[3].Value, 10.0);
+}
+
+TEST(LexerTest, FormulaNumbersHaveExponents) {
+  auto T = lexAll("1e-3 2.5E+10 1e308 .5e1 2.e3 7E0 1e-400 4.9e-324 "
+                  "0e999 1e0001",
+                  Dialect::Formula);
+  ASSERT_EQ(T.size(), 11u);
+  const double Want[] = {1e-3, 2.5E+10, 1e308,    .5e1, 2.e3,
+                         7E0,  0.0,     4.9e-324, 0.0,  10.0};
+  for (unsigned I = 0; I < 10; ++I) {
+    EXPECT_TRUE(T[I].is(TokenKind::Number)) << I << ": " << T[I].Text.str();
+    EXPECT_EQ(T[I].Value, Want[I]) << T[I].Text.str();
+  }
+  EXPECT_EQ(T[0].Text, "1e-3");
+  EXPECT_EQ(T[1].Text, "2.5E+10");
+  // Underflow rounds, to a subnormal or to zero, as strtod does.
+  EXPECT_GT(T[7].Value, 0.0);
+  EXPECT_TRUE(T[10].is(TokenKind::Eof));
+}
+
+TEST(LexerTest, FormulaExponentNeedsADigit) {
+  auto T = lexAll("1e 1e+ 1E- 1ex 1e+x2 1e+ 3", Dialect::Formula);
+  const char *Texts[] = {"1e", "1e+", "1E-", "1ex", "1e+x2", "1e+"};
+  for (unsigned I = 0; I < 6; ++I) {
+    EXPECT_TRUE(T[I].is(TokenKind::Invalid)) << I;
+    EXPECT_EQ(T[I].Problem, LexProblem::MalformedExponent) << I;
+    EXPECT_EQ(T[I].Text, Texts[I]);
+  }
+  EXPECT_EQ(T[1].getMessage(),
+            "malformed number '1e+': expected a digit in the exponent after "
+            "'e'");
+  EXPECT_EQ(T[6].Value, 3.0);
+  // After a complete exponent, letters and points make the number malformed.
+  auto U = lexAll("1e3x 1e3.5 1e3e4", Dialect::Formula);
+  for (unsigned I = 0; I < 3; ++I)
+    EXPECT_EQ(U[I].Problem, LexProblem::MalformedNumber) << I;
+  EXPECT_EQ(U[0].getMessage(), "malformed number '1e3x'");
+  EXPECT_EQ(U[1].Text, "1e3.5");
+  EXPECT_EQ(U[2].Text, "1e3e4");
+}
+
+TEST(LexerTest, FormulaLiteralTooLargeIsAnError) {
+  std::string Src =
+      "1e999 1.8e308 1.7976931348623157e308 " + std::string(309, '9');
+  auto T = lexAll(Src, Dialect::Formula);
+  EXPECT_TRUE(T[0].is(TokenKind::Invalid));
+  EXPECT_EQ(T[0].Problem, LexProblem::NumberOutOfRange);
+  EXPECT_EQ(T[0].getMessage(), "number '1e999' is too large for a double "
+                               "(the largest is about 1.8e308)");
+  EXPECT_EQ(T[1].Problem, LexProblem::NumberOutOfRange);
+  // The largest double itself is fine.
+  EXPECT_TRUE(T[2].is(TokenKind::Number));
+  EXPECT_EQ(T[2].Value, 1.7976931348623157e308);
+  // So is every literal's range, exponent or not.
+  EXPECT_EQ(T[3].Problem, LexProblem::NumberOutOfRange);
+  // The tutorial dialect is unchanged: a long literal is an infinity there.
+  std::string Long(309, '9');
+  auto U = lexAll(Long);
+  EXPECT_TRUE(U[0].is(TokenKind::Number));
+  EXPECT_TRUE(std::isinf(U[0].Value));
+}
+
+TEST(LexerTest, FormulaExponentsAreExactlyStrtods) {
+  std::mt19937_64 Rng(7);
+  for (int I = 0; I < 100000; ++I) {
+    std::string L = std::to_string(Rng() % 100000);
+    if (Rng() % 2)
+      L.insert(Rng() % (L.size() + 1), ".");
+    if (L.front() == '.' && L.size() == 1)
+      L = "0";
+    L += "eE"[Rng() % 2];
+    if (unsigned Sign = Rng() % 3)
+      L += "+-"[Sign - 1];
+    L += std::to_string(Rng() % 330);
+    char *EndP = nullptr;
+    double Want = std::strtod(L.c_str(), &EndP);
+    auto T = lexAll(L, Dialect::Formula);
+    if (std::isinf(Want)) {
+      EXPECT_EQ(T[0].Problem, LexProblem::NumberOutOfRange) << L;
+      continue;
+    }
+    ASSERT_TRUE(T[0].is(TokenKind::Number)) << L;
+    EXPECT_EQ(std::memcmp(&T[0].Value, &Want, sizeof Want), 0)
+        << L << ": " << T[0].Value << " != " << Want;
+  }
 }
 
 TEST(LexerTest, NonAsciiIsReportedOncePerCharacter) {

@@ -39,6 +39,69 @@ TEST(ParserTest, UserOperatorNeedsPrecedenceInTable) {
   EXPECT_EQ(llvm::cast<BinaryExpr>(P.Items[0].Function->Body)->getOp(), '|');
 }
 
+TEST(ParserTest, FormulaDivisionBindsAsMultiplyFromTheLeft) {
+  // 8/4/2 is (8/4)/2, and 1 + 6/3*2 is 1 + ((6/3)*2).
+  auto P = parse("8/4/2; 1 + 6/3*2", OperatorTable(Dialect::Formula));
+  ASSERT_TRUE(P.Errors.empty());
+  ASSERT_EQ(P.Items.size(), 2u);
+  auto *Outer = llvm::cast<BinaryExpr>(P.Items[0].Function->Body);
+  EXPECT_EQ(Outer->getBuiltin(), BuiltinOp::Divide);
+  auto *Inner = llvm::dyn_cast<BinaryExpr>(&Outer->getLHS());
+  ASSERT_TRUE(Inner);
+  EXPECT_EQ(Inner->getBuiltin(), BuiltinOp::Divide);
+  EXPECT_TRUE(llvm::isa<NumberExpr>(Outer->getRHS()));
+
+  auto *Add = llvm::cast<BinaryExpr>(P.Items[1].Function->Body);
+  EXPECT_EQ(Add->getBuiltin(), BuiltinOp::Add);
+  auto *Mul = llvm::cast<BinaryExpr>(&Add->getRHS());
+  EXPECT_EQ(Mul->getBuiltin(), BuiltinOp::Multiply);
+  EXPECT_EQ(llvm::cast<BinaryExpr>(&Mul->getLHS())->getBuiltin(),
+            BuiltinOp::Divide);
+}
+
+TEST(ParserTest, TutorialSlashIsTheProgramsOperator) {
+  auto P = parse("1 / 2");
+  ASSERT_EQ(P.Errors.size(), 2u); // The error and its note.
+  EXPECT_EQ(P.Errors[0], "1:3: unknown binary operator '/'; define it with "
+                         "'def binary/ PREC (a b) ...' first");
+  OperatorTable Ops;
+  Ops.setPrecedence('/', 40);
+  auto Q = parse("def binary/ 40 (a b) a; 1 / 2", Ops);
+  ASSERT_TRUE(Q.Errors.empty());
+  ASSERT_EQ(Q.Items.size(), 2u);
+  auto *B = llvm::cast<BinaryExpr>(Q.Items[1].Function->Body);
+  EXPECT_EQ(B->getOp(), '/');
+  EXPECT_FALSE(B->isBuiltin());
+}
+
+TEST(ParserTest, FormulaRejectsDefiningSlash) {
+  for (const char *Src : {"def binary/ 40 (a b) a", "extern binary/ (a b)"}) {
+    auto P = parse(Src, OperatorTable(Dialect::Formula));
+    ASSERT_EQ(P.Errors.size(), 1u) << Src;
+    EXPECT_NE(P.Errors[0].find(": cannot redefine built-in operator '/' of "
+                               "the formula dialect"),
+              std::string::npos)
+        << P.Errors[0];
+  }
+  // A unary '/' is still the program's, as a unary '-' is.
+  auto U = parse("def unary/(v) 0 - v", OperatorTable(Dialect::Formula));
+  EXPECT_TRUE(U.Errors.empty());
+  // Other built-ins keep their message.
+  auto Plus = parse("def binary+ (a b) a", OperatorTable(Dialect::Formula));
+  ASSERT_EQ(Plus.Errors.size(), 1u);
+  EXPECT_EQ(Plus.Errors[0], "1:11: cannot redefine built-in operator '+'");
+}
+
+TEST(ParserTest, FormulaLexesExponentsTutorialDoesNot) {
+  auto P = parse("2.5e-1", OperatorTable(Dialect::Formula));
+  ASSERT_TRUE(P.Errors.empty());
+  EXPECT_EQ(llvm::cast<NumberExpr>(P.Items[0].Function->Body)->getValue(),
+            0.25);
+  auto T = parse("2.5e-1");
+  ASSERT_EQ(T.Errors.size(), 1u);
+  EXPECT_EQ(T.Errors[0], "1:1: malformed number '2.5e'");
+}
+
 TEST(ParserTest, UnclosedParenNamesTheOpener) {
   auto P = parse("(1 + 2");
   ASSERT_EQ(P.Errors.size(), 1u);
