@@ -46,6 +46,12 @@ typedef enum kaleido_mode {
   KALEIDO_INTERP = 2 /**< Interpret; compile nothing. */
 } kaleido_mode;
 
+/** Which language a session reads (Dialect.h). */
+typedef enum kaleido_dialect {
+  KALEIDO_TUTORIAL = 0, /**< The LLVM tutorial's language. */
+  KALEIDO_FORMULA = 1   /**< Adds '/' and exponent literals (1e-3). */
+} kaleido_dialect;
+
 typedef struct kaleido_options {
   /** 0 to 3; default 2. Every level gives bit-identical results. */
   unsigned opt_level;
@@ -53,9 +59,10 @@ typedef struct kaleido_options {
   /** Non-zero lets `extern` reach every symbol of the process (unsafe);
       default 0: the runtime, the C math library and host functions. */
   int allow_host_symbols;
+  kaleido_dialect dialect;
 } kaleido_options;
 
-/** The defaults: -O2, lazy, no host symbols. */
+/** The defaults: -O2, lazy, no host symbols, the tutorial's language. */
 KALEIDO_API kaleido_options kaleido_default_options(void);
 
 /** A new session, or NULL if one cannot be made (the reason goes to

@@ -82,6 +82,7 @@ kaleido_options kaleido_default_options(void) {
   O.opt_level = D.OptLevel;
   O.mode = KALEIDO_LAZY;
   O.allow_host_symbols = D.AllowHostSymbols;
+  O.dialect = KALEIDO_TUTORIAL;
   return O;
 }
 
@@ -96,6 +97,8 @@ kaleido_session *kaleido_session_new(const kaleido_options *Options,
   if (O.mode != KALEIDO_LAZY && O.mode != KALEIDO_EAGER &&
       O.mode != KALEIDO_INTERP)
     return Fail("unknown mode " + std::to_string(int(O.mode)));
+  if (O.dialect != KALEIDO_TUTORIAL && O.dialect != KALEIDO_FORMULA)
+    return Fail("unknown dialect " + std::to_string(int(O.dialect)));
   auto *H = new kaleido_session;
   SessionOptions SO;
   SO.OptLevel = O.opt_level;
@@ -103,6 +106,8 @@ kaleido_session *kaleido_session_new(const kaleido_options *Options,
             : O.mode == KALEIDO_INTERP ? JITMode::Interp
                                        : JITMode::Lazy;
   SO.AllowHostSymbols = O.allow_host_symbols != 0;
+  SO.Language =
+      O.dialect == KALEIDO_FORMULA ? Dialect::Formula : Dialect::Tutorial;
   SO.OnDiagnostic = [H](const Diagnostic &D) { H->Diagnostics += D.format(); };
   SO.OnOutput = [H](llvm::StringRef Bytes) {
     if (H->Write) {

@@ -96,6 +96,20 @@ TEST(CAPITest, HostFunctions) {
             KALEIDO_USAGE_ERROR);
 }
 
+TEST(CAPITest, FormulaDialect) {
+  kaleido_options O = kaleido_default_options();
+  EXPECT_EQ(O.dialect, KALEIDO_TUTORIAL);
+  O.dialect = KALEIDO_FORMULA;
+  CSession C(&O);
+  ASSERT_EQ(kaleido_run(C.S, "def f(a b) a / b * 1e-1;", nullptr), KALEIDO_OK)
+      << kaleido_last_diagnostics(C.S);
+  double Args[] = {3, 2}, R = 0;
+  ASSERT_EQ(kaleido_call(C.S, "f", Args, 2, &R), KALEIDO_OK);
+  EXPECT_EQ(R, 3.0 / 2.0 * 1e-1);
+  CSession T;
+  EXPECT_EQ(kaleido_run(T.S, "1e-1", nullptr), KALEIDO_COMPILE_ERROR);
+}
+
 TEST(CAPITest, OptionsAndVersion) {
   kaleido_options O = kaleido_default_options();
   EXPECT_EQ(O.opt_level, 2u);
