@@ -12,9 +12,7 @@
 #include <stdlib.h>
 
 /* A host function with a context: the program calls it as scaled(x). */
-static double scaled(void *context, double x) {
-  return x * *(double *)context;
-}
+static double scaled(void *context, double x) { return x * *(double *)context; }
 
 /* One that refuses negative input: the running call fails. */
 static double checked(double x) {
@@ -34,8 +32,7 @@ int main(void) {
   double factor = 1.5;
   kaleido_define_host_function(s, "scaled", 1, (kaleido_host_fn)scaled,
                                &factor);
-  kaleido_define_host_function(s, "checked", 1, (kaleido_host_fn)checked,
-                               NULL);
+  kaleido_define_host_function(s, "checked", 1, (kaleido_host_fn)checked, NULL);
   if (kaleido_run(s,
                   "extern scaled(x); extern checked(x);\n"
                   "def fib(x) if x < 3 then 1 else fib(x-1) + fib(x-2);\n"

@@ -104,9 +104,9 @@ typedef void (*kaleido_host_fn)(void);
     not NULL, fn is called as double fn(void *context, double...). Fails
     with KALEIDO_USAGE_ERROR for a bad name or an arity that disagrees with
     the program's extern. */
-KALEIDO_API kaleido_status kaleido_define_host_function(
-    kaleido_session *session, const char *name, size_t arity,
-    kaleido_host_fn fn, void *context);
+KALEIDO_API kaleido_status
+kaleido_define_host_function(kaleido_session *session, const char *name,
+                             size_t arity, kaleido_host_fn fn, void *context);
 
 /** Called inside a host function: the running kaleido_run() or
     kaleido_call() fails with KALEIDO_RUNTIME_ERROR and message. Returns;
@@ -115,17 +115,16 @@ KALEIDO_API void kaleido_fail_host_call(const char *message);
 
 /** Where the program's output (putchard, printd) goes: write(context,
     bytes, size) instead of standard output; NULL restores stdout. */
-KALEIDO_API void kaleido_set_output(kaleido_session *session,
-                                    void (*write)(void *context,
-                                                  const char *bytes,
-                                                  size_t size),
-                                    void *context);
+KALEIDO_API void
+kaleido_set_output(kaleido_session *session,
+                   void (*write)(void *context, const char *bytes, size_t size),
+                   void *context);
 
 /** The diagnostics of the session's last call, each as
     "file:line:col: error: message", its source line and a caret; "" if
     none. */
-KALEIDO_API const char *kaleido_last_diagnostics(
-    const kaleido_session *session);
+KALEIDO_API const char *
+kaleido_last_diagnostics(const kaleido_session *session);
 
 /** A one-line summary of why the last call failed; "" if it did not. */
 KALEIDO_API const char *kaleido_last_error(const kaleido_session *session);

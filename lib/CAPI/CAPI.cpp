@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "kaleido/kaleido.h"
 #include "kaleido/Session.h"
+#include "kaleido/kaleido.h"
 
 #include "llvm/Support/Error.h"
 
@@ -163,8 +163,7 @@ void *kaleido_lookup(kaleido_session *H, const char *Name, size_t Arity) {
 
 kaleido_status kaleido_define_host_function(kaleido_session *H,
                                             const char *Name, size_t Arity,
-                                            kaleido_host_fn Fn,
-                                            void *Context) {
+                                            kaleido_host_fn Fn, void *Context) {
   if (!H || !Name)
     return KALEIDO_USAGE_ERROR;
   return H->begin()->finish(H->S->defineHostFunction(

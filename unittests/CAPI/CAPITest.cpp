@@ -48,8 +48,7 @@ TEST(CAPITest, RunCallAndLookup) {
 
 TEST(CAPITest, ErrorsAreStatusesWithDiagnostics) {
   CSession C;
-  EXPECT_EQ(kaleido_run(C.S, "def f(x) x +;", "bad.ks"),
-            KALEIDO_COMPILE_ERROR);
+  EXPECT_EQ(kaleido_run(C.S, "def f(x) x +;", "bad.ks"), KALEIDO_COMPILE_ERROR);
   EXPECT_NE(std::string(kaleido_last_diagnostics(C.S))
                 .find("bad.ks:1:13: error: expected an expression"),
             std::string::npos)
@@ -68,14 +67,14 @@ TEST(CAPITest, ErrorsAreStatusesWithDiagnostics) {
 TEST(CAPITest, HostFunctions) {
   CSession C;
   double Delta = 0.25;
-  ASSERT_EQ(kaleido_define_host_function(
-                C.S, "twice", 1, reinterpret_cast<kaleido_host_fn>(&twice),
-                nullptr),
-            KALEIDO_OK);
-  ASSERT_EQ(kaleido_define_host_function(
-                C.S, "offset", 1, reinterpret_cast<kaleido_host_fn>(&offset),
-                &Delta),
-            KALEIDO_OK);
+  ASSERT_EQ(
+      kaleido_define_host_function(
+          C.S, "twice", 1, reinterpret_cast<kaleido_host_fn>(&twice), nullptr),
+      KALEIDO_OK);
+  ASSERT_EQ(
+      kaleido_define_host_function(
+          C.S, "offset", 1, reinterpret_cast<kaleido_host_fn>(&offset), &Delta),
+      KALEIDO_OK);
   ASSERT_EQ(kaleido_define_host_function(
                 C.S, "refuse", 1, reinterpret_cast<kaleido_host_fn>(&refuse),
                 nullptr),
@@ -87,13 +86,13 @@ TEST(CAPITest, HostFunctions) {
             KALEIDO_OK);
   EXPECT_EQ(C.Out, "4.250000\n");
   EXPECT_EQ(kaleido_run(C.S, "refuse(1)", "r.ks"), KALEIDO_RUNTIME_ERROR);
-  EXPECT_NE(std::string(kaleido_last_diagnostics(C.S))
-                .find("refused by the host"),
-            std::string::npos);
-  EXPECT_EQ(kaleido_define_host_function(
-                C.S, "sin", 1, reinterpret_cast<kaleido_host_fn>(&twice),
-                nullptr),
-            KALEIDO_USAGE_ERROR);
+  EXPECT_NE(
+      std::string(kaleido_last_diagnostics(C.S)).find("refused by the host"),
+      std::string::npos);
+  EXPECT_EQ(
+      kaleido_define_host_function(
+          C.S, "sin", 1, reinterpret_cast<kaleido_host_fn>(&twice), nullptr),
+      KALEIDO_USAGE_ERROR);
 }
 
 TEST(CAPITest, FormulaDialect) {
