@@ -25,6 +25,9 @@
 extern "C" {
 #endif
 
+/* A C API speaks C: lower-case names with a kaleido_ prefix. */
+/* NOLINTBEGIN(readability-identifier-naming) */
+
 /** A session: everything one program needs (its functions, the JIT). */
 typedef struct kaleido_session kaleido_session;
 
@@ -136,6 +139,8 @@ KALEIDO_API void kaleido_interrupt(kaleido_session *session);
 
 /** kaleido's version, "MAJOR.MINOR.PATCH". */
 KALEIDO_API const char *kaleido_version(void);
+
+/* NOLINTEND(readability-identifier-naming) */
 
 #ifdef __cplusplus
 }

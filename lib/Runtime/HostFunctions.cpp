@@ -54,7 +54,7 @@ llvm::Error HostFunctionTable::writeThunk(uint8_t *At, void *Fn, void *Context,
   uint8_t Code[ThunkSize];
   std::memset(Code, 0xCC, sizeof Code); // int3 after the jump.
   size_t N = 0;
-  auto movabs = [&](uint8_t Reg, void *Imm) {
+  auto MovAbs = [&](uint8_t Reg, void *Imm) {
     Code[N++] = 0x48; // REX.W
     Code[N++] = 0xB8 + Reg;
     auto V = reinterpret_cast<uintptr_t>(Imm);
@@ -62,8 +62,8 @@ llvm::Error HostFunctionTable::writeThunk(uint8_t *At, void *Fn, void *Context,
     N += sizeof V;
   };
   if (PassContext)
-    movabs(/*rdi=*/7, Context);
-  movabs(/*rax=*/0, Fn);
+    MovAbs(/*rdi=*/7, Context);
+  MovAbs(/*rax=*/0, Fn);
   Code[N++] = 0xFF; // jmp *%rax
   Code[N++] = 0xE0;
 
