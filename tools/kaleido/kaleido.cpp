@@ -324,13 +324,16 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
   return Opts;
 }
 
-/// Runs the -e strings, then the files (or stdin), in one session; stops at
-/// the first that fails. Returns the exit code.
-int runInputs(kaleido::Session &S, Watchdog &Limit) {
+/// Calls Use(source, buffer name, whether it is a file) for each input in
+/// order: the -e strings, then the files (or stdin when there is neither);
+/// stops at the first non-zero code Use returns. Returns that code, ExitIO
+/// for a file that cannot be read, or ExitOK.
+int forEachInput(
+    function_ref<int(StringRef Source, StringRef Name, bool IsFile)> Use) {
   for (const std::string &E : Exprs)
-    if (Error Err = process(S, Limit, E,
-                            formatv("<-e #{0}>", &E - &Exprs[0] + 1).str()))
-      return exitCodeFor(std::move(Err));
+    if (int Code =
+            Use(E, formatv("<-e #{0}>", &E - &Exprs[0] + 1).str(), false))
+      return Code;
   std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
   if (Files.empty() && Exprs.empty())
     Files.push_back("-");
@@ -342,35 +345,33 @@ int runInputs(kaleido::Session &S, Watchdog &Limit) {
       return ExitIO;
     }
     StringRef Name = File == "-" ? StringRef("<stdin>") : StringRef(File);
-    if (Error Err = process(S, Limit, (*Buf)->getBuffer(), Name))
-      return exitCodeFor(std::move(Err));
-    if (GotTermination)
-      return 128 + GotTermination;
-    if (GotInterrupt)
-      return ExitInterrupted; // Came while no program code was running.
+    if (int Code = Use((*Buf)->getBuffer(), Name, true))
+      return Code;
   }
   return ExitOK;
 }
 
-/// The -e strings and the files (or stdin), read as a program's inputs;
-/// returns 0 or the exit code of a file that cannot be read.
+/// Runs every input in one session; stops at the first that fails.
+/// Returns the exit code.
+int runInputs(kaleido::Session &S, Watchdog &Limit) {
+  return forEachInput([&](StringRef Source, StringRef Name, bool IsFile) {
+    if (Error Err = process(S, Limit, Source, Name))
+      return exitCodeFor(std::move(Err));
+    if (IsFile && GotTermination)
+      return 128 + GotTermination;
+    if (IsFile && GotInterrupt)
+      return int(ExitInterrupted); // Came while no program code was running.
+    return int(ExitOK);
+  });
+}
+
+/// Every input, read as a program's; returns 0 or the exit code of a file
+/// that cannot be read.
 int readProgram(std::vector<kaleido::ProgramInput> &Inputs) {
-  for (const std::string &E : Exprs)
-    Inputs.push_back({E, formatv("<-e #{0}>", &E - &Exprs[0] + 1).str()});
-  std::vector<std::string> Files(InputFiles.begin(), InputFiles.end());
-  if (Files.empty() && Exprs.empty())
-    Files.push_back("-");
-  for (const std::string &File : Files) {
-    auto Buf = MemoryBuffer::getFileOrSTDIN(File, /*IsText=*/true);
-    if (!Buf) {
-      errs() << "kaleido: error: cannot read '" << File
-             << "': " << Buf.getError().message() << '\n';
-      return ExitIO;
-    }
-    Inputs.push_back({(*Buf)->getBuffer().str(),
-                      File == "-" ? std::string("<stdin>") : File});
-  }
-  return ExitOK;
+  return forEachInput([&](StringRef Source, StringRef Name, bool) {
+    Inputs.push_back({Source.str(), Name.str()});
+    return int(ExitOK);
+  });
 }
 
 /// Writes the program of every input as --emit=llvm/asm/obj asks, or links
