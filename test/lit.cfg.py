@@ -19,6 +19,8 @@ config.substitutions.append(("%kaleido", os.path.join(bin_dir, "kaleido")))
 config.substitutions.append(
     ("%runtime-archive", os.path.join(config.kaleido_obj_root, "lib", "kaleido",
                                  "libkaleido-rt.a")))
+# The formula engine example (examples/embed/formula), built in the tree.
+config.substitutions.append(("%formula", os.path.join(bin_dir, "kaleido-formula")))
 config.substitutions.append(("%expect-exit", os.path.join(scripts, "expect-exit")))
 # The REPL's terminal tests: kaleido in a tmux pane (test/repl/Inputs).
 config.substitutions.append(

@@ -23,7 +23,10 @@
 //   Call/*             steady-state cost of a call, from C++: through the
 //                      stub Session::lookup returns, straight to the body the
 //                      stub jumps to, and to the same function compiled by
-//                      clang, through a pointer.
+//                      clang, through a pointer; guarded, through a
+//                      PreparedCall and through Session::call; and per row
+//                      of a PreparedCall::callBatch of 4096 rows (its
+//                      items_per_second).
 //   JITCall/*          the same from JIT'd code: a non-tail recursion of
 //                      depth 1000 calling itself (a direct call) or a twin
 //                      (through a stub).
@@ -357,9 +360,52 @@ void BM_CallBody(benchmark::State &State) {
   runCalls(State, callFixture().Body);
 }
 void BM_CallC(benchmark::State &State) { runCalls(State, &incC); }
+
+void BM_CallPrepared(benchmark::State &State) {
+  kaleido::PreparedCall P =
+      check(callFixture().S->prepare("inc", 1), "prepare inc");
+  double X = 0;
+  for (auto _ : State) {
+    llvm::Expected<double> V = P.call({X});
+    if (!V)
+      die("PreparedCall::call failed: " + llvm::toString(V.takeError()));
+    X = *V;
+    benchmark::DoNotOptimize(X);
+  }
+}
+
+void BM_CallSession(benchmark::State &State) {
+  kaleido::Session &S = *callFixture().S;
+  double X = 0;
+  for (auto _ : State) {
+    llvm::Expected<double> V = S.call("inc", {X});
+    if (!V)
+      die("Session::call failed: " + llvm::toString(V.takeError()));
+    X = *V;
+    benchmark::DoNotOptimize(X);
+  }
+}
+
+/// A batch of Rows rows per iteration; the counter is per row.
+void BM_CallBatch(benchmark::State &State) {
+  kaleido::PreparedCall P =
+      check(callFixture().S->prepare("inc", 1), "prepare inc");
+  const size_t Rows = 4096;
+  std::vector<double> In(Rows, 1.0), Out(Rows);
+  const double *Cols[] = {In.data()};
+  for (auto _ : State) {
+    if (llvm::Error E = P.callBatch(Cols, Out.data(), Rows))
+      die("PreparedCall::callBatch failed: " + llvm::toString(std::move(E)));
+    benchmark::DoNotOptimize(Out.data());
+  }
+  State.SetItemsProcessed(int64_t(State.iterations()) * Rows);
+}
 BENCHMARK(BM_CallStub)->Name("Call/host-via-stub");
 BENCHMARK(BM_CallBody)->Name("Call/host-direct-to-body");
 BENCHMARK(BM_CallC)->Name("Call/host-to-clang-O2");
+BENCHMARK(BM_CallPrepared)->Name("Call/host-prepared-call");
+BENCHMARK(BM_CallSession)->Name("Call/host-session-call");
+BENCHMARK(BM_CallBatch)->Name("Call/host-batch-per-row");
 
 constexpr double Depth = 1000;
 

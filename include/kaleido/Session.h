@@ -270,6 +270,16 @@ struct SessionOptions {
   /// printd) and the C math library. If true it reaches every symbol of the
   /// process, which lets a program call anything (abort, system, ...): unsafe.
   bool AllowHostSymbols = false;
+  /// Seconds each run(), emit(), emitProgram(), call() and
+  /// PreparedCall::callBatch may take, by the wall clock: when a call has run
+  /// that long the session interrupts it (as interrupt() does), so it fails
+  /// with ErrorKind::Interrupted and timedOut() is true. Only time inside
+  /// these calls counts; each call gets the whole limit. 0 (the default),
+  /// infinity or more than 1e9 mean no limit; create() fails with
+  /// ErrorKind::Usage for a negative or NaN limit. PreparedCall::call is
+  /// not timed: arming a clock would cost more than the call (interrupt()
+  /// stops it). Costs a thread that sleeps while nothing runs.
+  double Timeout = 0;
   /// How many inputs (run() calls that changed a definition) undo() can
   /// take back, newest first. 0, the default, keeps no history.
   unsigned UndoLimit = 0;
@@ -319,6 +329,71 @@ struct SessionOptions {
   /// created, run and finished on one thread: spans of calls made from
   /// other threads are not recorded.
   std::optional<std::string> TimeTrace;
+};
+
+class Session;
+
+/// A guarded call of one function, looked up once (Session::prepare): the
+/// fast way for a host to call Kaleidoscope code many times. Its calls are
+/// guarded as Session::call's are -- a runtime error, an interrupt or a
+/// failed host function becomes a SessionError, with its diagnostic sent to
+/// SessionOptions::OnDiagnostic, and the process goes on -- but cost a few
+/// nanoseconds more than the raw pointer from lookup(), not a top-level
+/// expression's run. It follows redefinitions of the function (through its
+/// permanent stub), and notices when an undo took the name away.
+///
+/// A handle is cheap to copy and may outlive its session: a call then fails
+/// with ErrorKind::Usage ("the session ... has ended") instead of jumping
+/// into freed code. Like the session, use it from one thread at a time, and
+/// not from inside the session's own callbacks or host functions.
+class KALEIDO_API PreparedCall {
+public:
+  /// A handle that names no function: its calls fail with ErrorKind::Usage.
+  PreparedCall();
+  ~PreparedCall();
+  PreparedCall(const PreparedCall &);
+  PreparedCall &operator=(const PreparedCall &);
+
+  /// Calls the function with Args, which must have as many values as it has
+  /// parameters (else ErrorKind::Usage). A call of up to MaxFastArity
+  /// arguments goes straight to the function's stub under the runtime guard;
+  /// more, or a session that interprets, take Session::call's path.
+  /// SessionOptions::Timeout does not bound it (arming a clock would cost
+  /// more than the call): Session::interrupt() still stops it.
+  llvm::Expected<double> call(llvm::ArrayRef<double> Args) const;
+
+  /// Evaluates the function over Count rows of arguments, one column per
+  /// parameter: row I's argument J is Columns[J][I], and its value goes to
+  /// Out[I]. Each result has exactly the bits call() would give, and rows
+  /// are evaluated in order (output the function prints comes row by row).
+  /// In a JIT session the first batch call (and the first after the function
+  /// is redefined) compiles a loop over the rows with the function's current
+  /// body copied in, optimised for the host's CPU: vectorised where the body
+  /// allows it (IEEE arithmetic only: no reassociation, no contraction). An
+  /// interrupt or SessionOptions::Timeout is honoured every BatchChunk rows
+  /// (and at the function's own safepoints). On failure Out[0, I) hold the
+  /// rows before the failing one; the rest are unspecified. Fails with
+  /// ErrorKind::Usage if Columns.size() is not the function's arity; Out
+  /// may be one of the columns.
+  llvm::Error callBatch(llvm::ArrayRef<const double *> Columns, double *Out,
+                        size_t Count) const;
+
+  /// The function's name, and its number of parameters.
+  llvm::StringRef name() const;
+  unsigned arity() const;
+
+  /// Calls of at most this many arguments take the fast path.
+  static constexpr unsigned MaxFastArity = 16;
+  /// A batch call checks for interrupts between chunks of this many rows.
+  static constexpr size_t BatchChunk = 4096;
+
+  /// Private to the library.
+  struct State;
+
+private:
+  friend class Session;
+  explicit PreparedCall(std::shared_ptr<State> S);
+  std::shared_ptr<State> S;
 };
 
 class KALEIDO_API Session {
@@ -387,6 +462,12 @@ public:
   llvm::Expected<double> call(llvm::StringRef Name,
                               llvm::ArrayRef<double> Args);
 
+  /// A handle for calling function Name, of Arity parameters, many times
+  /// (see PreparedCall): looked up once, guarded on every call. Fails as
+  /// lookup() does if Name is not declared with Arity parameters; works in
+  /// every mode (an interpreting session's handle calls as call() does).
+  llvm::Expected<PreparedCall> prepare(llvm::StringRef Name, unsigned Arity);
+
   /// Returns the permanent address of function Name as a typed pointer. The
   /// pointer stays valid for the life of the session, also across
   /// redefinitions of Name. Fails if Name is not declared or if its number of
@@ -454,6 +535,12 @@ public:
   /// may be called from a signal handler or another thread.
   void interrupt();
 
+  /// Whether SessionOptions::Timeout ran out during the last timed call
+  /// (run(), emit(), emitProgram(), call(), PreparedCall::callBatch): the
+  /// call then failed with ErrorKind::Interrupted, unless it was ending
+  /// anyway.
+  bool timedOut() const;
+
   /// Every function declared so far, by name, with what the JIT did with
   /// it. Costs a table walk: for tools and REPLs, not for hot paths.
   std::vector<FunctionInfo> functions() const;
@@ -494,6 +581,7 @@ public:
   llvm::Error finishProfiling();
 
 private:
+  friend class PreparedCall;
   class Impl;
   explicit Session(std::unique_ptr<Impl> P);
 

@@ -9,6 +9,9 @@
 // Levels: -O0 runs nothing; -O1 promotes variables to registers and cleans up;
 // -O2 adds the tutorial's pipeline (instcombine, reassociate, GVN, simplifycfg)
 // and loop-invariant code motion; -O3 runs LLVM's full -O3 module pipeline.
+// A batch kernel's module (CodeGen/BatchKernel.h), at any level above 0, gets
+// a pipeline of its own: the body is inlined into the kernel's loop, cleaned
+// up as at -O2, and the loop and SLP vectorisers widen it for the target.
 // No pass may change floating-point results: nothing sets fast-math flags.
 //
 //===----------------------------------------------------------------------===//
@@ -38,13 +41,21 @@ public:
   void run(llvm::Module &M);
 
 private:
+  /// LLVM's -O3 module pipeline on fresh analysis managers.
+  void runDefaultPipeline(llvm::Module &M);
+  /// The batch kernels' pipeline: inline, clean up, vectorise.
+  std::unique_ptr<llvm::ModulePassManager> buildKernelPipeline();
+
   unsigned Level;
+  llvm::TargetMachine *TM;
   llvm::LoopAnalysisManager LAM;
   llvm::FunctionAnalysisManager FAM;
   llvm::CGSCCAnalysisManager CGAM;
   llvm::ModuleAnalysisManager MAM;
   std::unique_ptr<llvm::PassBuilder> PB;
   llvm::ModulePassManager MPM;
+  /// Built at the first kernel.
+  std::unique_ptr<llvm::ModulePassManager> KernelMPM;
 };
 
 } // namespace kaleido

@@ -24,6 +24,7 @@
 #include "kaleido/Session.h"
 
 #include "AST/AST.h"
+#include "CodeGen/BatchKernel.h"
 #include "Runtime/Runtime.h"
 #include "Sema/Sema.h"
 
@@ -91,6 +92,24 @@ public:
   /// The permanent address of Name's machine-code entry, for a host that
   /// calls it directly. Name is declared.
   virtual llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name) = 0;
+
+  /// Gives Name's current body its code now, as its first call would; nothing
+  /// to do for an executor that compiles nothing. Name is defined.
+  virtual llvm::Error compile(llvm::StringRef Name) {
+    (void)Name;
+    return llvm::Error::success();
+  }
+
+  /// A compiled loop that evaluates Name's current body over rows
+  /// (CodeGen/BatchKernel.h), for PreparedCall::callBatch: built on first
+  /// use and again once Name has a new body; the last one stays valid until
+  /// then. Null if the executor has none for Name (an interpreter, or a name
+  /// without a body): the session then calls row by row. Name is declared;
+  /// no program code is running.
+  virtual llvm::Expected<BatchKernelFn> batchKernel(llvm::StringRef Name) {
+    (void)Name;
+    return nullptr;
+  }
 
   /// Fills in what the executor knows about Name's code (Info's status,
   /// version, calls, compile times, code size); Info's name, arity and

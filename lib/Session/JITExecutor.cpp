@@ -41,7 +41,12 @@ public:
       : Functions(Functions), Opts(std::move(Opts)) {}
   // The JIT goes first: it may report an error while it ends (see
   // JITOptions::OnError), and the handler writes into the members below it.
-  ~JITExecutor() override { JIT.reset(); }
+  // Only the kernels' trackers go before it (the JIT's session frees their
+  // code as it ends).
+  ~JITExecutor() override {
+    Kernels.clear();
+    JIT.reset();
+  }
 
   Error init();
 
@@ -131,6 +136,12 @@ private:
   /// What every body's IR is generated with: the safepoints.
   IRGenOptions safepointOptions() const;
   IRGenOptions irGenOptions(Tier T) const;
+  Expected<BatchKernelFn> batchKernel(StringRef Name) override;
+  Error compile(StringRef Name) override {
+    if (Error Err = JIT->compileNow(Name))
+      return takeReported(std::move(Err));
+    return Error::success();
+  }
   Expected<double> runDirect(const FunctionAST &F);
   Expected<double> runCompiled(const FunctionAST &F);
   void onJITError(std::string Msg);
@@ -155,6 +166,15 @@ private:
   double CompileSeconds = 0;
   /// rt::SafepointFunction, for native code (BaselineKind::Native only).
   const void *SafepointAddress = nullptr;
+  /// The batch kernels (batchKernel), by function: each for the version of
+  /// the body it copied.
+  struct Kernel {
+    uint32_t Version = 0;
+    BatchKernelFn Fn = nullptr;
+    orc::ResourceTrackerSP RT;
+  };
+  llvm::StringMap<Kernel> Kernels;
+  unsigned NextKernel = 0;
 };
 } // namespace
 
@@ -405,6 +425,47 @@ Expected<double> JITExecutor::run(const FunctionAST &F) {
   // No JIT'd frame is live now: baseline code that tiered up can go.
   JIT->releaseRetiredCode();
   return R;
+}
+
+Expected<BatchKernelFn> JITExecutor::batchKernel(StringRef Name) {
+  const uint32_t *VersionWord = JIT->getVersionWord(Name);
+  if (!VersionWord || !currentBody(Name))
+    return nullptr;
+  Kernel &K = Kernels[Name];
+  if (K.Fn && K.Version == *VersionWord)
+    return K.Fn;
+  // The body changed: the old kernel's code goes (none of it is running).
+  K.Fn = nullptr;
+  if (K.RT)
+    if (Error Err = K.RT->remove())
+      return std::move(Err);
+  K.RT = nullptr;
+  std::string Symbol = formatv("__batch${0}", ++NextKernel).str();
+  auto Addr = JIT->compileExpression(
+      Symbol, ("<batch " + Name + ">").str(),
+      [this, Name = Name.str()](LLVMContext &Ctx, StringRef Sym,
+                                Tier) -> Expected<std::unique_ptr<Module>> {
+        // The body as its optimised tier-up would have it (callees inlined
+        // behind their version words), then the loop over the rows.
+        std::string Row = (Sym + ".row").str();
+        auto M = generateIR(Ctx, Name, Row, Tier::Optimized);
+        if (!M)
+          return M.takeError();
+        (*M)->setModuleIdentifier(Sym);
+        emitBatchKernel(**M, Sym, *(*M)->getFunction(Row));
+        return M;
+      },
+      Tier::Optimized, K.RT);
+  if (!Addr) {
+    Error Err = takeReported(Addr.takeError());
+    if (K.RT)
+      Err = joinErrors(std::move(Err), K.RT->remove());
+    K.RT = nullptr;
+    return std::move(Err);
+  }
+  K.Version = *VersionWord;
+  K.Fn = Addr->toPtr<BatchKernelFn>();
+  return K.Fn;
 }
 
 Expected<double> JITExecutor::runDirect(const FunctionAST &F) {

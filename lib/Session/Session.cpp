@@ -17,6 +17,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TimeProfiler.h"
 
+#include <cmath>
+
 using namespace kaleido;
 using namespace llvm;
 
@@ -40,7 +42,16 @@ Session::Impl::create(SessionOptions Options) {
         ErrorKind::Usage, formatv("at most {0} compile threads, not {1}",
                                   MaxCompileThreads, Options.CompileThreads)
                               .str());
+  if (std::isnan(Options.Timeout) || Options.Timeout < 0)
+    return make_error<SessionError>(
+        ErrorKind::Usage,
+        formatv("the time limit must be 0 or more seconds, not {0}",
+                formatValue(Options.Timeout))
+            .str());
   std::unique_ptr<Impl> I(new Impl(std::move(Options)));
+  if (I->Opts.Timeout > 0 && I->Opts.Timeout <= 1e9)
+    I->Clock = std::make_unique<Watchdog>(
+        I->Opts.Timeout, [Self = I.get()] { Self->interrupt(); });
   ExecutorOptions EO;
   EO.OptLevel = I->Opts.OptLevel;
   EO.Eager = I->Opts.Mode == JITMode::Eager;
@@ -108,6 +119,8 @@ void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
   recordDeclaration(Functions, Ops, Item, BufferName);
   if (Item.K == TopLevelItem::Kind::Definition)
     ++Stats.FunctionsDefined;
+  // Prepared calls decide again whether they need the guard.
+  ++Generation;
 }
 
 Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
@@ -163,11 +176,19 @@ Expected<double> Session::Impl::runExpression(const FunctionAST &F,
     ++Stats.ExpressionsRun;
     return Result;
   }
-  SourceLocation Loc = F.Proto.Loc;
-  ErrorKind Kind = ErrorKind::Internal;
-  Error Rest = handleErrors(Result.takeError(), [&](const rt::RuntimeError &E) {
-    // The program ran and failed: it counts as run.
+  bool Ran = false;
+  Error Err = reportFailure(Result.takeError(), F.Proto.Loc, Diags, Ran);
+  // The program ran and failed: it counts as run.
+  if (Ran)
     ++Stats.ExpressionsRun;
+  return std::move(Err);
+}
+
+Error Session::Impl::reportFailure(Error Err, SourceLocation Loc,
+                                   DiagnosticEngine &Diags, bool &Ran) {
+  ErrorKind Kind = ErrorKind::Internal;
+  Error Rest = handleErrors(std::move(Err), [&](const rt::RuntimeError &E) {
+    Ran = true;
     Diags.error(Loc, E.message());
     Kind = E.getFault() == rt::Fault::Interrupted ? ErrorKind::Interrupted
                                                   : ErrorKind::Runtime;
@@ -217,6 +238,9 @@ Expected<UndoneInput> Session::Impl::undo() {
   std::optional<UndoLog::Record> R = Undo.pop();
   if (!R)
     return make_error<SessionError>(ErrorKind::Usage, "nothing to undo");
+  // A name may be gone now, or declared again with another arity: prepared
+  // calls look their function up again.
+  ++Generation;
   UndoneInput Out;
   Out.BufferName = R->BufferName;
   // Newest change first, so that every name ends as it was before the input.
@@ -372,6 +396,7 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
 }
 
 Error Session::run(StringRef Source, StringRef BufferName) {
+  TimedCall Timed(P->clock());
   return P->run(Source, BufferName);
 }
 
@@ -387,6 +412,7 @@ Error Session::printFunction(StringRef Name, EmitKind Kind, raw_ostream &OS) {
 
 Error Session::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
                     raw_ostream &OS) {
+  TimedCall Timed(P->clock());
   return P->emit(Source, BufferName, Kind, OS);
 }
 
@@ -396,13 +422,22 @@ Error Session::emitProgram(ArrayRef<ProgramInput> Inputs, EmitKind Kind,
       Kind != EmitKind::Object)
     return make_error<SessionError>(
         ErrorKind::Usage, "only IR, assembly and objects are programs");
+  TimedCall Timed(P->clock());
   return P->emitProgram(Inputs, Kind, PO, OS);
 }
 
 std::string kaleido::formatValue(double V) { return rt::formatValue(V); }
 
 Expected<double> Session::call(StringRef Name, ArrayRef<double> Args) {
+  TimedCall Timed(P->clock());
   return P->call(Name, Args);
+}
+
+Expected<PreparedCall> Session::prepare(StringRef Name, unsigned Arity) {
+  Expected<std::shared_ptr<PreparedCall::State>> S = P->prepare(Name, Arity);
+  if (!S)
+    return S.takeError();
+  return PreparedCall(std::move(*S));
 }
 
 Expected<uint64_t> Session::lookupAddress(StringRef Name, unsigned Arity) {
@@ -417,6 +452,8 @@ Expected<void *> Session::lookupUntyped(StringRef Name, unsigned Arity) {
 }
 
 void Session::interrupt() { P->interrupt(); }
+
+bool Session::timedOut() const { return P->clock() && P->clock()->fired(); }
 
 SessionStats Session::getStats() const { return P->getStats(); }
 

@@ -24,6 +24,7 @@
 #include "Sema/Sema.h"
 #include "Session/Executor.h"
 #include "Session/UndoLog.h"
+#include "Session/Watchdog.h"
 
 #include "JIT/CodeListener.h"
 #include "JIT/TimeTrace.h"
@@ -47,7 +48,17 @@ public:
   llvm::Expected<double> call(llvm::StringRef Name,
                               llvm::ArrayRef<double> Args);
   llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name, unsigned Arity);
+  /// Session::prepare and what PreparedCall's calls do (PreparedCall.cpp).
+  llvm::Expected<std::shared_ptr<PreparedCall::State>>
+  prepare(llvm::StringRef Name, unsigned Arity);
+  llvm::Expected<double> callPrepared(PreparedCall::State &S,
+                                      llvm::ArrayRef<double> Args);
+  llvm::Error callBatch(PreparedCall::State &S,
+                        llvm::ArrayRef<const double *> Columns, double *Out,
+                        size_t Count);
   void interrupt();
+  /// SessionOptions::Timeout's clock, or null if there is no limit.
+  Watchdog *clock() const { return Clock.get(); }
   SessionStats getStats() const;
   std::vector<FunctionInfo> functions() const;
   void
@@ -57,12 +68,34 @@ public:
   void stopCompileThreads() { Exec->stopCompileThreads(); }
   /// See Session::finishProfiling (Profiling.cpp).
   llvm::Error finishProfiling();
-  ~Impl() { llvm::consumeError(finishProfiling()); }
+  ~Impl() {
+    Anchor->Owner = nullptr; // Prepared calls outlive the session safely.
+    llvm::consumeError(finishProfiling());
+  }
+
+  /// What a session's PreparedCalls hold on to: the session while it lives.
+  struct Handles {
+    Impl *Owner;
+  };
 
 private:
   explicit Impl(SessionOptions Opts)
       : Opts(std::move(Opts)), Ops(this->Opts.Language),
-        Undo(this->Opts.UndoLimit) {}
+        Undo(this->Opts.UndoLimit),
+        Anchor(std::make_shared<Handles>(Handles{this})) {}
+
+  /// Reports Err, the failure of program code called at Loc, to Diags: a
+  /// runtime fault or interrupt as the program's (and sets Ran), anything
+  /// else as an internal error. Returns the SessionError for the caller.
+  llvm::Error reportFailure(llvm::Error Err, SourceLocation Loc,
+                            DiagnosticEngine &Diags, bool &Ran);
+  /// Looks S's function up for this generation of the tables: its
+  /// signature, where the fast path enters it, and whether it needs the
+  /// guard.
+  llvm::Error bind(PreparedCall::State &S);
+  /// Whether Name's body can neither fail nor run long: no loop, and calls
+  /// only to the C math library (PreparedCall.cpp).
+  bool cannotFail(llvm::StringRef Name) const;
 
   /// Opens the profiles Opts asks for and starts the time trace (before the
   /// executor, which is told of them through EO). Profiling.cpp.
@@ -122,6 +155,13 @@ private:
   /// Profiling, if asked for: they outlive the executor, which tells them.
   std::unique_ptr<CodeListeners> Listeners;
   std::unique_ptr<TimeTrace> Trace;
+  /// SessionOptions::Timeout's clock, if there is a limit: before Anchor,
+  /// after the poll word it raises.
+  std::unique_ptr<Watchdog> Clock;
+  std::shared_ptr<Handles> Anchor;
+  /// Counts changes to the tables (a definition, an undo): a prepared call
+  /// made before the last one looks its function up again.
+  uint64_t Generation = 0;
   /// Built last: it reads the tables and the poll word above.
   std::unique_ptr<Executor> Exec;
 };

@@ -104,61 +104,6 @@ bool Output::flush(Session *S) {
   return !check(S);
 }
 
-Watchdog::Watchdog(double Seconds, std::function<void()> Fire)
-    : Fire(std::move(Fire)), Limit(Seconds), Left(Seconds) {
-  if (Seconds > 0 && !std::isinf(Seconds))
-    Thread = std::thread([this] { watch(); });
-}
-
-Watchdog::~Watchdog() {
-  {
-    std::lock_guard<std::mutex> Lock(M);
-    Done = true;
-  }
-  CV.notify_all();
-  if (Thread.joinable())
-    Thread.join();
-}
-
-void Watchdog::begin() {
-  std::lock_guard<std::mutex> Lock(M);
-  Started = Clock::now();
-  Running = true;
-  CV.notify_all();
-}
-
-void Watchdog::end() {
-  std::lock_guard<std::mutex> Lock(M);
-  if (Running)
-    Left -= std::chrono::duration<double>(Clock::now() - Started);
-  Running = false;
-  CV.notify_all();
-}
-
-void Watchdog::restart() {
-  std::lock_guard<std::mutex> Lock(M);
-  Left = std::chrono::duration<double>(Limit);
-  Fired = false;
-}
-
-void Watchdog::watch() {
-  std::unique_lock<std::mutex> Lock(M);
-  while (!Done) {
-    if (!Running) {
-      CV.wait(Lock);
-      continue;
-    }
-    auto Deadline = Started + std::chrono::duration_cast<Clock::duration>(Left);
-    if (CV.wait_until(Lock, Deadline) == std::cv_status::timeout && Running &&
-        Clock::now() >= Deadline) {
-      Fired = true;
-      Running = false;
-      Left = std::chrono::duration<double>(0);
-      Fire();
-    }
-  }
-}
-
 std::string formatValue(double V) { return kaleido::formatValue(V); }
 
 std::vector<std::pair<std::string, json::Value>>

@@ -2,7 +2,7 @@
 //-*-===//
 //
 // Part of kaleido. The driver's pieces that the REPL (REPL.h) uses too: exit
-// codes, checked standard output, the --timeout clock and how values print.
+// codes, checked standard output and how values print.
 // None of it is library API: a host of the library decides these itself.
 //
 //===----------------------------------------------------------------------===//
@@ -16,13 +16,9 @@
 #include "llvm/Support/JSON.h"
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -80,37 +76,6 @@ public:
 private:
   std::atomic<bool> Failed{false};
   std::string Reason;
-};
-
-/// Calls Fire once the program has run for a time limit: the clock runs only
-/// between begin() and end(), and restart() gives it the whole limit again
-/// (the REPL does, for each input). A limit of 0 or infinity never fires.
-class Watchdog {
-public:
-  Watchdog(double Seconds, std::function<void()> Fire);
-  ~Watchdog();
-  Watchdog(const Watchdog &) = delete;
-  Watchdog &operator=(const Watchdog &) = delete;
-
-  void begin();
-  void end();
-  void restart();
-  /// Whether it fired since it was made or restarted.
-  bool fired() const { return Fired; }
-
-private:
-  using Clock = std::chrono::steady_clock;
-  void watch();
-
-  std::function<void()> Fire;
-  double Limit;
-  std::mutex M;
-  std::condition_variable CV;
-  bool Done = false, Running = false;
-  Clock::time_point Started;
-  std::chrono::duration<double> Left;
-  std::atomic<bool> Fired{false};
-  std::thread Thread;
 };
 
 /// The shortest decimal that reads back as exactly V.

@@ -70,9 +70,8 @@ static std::string editorHistoryPath() {
   return Path.empty() ? "/dev/null/kaleido-no-history" : Path;
 }
 
-REPL::REPL(std::unique_ptr<Session> &S, Watchdog &Limit, Output &Out,
-           REPLHooks Hooks)
-    : S(S), Limit(Limit), Out(Out), Hooks(std::move(Hooks)) {}
+REPL::REPL(std::unique_ptr<Session> &S, Output &Out, REPLHooks Hooks)
+    : S(S), Out(Out), Hooks(std::move(Hooks)) {}
 
 /// The next line of standard input without its newline, for input that is
 /// not a terminal: read as it arrives, so that each input runs before the
@@ -157,11 +156,10 @@ REPL::Result REPL::runInput(StringRef Input) {
 
 bool REPL::feed(StringRef Source, StringRef Name) {
   GotInterrupt = 0;
-  Limit.restart();
   Error Err = Hooks.Process(*S, Source, Name);
   bool OK = !Err;
   consumeError(std::move(Err)); // Reported; the session keeps going.
-  if (Limit.fired())
+  if (S->timedOut())
     errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
                       formatValue(Hooks.Timeout));
   return OK;

@@ -30,8 +30,8 @@ namespace driver {
 struct REPLHooks {
   /// A fresh session as the command line asked for (:reset).
   std::function<llvm::Expected<std::unique_ptr<Session>>()> NewSession;
-  /// Feeds Source to S as --emit asks (runs it, by default), with the
-  /// watchdog's clock running.
+  /// Feeds Source to S as --emit asks (runs it, by default; the session's
+  /// clock, SessionOptions::Timeout, gives each input the whole limit).
   std::function<llvm::Error(Session &S, llvm::StringRef Source,
                             llvm::StringRef Name)>
       Process;
@@ -47,8 +47,7 @@ std::string historyPath();
 
 class REPL {
 public:
-  REPL(std::unique_ptr<Session> &S, Watchdog &Limit, Output &Out,
-       REPLHooks Hooks);
+  REPL(std::unique_ptr<Session> &S, Output &Out, REPLHooks Hooks);
 
   /// Reads and runs inputs until end of input or :quit; returns the exit
   /// code.
@@ -92,7 +91,6 @@ private:
   Result trace(llvm::StringRef Args);
 
   std::unique_ptr<Session> &S;
-  Watchdog &Limit;
   Output &Out;
   REPLHooks Hooks;
   /// Inputs read so far: the N of <repl:N>.

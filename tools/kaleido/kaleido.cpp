@@ -169,9 +169,9 @@ const char *Argv0 = "kaleido";
 raw_ostream *EmitOS = &outs();
 cl::opt<double> Timeout(
     "timeout",
-    cl::desc("Stop the program once it has run <seconds> (wall time, while "
-             "it runs: in the REPL, each input; exit code 130); 0 or inf: no "
-             "limit"),
+    cl::desc("Stop an input (an -e string, a file, a REPL entry) once it has "
+             "run <seconds> (wall time, while it runs; exit code 130); 0 or "
+             "inf: no limit"),
     cl::value_desc("seconds"), cl::init(0), cl::cat(KaleidoCat));
 cl::opt<bool> AllowHostSymbols(
     "allow-host-symbols",
@@ -211,17 +211,12 @@ int reportFailure(Error Err) {
   return Code;
 }
 
-/// Feeds one buffer to the session: run it (on Limit's clock), or print the
-/// requested stage.
-Error process(kaleido::Session &S, Watchdog &Limit, StringRef Source,
-              StringRef Name) {
+/// Feeds one buffer to the session: run it (on the session's clock, see
+/// SessionOptions::Timeout), or print the requested stage.
+Error process(kaleido::Session &S, StringRef Source, StringRef Name) {
   switch (EmitOpt) {
-  case Emit::None: {
-    Limit.begin();
-    Error Err = S.run(Source, Name);
-    Limit.end();
-    return Err;
-  }
+  case Emit::None:
+    return S.run(Source, Name);
   case Emit::Tokens:
     return S.emit(Source, Name, kaleido::EmitKind::Tokens, *EmitOS);
   case Emit::AST:
@@ -287,6 +282,8 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
   Opts.Baseline = Baseline;
   Opts.CompileThreads = CompileThreads;
   Opts.AllowHostSymbols = AllowHostSymbols;
+  // Checked by main: 0 or more; 0 and inf are no limit.
+  Opts.Timeout = Timeout;
   if (PerfMap.getNumOccurrences())
     Opts.PerfMap = PerfMap;
   if (JITDump.getNumOccurrences())
@@ -353,9 +350,9 @@ int forEachInput(
 
 /// Runs every input in one session; stops at the first that fails.
 /// Returns the exit code.
-int runInputs(kaleido::Session &S, Watchdog &Limit) {
+int runInputs(kaleido::Session &S) {
   return forEachInput([&](StringRef Source, StringRef Name, bool IsFile) {
-    if (Error Err = process(S, Limit, Source, Name))
+    if (Error Err = process(S, Source, Name))
       return exitCodeFor(std::move(Err));
     if (IsFile && GotTermination)
       return 128 + GotTermination;
@@ -461,15 +458,15 @@ int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
 }
 
 /// runInputs, with --emit=tokens or ast written to -o's file if given.
-int runInputsTo(kaleido::Session &S, Watchdog &Limit) {
+int runInputsTo(kaleido::Session &S) {
   if (OutputFile.empty() || OutputFile == "-" || EmitOpt == Emit::None)
-    return runInputs(S, Limit);
+    return runInputs(S);
   std::error_code EC;
   ToolOutputFile Out(OutputFile, EC, sys::fs::OF_Text);
   int Code = ExitIO;
   if (!EC) {
     EmitOS = &Out.os();
-    Code = runInputs(S, Limit);
+    Code = runInputs(S);
     EmitOS = &outs();
     Out.os().close();
     EC = Out.os().error();
@@ -527,33 +524,23 @@ int runDriver() {
 
   // Started now, so that the first function to get hot does not wait for it.
   S->startCompileThreads();
-  int Code;
-  {
-    Watchdog Limit(Timeout, [] {
-      if (kaleido::Session *Target = InterruptTarget.load())
-        Target->interrupt();
-    });
-    Code = ExitOK;
-    if (Compiling)
-      Code = compileProgram(*S);
-    else if (!Interactive || !InputFiles.empty() || !Exprs.empty())
-      Code = runInputsTo(*S, Limit);
-    if (Limit.fired() && Code == ExitInterrupted)
-      errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
-                        formatValue(Timeout));
-    // With -i, the REPL follows whatever the inputs did, as python -i does,
-    // unless the process is to end.
-    if (Interactive && !GotTermination && !Out.failed()) {
-      REPLHooks Hooks;
-      Hooks.NewSession = NewSession;
-      Hooks.Process = [&Limit](kaleido::Session &Target, StringRef Source,
-                               StringRef Name) {
-        return process(Target, Limit, Source, Name);
-      };
-      Hooks.Trace = &Trace;
-      Hooks.Timeout = Timeout;
-      Code = REPL(S, Limit, Out, std::move(Hooks)).run();
-    }
+  int Code = ExitOK;
+  if (Compiling)
+    Code = compileProgram(*S);
+  else if (!Interactive || !InputFiles.empty() || !Exprs.empty())
+    Code = runInputsTo(*S);
+  if (S->timedOut() && Code == ExitInterrupted)
+    errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
+                      formatValue(Timeout));
+  // With -i, the REPL follows whatever the inputs did, as python -i does,
+  // unless the process is to end.
+  if (Interactive && !GotTermination && !Out.failed()) {
+    REPLHooks Hooks;
+    Hooks.NewSession = NewSession;
+    Hooks.Process = process;
+    Hooks.Trace = &Trace;
+    Hooks.Timeout = Timeout;
+    Code = REPL(S, Out, std::move(Hooks)).run();
   }
   return finish(std::move(S), Out, Code);
 }
