@@ -168,6 +168,7 @@ Error JITExecutor::init() {
   JO.CompileThreads = Opts.CompileThreads;
   JO.Listeners = Opts.Listeners;
   JO.TimeTrace = Opts.TimeTrace;
+  JO.Cache = Opts.Cache;
   if (JO.NativeBaseline) {
     // Native code calls the safepoint check by address.
     auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,
@@ -181,6 +182,7 @@ Error JITExecutor::init() {
   JO.AllowHostSymbols = Opts.AllowHostSymbols;
   JO.ResolveHostSymbol = Opts.ResolveHost;
   JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
+  JO.PollWord = Opts.Env.Poll;
   JO.OnError = [this](std::string Msg) { onJITError(std::move(Msg)); };
   JO.OnCompiled = [this](const CompileInfo &C) {
     CompileSeconds += C.Seconds;
@@ -196,7 +198,7 @@ Error JITExecutor::init() {
     NativeCompiles += C.Native;
     if (Opts.OnCompile)
       Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds, C.Native,
-                      C.Background, C.QueueSeconds});
+                      C.Background, C.QueueSeconds, C.Cached});
   };
   auto J = KaleidoJIT::create(std::move(JO));
   if (!J)
@@ -306,7 +308,9 @@ Error JITExecutor::takeReported(Error Fallback) {
 
 IRGenOptions JITExecutor::safepointOptions() const {
   IRGenOptions O;
-  O.PollWord = Opts.Env.Poll;
+  // By symbol: the code holds no address of this process (a compile cache
+  // reuses it in another).
+  O.PollWordSymbol = KaleidoJIT::getPollWordSymbol();
   O.SafepointFunction = rt::SafepointFunction;
   return O;
 }

@@ -62,6 +62,8 @@ Session::Impl::create(SessionOptions Options) {
     I->Exec = createInterpExecutor(I->Functions, std::move(EO));
     return std::move(I);
   }
+  if (Error Err = I->startCache(EO))
+    return std::move(Err);
   auto Exec = createJITExecutor(I->Functions, std::move(EO));
   if (!Exec)
     return asSessionError(Exec.takeError(), ErrorKind::Internal,
@@ -98,7 +100,9 @@ Error Session::Impl::forEachItem(
     Sema S(Functions, Diags);
     if (!S.check(Item))
       return compileError("invalid program");
-    if (Error Err = OnItem(Item, Diags))
+    Error Err = OnItem(Item, Diags);
+    reportCacheWarnings();
+    if (Err)
       return Err;
   }
 }
@@ -310,7 +314,9 @@ Expected<double> Session::Impl::call(StringRef Name, ArrayRef<double> Args) {
                                     F.Arena.copy(ArrayRef(ArgExprs)));
   InterruptRequested.store(false);
   DiagnosticEngine Diags("<call>", "", Opts.OnDiagnostic);
-  return runExpression(F, Diags);
+  Expected<double> R = runExpression(F, Diags);
+  reportCacheWarnings();
+  return R;
 }
 
 Expected<uint64_t> Session::Impl::lookupAddress(StringRef Name,
@@ -331,6 +337,11 @@ void Session::Impl::interrupt() {
 SessionStats Session::Impl::getStats() const {
   SessionStats S = Stats;
   Exec->addStats(S);
+  if (Cache) {
+    CompileCache::Stats C = Cache->getStats();
+    S.CacheHits = C.Hits;
+    S.CacheMisses = C.Misses;
+  }
   return S;
 }
 

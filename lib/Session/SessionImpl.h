@@ -26,6 +26,7 @@
 #include "Session/UndoLog.h"
 
 #include "JIT/CodeListener.h"
+#include "JIT/CompileCache.h"
 #include "JIT/TimeTrace.h"
 #include "llvm/Support/Compiler.h"
 
@@ -52,9 +53,15 @@ public:
   std::vector<FunctionInfo> functions() const;
   void
   forEachFunction(llvm::function_ref<void(const FunctionInfo &)> Visit) const;
-  void waitForCompiles() { Exec->waitForCompiles(); }
+  void waitForCompiles() {
+    Exec->waitForCompiles();
+    reportCacheWarnings();
+  }
   void startCompileThreads() { Exec->startCompileThreads(); }
-  void stopCompileThreads() { Exec->stopCompileThreads(); }
+  void stopCompileThreads() {
+    Exec->stopCompileThreads();
+    reportCacheWarnings();
+  }
   /// See Session::finishProfiling (Profiling.cpp).
   llvm::Error finishProfiling();
   ~Impl() { llvm::consumeError(finishProfiling()); }
@@ -67,6 +74,14 @@ private:
   /// Opens the profiles Opts asks for and starts the time trace (before the
   /// executor, which is told of them through EO). Profiling.cpp.
   llvm::Error startProfiling(ExecutorOptions &EO);
+
+  /// Opens the compile cache Opts asks for, if any, and hands it to EO; a
+  /// directory that cannot be used is a warning, and no cache.
+  /// Caching.cpp.
+  llvm::Error startCache(ExecutorOptions &EO);
+  /// Tells OnDiagnostic the compile cache's warnings since the last call
+  /// (left by any thread: told on this one). Caching.cpp.
+  void reportCacheWarnings();
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
@@ -122,6 +137,8 @@ private:
   /// Profiling, if asked for: they outlive the executor, which tells them.
   std::unique_ptr<CodeListeners> Listeners;
   std::unique_ptr<TimeTrace> Trace;
+  /// The compile cache, if asked for and usable; outlives the executor.
+  std::unique_ptr<CompileCache> Cache;
   /// Built last: it reads the tables and the poll word above.
   std::unique_ptr<Executor> Exec;
 };
