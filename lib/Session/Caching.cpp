@@ -19,6 +19,9 @@ Error Session::Impl::startCache(ExecutorOptions &EO) {
     return make_error<SessionError>(
         ErrorKind::Usage,
         "the compile cache's size cap must be at least 1 MiB");
+  // The interpreter compiles nothing.
+  if (Opts.Mode == JITMode::Interp)
+    return Error::success();
   auto C =
       CompileCache::create(*Opts.CacheDir, uint64_t(Opts.CacheMaxMB) << 20);
   if (!C) {

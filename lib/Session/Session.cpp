@@ -58,12 +58,12 @@ Session::Impl::create(SessionOptions Options) {
   EO.Env.InterruptRequested = &I->InterruptRequested;
   if (Error Err = I->startProfiling(EO))
     return std::move(Err);
+  if (Error Err = I->startCache(EO))
+    return std::move(Err);
   if (I->Opts.Mode == JITMode::Interp) {
     I->Exec = createInterpExecutor(I->Functions, std::move(EO));
     return std::move(I);
   }
-  if (Error Err = I->startCache(EO))
-    return std::move(Err);
   auto Exec = createJITExecutor(I->Functions, std::move(EO));
   if (!Exec)
     return asSessionError(Exec.takeError(), ErrorKind::Internal,
