@@ -9,6 +9,9 @@
 //
 // The TierTable is the seam where a tier's code generator is chosen: each
 // (tier, counted) pair maps to the layer its IR goes to, made on first use.
+// With a compile cache (BodyContext::Cache) the unit looks the IR's key up
+// before handing it to the tier: a stored object goes straight to the
+// linking layer, with no passes and no code generation.
 //
 //===----------------------------------------------------------------------===//
 

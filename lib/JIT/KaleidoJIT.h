@@ -25,7 +25,9 @@
 //                   looked up at once; asks the session for the body's IR
 //                   for its tier and emits it into that tier's layer, named
 //                   by a TierTable: the seam where a tier's code generator
-//                   is chosen.
+//                   is chosen. With a CompileCache (CompileCache.h) it
+//                   looks the IR's key up first and links a stored object
+//                   instead of compiling (CacheKey.h says what a key holds).
 //   TierUpLayer     (TierUpLayer.h) LLVM's baseline code of a function only:
 //                   inserts the entry-block call counter; CallCounters
 //                   (CallCounters.h) makes the counters of LLVM's and native
