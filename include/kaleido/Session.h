@@ -138,6 +138,9 @@ struct CompileEvent {
   /// installed because the function was redefined meanwhile).
   bool Background = false;
   double QueueSeconds = 0;
+  /// True if the code was loaded from the compile cache
+  /// (SessionOptions::CacheDir) instead of compiled; Seconds is the load's.
+  bool Cached = false;
 };
 
 /// Counters kept by a session; see Session::getStats.
@@ -185,6 +188,13 @@ struct SessionStats {
   /// top-level expressions included, and compiles on compile threads (which
   /// the program did not wait for).
   double CompileSeconds = 0;
+  /// With SessionOptions::CacheDir: bodies loaded from the compile cache
+  /// instead of compiled (they count in FunctionsCompiled and TierUps as
+  /// compiles do), and bodies looked up there and not found (or found
+  /// damaged), which were compiled and stored. Native baseline code and
+  /// LLVM's counted baseline code are not cached, and count in neither.
+  uint64_t CacheHits = 0;
+  uint64_t CacheMisses = 0;
 };
 
 /// Where a function's code stands (FunctionInfo::Status).
@@ -329,6 +339,28 @@ struct SessionOptions {
   /// created, run and finished on one thread: spans of calls made from
   /// other threads are not recorded.
   std::optional<std::string> TimeTrace;
+
+  /// A directory where compiled code is kept across runs, one object file
+  /// per body, under a hash of everything the code depends on (its IR as
+  /// generated, which holds the body, its callees' signatures and the
+  /// bodies and versions of callees it inlined; the tier and OptLevel;
+  /// kaleido's and LLVM's versions; the target and its CPU features). A
+  /// later session that compiles the same body loads it instead. Created
+  /// if missing. If it cannot be created or written, the session is made
+  /// without a cache and a warning naming it goes to OnDiagnostic. A
+  /// damaged entry is detected by its checksum, reported as a warning and
+  /// replaced; entries are written whole (a temporary file, then a
+  /// rename), so sessions in several processes may share the directory.
+  /// Not cached: native baseline code (BaselineKind::Native, microseconds
+  /// to make) and LLVM's baseline code of functions (its call counter is
+  /// an address of this process). Trust: whoever can write the directory
+  /// can make the session run their code, as with any executable. Ignored
+  /// by JITMode::Interp.
+  std::optional<std::string> CacheDir;
+  /// The most the cache directory may hold, in MiB (default 256): a store
+  /// that takes it over removes the least recently used entries (a hit
+  /// counts as a use). 0 makes create() fail with ErrorKind::Usage.
+  unsigned CacheMaxMB = 256;
 };
 
 class Session;

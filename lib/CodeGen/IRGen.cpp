@@ -295,10 +295,10 @@ private:
       return;
     // The entry block has no terminator yet (see emit()).
     IRBuilder<> EntryB(&Fn->getEntryBlock());
-    Type *IntPtrTy = Fn->getParent()->getDataLayout().getIntPtrType(Ctx);
-    Value *Word = ConstantExpr::getIntToPtr(
-        ConstantInt::get(IntPtrTy, reinterpret_cast<uintptr_t>(C.VersionWord)),
-        PointerType::getUnqual(Ctx));
+    // By symbol, not address: the code must not hold this process's
+    // addresses (a compile cache reuses it in another).
+    Value *Word = Fn->getParent()->getOrInsertGlobal(
+        versionWordSymbol(C.Body->Proto.Name), EntryB.getInt32Ty());
     Flag = EntryB.CreateICmpEQ(
         EntryB.CreateLoad(EntryB.getInt32Ty(), Word, "version." + Callee),
         EntryB.getInt32(C.Version), "current." + Callee);
@@ -413,6 +413,18 @@ private:
 };
 
 } // namespace
+
+static constexpr StringLiteral VersionWordSuffix = "$version";
+
+std::string kaleido::versionWordSymbol(StringRef Function) {
+  return (Function + VersionWordSuffix).str();
+}
+
+std::optional<StringRef> kaleido::versionWordOwner(StringRef Symbol) {
+  if (!Symbol.consume_back(VersionWordSuffix) || Symbol.empty())
+    return std::nullopt;
+  return Symbol;
+}
 
 Function *kaleido::emitFunction(const FunctionAST &F, StringRef BodyName,
                                 Module &M, const IRGenOptions &Opts) {

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 
 namespace llvm {
 class Function;
@@ -47,7 +48,10 @@ struct InlineCandidate {
   /// definition. The caller's code reads it on entry and runs the body with
   /// the inlined copies only if it still matches; otherwise the body that
   /// calls through the stubs, so a redefinition reaches callers that inlined
-  /// the old body without recompiling them.
+  /// the old body without recompiling them. The code refers to the word by
+  /// the symbol versionWordSymbol(Body->Proto.Name), which the JIT's linker
+  /// resolves: it holds no address of this process, so it can be cached
+  /// and reused by another (JIT/CompileCache.h).
   const uint32_t *VersionWord = nullptr;
   uint32_t Version = 0;
   /// Expression nodes in Body: the unit of the inlining budget.
@@ -62,7 +66,9 @@ struct IRGenOptions {
   /// If null (a static module), no safepoints are emitted.
   const void *PollWord = nullptr;
   /// Instead of PollWord: the poll word is the external global of this name
-  /// (a native program's, Runtime/Program.h). Ignored if PollWord is set.
+  /// (a native program's, Runtime/Program.h; the JIT's, which its linker
+  /// resolves, so that the code holds no address of the process). Ignored
+  /// if PollWord is set.
   llvm::StringRef PollWordSymbol;
   llvm::StringRef SafepointFunction;
   /// If set, a call to another function is inlined when this returns a
@@ -73,6 +79,14 @@ struct IRGenOptions {
   static constexpr unsigned MaxInlineDepth = 4;
   static constexpr unsigned InlineBudget = 400;
 };
+
+/// The external i32 global through which generated code reads Function's
+/// version word (InlineCandidate::VersionWord): "f$version". The only place
+/// it is spelt; '$' cannot occur in a Kaleidoscope name, and a body symbol
+/// ("f$2") has digits after it.
+std::string versionWordSymbol(llvm::StringRef Function);
+/// The function whose version word Symbol is, if it is a versionWordSymbol.
+std::optional<llvm::StringRef> versionWordOwner(llvm::StringRef Symbol);
 
 /// Emits the definition of F into M under the name BodyName. If M already
 /// declares BodyName (because something called it), that declaration receives

@@ -15,10 +15,12 @@
 #include "JIT/BodyUnit.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
+#include "JIT/KaleidoJIT.h"
 #include "JIT/ObjectCompiler.h"
 #include "JIT/StubTable.h"
 #include "JIT/VerifyTransform.h"
 
+#include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/IR/LLVMContext.h"
@@ -51,15 +53,18 @@ struct BackgroundCompiler::Tier {
     Ctx.OptLevel = OptLevel;
     Ctx.Tiers.set(kaleido::Tier::Optimized, /*Counted=*/false,
                   [this]() -> Expected<IRLayer &> { return OptLayer; });
+    // Only this thread compiles in this tier: what its last compile was.
+    Ctx.OnCompiled = [this](const CompileInfo &C) { LastCached = C.Cached; };
   }
 
   std::unique_ptr<TargetMachine> TM;
   IRCompileLayer CompileLayer;
   IRTransformLayer OptLayer;
   Optimizer Opt;
-  /// Its units carry their own IR generator and tell no OnCompiled: the
-  /// JIT reports them on the program's thread.
+  /// Its units carry their own IR generator; the JIT reports them on the
+  /// program's thread, so OnCompiled only notes LastCached.
   BodyContext Ctx;
+  bool LastCached = false;
 };
 
 BackgroundCompiler::BackgroundCompiler(Options O)
@@ -142,6 +147,8 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
   New->JD = &New->ES->createBareJITDylib("<compiled>");
   New->JD->addGenerator(std::make_unique<HostGenerator>(
       [this](StringRef Name, std::optional<unsigned>) -> Expected<void *> {
+        if (std::optional<ExecutorAddr> W = Opts.Table->findVersionWord(Name))
+          return W->toPtr<void *>();
         if (Opts.Table->find(Name)) {
           auto Stub = Opts.Table->getStub(Name);
           if (!Stub)
@@ -153,6 +160,12 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
         return Opts.ResolveHost(Name, std::nullopt);
       },
       [](const SymbolStringPtr &) { return std::nullopt; }));
+  if (Opts.PollWord)
+    if (Error Err = New->JD->define(
+            absoluteSymbols({{New->ES->intern(KaleidoJIT::getPollWordSymbol()),
+                              {ExecutorAddr::fromPtr(Opts.PollWord),
+                               JITSymbolFlags::Exported}}})))
+      return std::move(Err);
   S = std::move(New);
   return *S;
 }
@@ -170,12 +183,13 @@ Expected<BackgroundCompiler::Tier &> BackgroundCompiler::tier(unsigned Worker) {
   auto TM = JTMB->createTargetMachine();
   if (!TM)
     return TM.takeError();
-  auto Compiler = ObjectCompiler::create(**TM);
+  auto Compiler = ObjectCompiler::create(**TM, Opts.Cache);
   if (!Compiler)
     return Compiler.takeError();
   T = std::make_unique<Tier>(*Sess->ES, *Sess->Link, std::move(*TM),
                              std::move(*Compiler), Opts.OptLevel);
   T->Ctx.Listeners = Opts.Listeners;
+  T->Ctx.useCache(Opts.Cache, *Sess->Link, *T->TM);
   return *T;
 }
 
@@ -198,9 +212,11 @@ void BackgroundCompiler::compile(unsigned Worker, BackgroundResult R,
                                   T->Ctx, Sym, std::move(Gen), std::move(I)),
                               R.RT))
       return Err;
+    T->LastCached = false;
     auto Body = S->ES->lookup({&JD}, Sym);
     if (!Body)
       return Body.takeError();
+    R.Cached = T->LastCached;
     Expected<bool> Redirected =
         Opts.Table->redirectIfCurrent(*R.F, R.Version, Body->getAddress());
     if (!Redirected)

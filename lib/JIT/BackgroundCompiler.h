@@ -48,6 +48,7 @@ namespace kaleido {
 
 class CodeListeners;
 class CodeSizes;
+class CompileCache;
 
 class StubTable;
 struct FunctionState;
@@ -62,6 +63,8 @@ struct BackgroundResult {
   /// Whether F's stub now reaches the code.
   bool Installed = false;
   bool Failed = false;
+  /// Whether the code came from the compile cache.
+  bool Cached = false;
   /// The compile's wall time, and its wait for a thread.
   double Seconds = 0;
   double QueueSeconds = 0;
@@ -90,6 +93,12 @@ public:
     std::function<llvm::Expected<void *>(llvm::StringRef Name,
                                          std::optional<unsigned> Arity)>
         ResolveHost;
+    /// The poll word, defined as KaleidoJIT::getPollWordSymbol() for the
+    /// code it links; null if none.
+    const void *PollWord = nullptr;
+    /// Where compiled bodies are kept across runs, if anywhere; must
+    /// outlive the compiler.
+    CompileCache *Cache = nullptr;
     /// Phrases an error for a user; called on compile threads.
     std::function<std::string(llvm::Error)> Describe;
   };

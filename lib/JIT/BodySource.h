@@ -105,6 +105,9 @@ struct CompileInfo {
   /// the thread.
   bool Background = false;
   double QueueSeconds = 0;
+  /// True if the code was loaded from the compile cache, not compiled
+  /// (CompileCache.h); Seconds is then the load's.
+  bool Cached = false;
 };
 
 } // namespace kaleido

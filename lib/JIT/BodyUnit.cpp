@@ -6,6 +6,9 @@
 
 #include "JIT/BodyUnit.h"
 
+#include "JIT/CacheKey.h"
+#include "JIT/CompileCache.h"
+
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/TimeProfiler.h"
@@ -22,6 +25,15 @@ Expected<IRLayer &> TierTable::get(Tier T, bool Counted) {
     return make_error<StringError>("internal error: no layer for this tier",
                                    inconvertibleErrorCode());
   return Get();
+}
+
+void BodyContext::useCache(CompileCache *C, ObjectLayer &Objs,
+                           const TargetMachine &TM) {
+  if (!C)
+    return;
+  Cache = C;
+  Objects = &Objs;
+  CodeGen = describeCodeGen(TM);
 }
 
 BodyUnit::BodyUnit(BodyContext &Ctx, SymbolStringPtr Sym, IRGenerator Gen,
@@ -68,15 +80,34 @@ void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
   }
   (*M)->setDataLayout(Ctx.DL);
   (*M)->setTargetTriple(Ctx.TT);
+  if (Ctx.Cache && !I.Counted && linkCached(R, **M)) {
+    report(Start, /*Cached=*/true);
+    return;
+  }
   Layer->emit(std::move(R), ThreadSafeModule(std::move(*M), Ctx.TSCtx));
-  report(Start);
+  report(Start, /*Cached=*/false);
 }
 
-void BodyUnit::report(std::chrono::steady_clock::time_point Start) {
+bool BodyUnit::linkCached(std::unique_ptr<MaterializationResponsibility> &R,
+                          Module &M) {
+  TimeTraceScope Phase("compile cache", *Sym);
+  CompileCache::Key K = cacheKey(M, Ctx.CodeGen, I.T, Ctx.OptLevel);
+  std::unique_ptr<MemoryBuffer> Object = Ctx.Cache->lookup(K);
+  if (!Object) {
+    setCacheKey(M, K);
+    return false;
+  }
+  Ctx.Objects->emit(std::move(R), std::move(Object));
+  return true;
+}
+
+void BodyUnit::report(std::chrono::steady_clock::time_point Start,
+                      bool Cached) {
   std::chrono::duration<double> Took = std::chrono::steady_clock::now() - Start;
   if (!Ctx.OnCompiled)
     return;
   Ctx.OnCompiled({I.Name, I.IsFunction,
                   I.T == Tier::Baseline ? 0u : Ctx.OptLevel, I.TierUp,
-                  Took.count(), /*Native=*/false});
+                  Took.count(), /*Native=*/false, /*Background=*/false,
+                  /*QueueSeconds=*/0, Cached});
 }

@@ -9,6 +9,9 @@
 //
 // The TierTable is the seam where a tier's code generator is chosen: each
 // (tier, counted) pair maps to the layer its IR goes to, made on first use.
+// With a compile cache (BodyContext::Cache) the unit looks the IR's key up
+// before handing it to the tier: a stored object goes straight to the
+// linking layer, with no passes and no code generation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,7 +32,13 @@
 #include <functional>
 #include <string>
 
+namespace llvm {
+class TargetMachine;
+}
+
 namespace kaleido {
+
+class CompileCache;
 
 /// Which layer compiles the IR of each tier. A function's baseline code is
 /// counted (it goes through the TierUpLayer); an expression's is not.
@@ -76,6 +85,22 @@ struct BodyContext {
   /// Told where each body's code is (profiling); null if no one listens.
   /// Its plugin must be in the tiers' linking layer.
   CodeListeners *Listeners = nullptr;
+  /// Where compiled bodies are kept across runs (CompileCache.h); null for
+  /// none. A body found there is linked into Objects instead of compiled;
+  /// one that is not is marked with its key, and the tier's ObjectCompiler
+  /// (made with the same cache) stores it. LLVM's counted baseline code is
+  /// never cached: its call counter is an address of this process.
+  CompileCache *Cache = nullptr;
+  /// The tiers' linking layer. Required with Cache.
+  llvm::orc::ObjectLayer *Objects = nullptr;
+  /// describeCodeGen (CacheKey.h) of the optimised tier's TargetMachine:
+  /// what a key holds besides the IR, the tier and the level.
+  std::string CodeGen;
+
+  /// Sets Cache, Objects and CodeGen (for TM, the optimised tier's); a
+  /// null C leaves the context uncached.
+  void useCache(CompileCache *C, llvm::orc::ObjectLayer &Objects,
+                const llvm::TargetMachine &TM);
 };
 
 class BodyUnit : public llvm::orc::MaterializationUnit {
@@ -115,8 +140,12 @@ public:
 private:
   void discard(const llvm::orc::JITDylib &,
                const llvm::orc::SymbolStringPtr &) override {}
+  /// Links the cached object of *M instead of compiling it, if the cache has
+  /// one (then R is used up and true returned); else marks *M with its key.
+  bool linkCached(std::unique_ptr<llvm::orc::MaterializationResponsibility> &R,
+                  llvm::Module &M);
   /// Tells OnCompiled about this compile, which began at Start.
-  void report(std::chrono::steady_clock::time_point Start);
+  void report(std::chrono::steady_clock::time_point Start, bool Cached);
 
   BodyContext &Ctx;
   llvm::orc::SymbolStringPtr Sym;

@@ -75,7 +75,7 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
   auto TM = JTMB->createTargetMachine();
   if (!TM)
     return TM.takeError();
-  auto Compiler = ObjectCompiler::create(**TM);
+  auto Compiler = ObjectCompiler::create(**TM, Opts.Cache);
   if (!Compiler)
     return Compiler.takeError();
   L->LLVM =
@@ -89,6 +89,7 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
   C.Source = Opts.Bodies;
   C.OptLevel = Opts.OptLevel;
   C.OnCompiled = Opts.OnCompiled;
+  C.useCache(Opts.Cache, L->LLVM->ObjLayer, *L->LLVM->TM);
   C.Tiers.set(Tier::Optimized, /*Counted=*/false,
               [this]() -> Expected<IRLayer &> { return L->LLVM->OptLayer; });
   C.Tiers.set(Tier::Baseline, /*Counted=*/false,
@@ -132,6 +133,8 @@ Error KaleidoJIT::init() {
     BO.Listeners = Opts.Listeners;
     BO.TimeTrace = Opts.TimeTrace;
     BO.ResolveHost = Opts.ResolveHostSymbol;
+    BO.PollWord = Opts.PollWord;
+    BO.Cache = Opts.Cache;
     BO.Describe = [this](Error Err) { return describeFailure(std::move(Err)); };
     L->Background = std::make_unique<BackgroundCompiler>(std::move(BO));
   }
@@ -142,11 +145,15 @@ Error KaleidoJIT::init() {
       }));
   Bodies->setLinkOrder({{Stubs, JITDylibLookupFlags::MatchExportedSymbolsOnly},
                         {Host, JITDylibLookupFlags::MatchExportedSymbolsOnly}});
-  // Baseline code's way back into the JIT.
-  return Host->define(absoluteSymbols(
-      {{ES->intern(CallCounters::getEntryName()),
-        {CallCounters::getEntryAddress(),
-         JITSymbolFlags::Exported | JITSymbolFlags::Callable}}}));
+  // Baseline code's way back into the JIT, and the word every safepoint
+  // reads.
+  SymbolMap Own{{ES->intern(CallCounters::getEntryName()),
+                 {CallCounters::getEntryAddress(),
+                  JITSymbolFlags::Exported | JITSymbolFlags::Callable}}};
+  if (Opts.PollWord)
+    Own[ES->intern(getPollWordSymbol())] = {
+        ExecutorAddr::fromPtr(Opts.PollWord), JITSymbolFlags::Exported};
+  return Host->define(absoluteSymbols(std::move(Own)));
 }
 
 void KaleidoJIT::initNative() {
@@ -176,7 +183,7 @@ Expected<IRLayer &> KaleidoJIT::baselineLayer() {
   auto BTM = JTMB.createTargetMachine();
   if (!BTM)
     return BTM.takeError();
-  auto Compiler = ObjectCompiler::create(**BTM);
+  auto Compiler = ObjectCompiler::create(**BTM, Opts.Cache);
   if (!Compiler)
     return Compiler.takeError();
   T.BaselineTM = std::move(*BTM);
@@ -496,7 +503,7 @@ void KaleidoJIT::installFinished() {
     if (!R.Failed && Opts.OnCompiled)
       Opts.OnCompiled({F.Name, /*IsFunction=*/true, Opts.OptLevel,
                        /*TierUp=*/true, R.Seconds, /*Native=*/false,
-                       /*Background=*/true, R.QueueSeconds});
+                       /*Background=*/true, R.QueueSeconds, R.Cached});
     if (!R.Installed || F.Version != R.Version) {
       // Failed, or F was redefined while it compiled (or since): nothing
       // reaches this code, or nothing will once the frames above us return.

@@ -25,7 +25,9 @@
 //                   looked up at once; asks the session for the body's IR
 //                   for its tier and emits it into that tier's layer, named
 //                   by a TierTable: the seam where a tier's code generator
-//                   is chosen.
+//                   is chosen. With a CompileCache (CompileCache.h) it
+//                   looks the IR's key up first and links a stored object
+//                   instead of compiling (CacheKey.h says what a key holds).
 //   TierUpLayer     (TierUpLayer.h) LLVM's baseline code of a function only:
 //                   inserts the entry-block call counter; CallCounters
 //                   (CallCounters.h) makes the counters of LLVM's and native
@@ -141,6 +143,7 @@ namespace kaleido {
 
 struct FunctionState;
 class CodeListeners;
+class CompileCache;
 
 /// How to build a KaleidoJIT. Bodies is required; the rest have defaults.
 struct JITOptions {
@@ -168,6 +171,11 @@ struct JITOptions {
       ResolveHostSymbol;
   /// Where a failed lazy call lands (called in place of the body).
   void *LazyCallFailureHandler = nullptr;
+  /// The session's poll word (Runtime/Runtime.h), which generated code
+  /// reads through the symbol KaleidoJIT::getPollWordSymbol(): the JIT's
+  /// linker resolves it, so the code holds no address of this process.
+  /// Null if no code polls.
+  const void *PollWord = nullptr;
   /// Told every error the JIT cannot return to a caller (a lazy call that
   /// failed, a body that failed to compile, retired code that could not be
   /// freed), already phrased for a user. May be called while JIT'd code runs
@@ -186,6 +194,10 @@ struct JITOptions {
   /// (profiling: CodeListener.h); null, the default, for no one. Must
   /// outlive the JIT.
   CodeListeners *Listeners = nullptr;
+  /// Where LLVM's compiled bodies are kept across runs (CompileCache.h),
+  /// by every tier but LLVM's counted baseline; null, the default, for
+  /// nowhere. Must outlive the JIT.
+  CompileCache *Cache = nullptr;
   /// Whether the compile threads record time-trace spans (TimeTrace.h):
   /// the calling thread records them whenever it runs LLVM's profiler.
   bool TimeTrace = false;
@@ -326,6 +338,11 @@ public:
 
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
+
+  /// The symbol generated code reads the poll word by
+  /// (JITOptions::PollWord; IRGenOptions::PollWordSymbol). No Kaleidoscope
+  /// name has a '_'.
+  static llvm::StringRef getPollWordSymbol() { return "kaleido_jit_poll_word"; }
 
   /// A word that counts Name's definitions (0 while it has none): it changes
   /// exactly when Name gets a new body, and lives as long as the JIT. Code

@@ -6,6 +6,9 @@
 
 #include "JIT/ObjectCompiler.h"
 
+#include "JIT/CacheKey.h"
+#include "JIT/CompileCache.h"
+
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCContext.h"
@@ -16,12 +19,13 @@
 using namespace kaleido;
 using namespace llvm;
 
-ObjectCompiler::ObjectCompiler(TargetMachine &TM)
-    : IRCompiler(orc::irManglingOptionsFromTargetOptions(TM.Options)), TM(TM) {}
+ObjectCompiler::ObjectCompiler(TargetMachine &TM, CompileCache *Cache)
+    : IRCompiler(orc::irManglingOptionsFromTargetOptions(TM.Options)), TM(TM),
+      Cache(Cache) {}
 
 Expected<std::unique_ptr<ObjectCompiler>>
-ObjectCompiler::create(TargetMachine &TM) {
-  return std::unique_ptr<ObjectCompiler>(new ObjectCompiler(TM));
+ObjectCompiler::create(TargetMachine &TM, CompileCache *Cache) {
+  return std::unique_ptr<ObjectCompiler>(new ObjectCompiler(TM, Cache));
 }
 
 Expected<std::unique_ptr<MemoryBuffer>> ObjectCompiler::operator()(Module &M) {
@@ -37,6 +41,9 @@ Expected<std::unique_ptr<MemoryBuffer>> ObjectCompiler::operator()(Module &M) {
   }
   Object.clear();
   CodeGen->run(M);
+  if (Cache)
+    if (std::optional<CompileCache::Key> K = getCacheKey(M))
+      Cache->store(*K, StringRef(Object.data(), Object.size()));
   return std::make_unique<SmallVectorMemoryBuffer>(
       std::move(Object), M.getModuleIdentifier() + "-object",
       /*RequiresNullTerminator=*/false);

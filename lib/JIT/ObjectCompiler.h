@@ -11,6 +11,10 @@
 // modules. Not thread-safe: one compile at a time (the JIT compiles in
 // place, on the thread that calls it).
 //
+// With a CompileCache, the object of a module that carries a cache key
+// (CacheKey.h: BodyUnit set it, having missed) is stored under that key
+// once compiled, as ORC's SimpleCompiler tells an llvm::ObjectCache.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef KALEIDO_JIT_OBJECTCOMPILER_H
@@ -27,20 +31,24 @@ class TargetMachine;
 
 namespace kaleido {
 
+class CompileCache;
+
 class ObjectCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
 public:
   /// The pipeline is built on the first compile, so a session that never
   /// compiles (an interpreted or directly evaluated run) never pays for it.
+  /// Cache, if not null, must outlive the compiler.
   static llvm::Expected<std::unique_ptr<ObjectCompiler>>
-  create(llvm::TargetMachine &TM);
+  create(llvm::TargetMachine &TM, CompileCache *Cache = nullptr);
 
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
   operator()(llvm::Module &M) override;
 
 private:
-  explicit ObjectCompiler(llvm::TargetMachine &TM);
+  ObjectCompiler(llvm::TargetMachine &TM, CompileCache *Cache);
 
   llvm::TargetMachine &TM;
+  CompileCache *Cache;
   llvm::SmallVector<char, 0> Object;
   llvm::raw_svector_ostream ObjectStream{Object};
   std::unique_ptr<llvm::legacy::PassManager> CodeGen;

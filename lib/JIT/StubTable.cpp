@@ -8,6 +8,8 @@
 
 #include "JIT/CodeListener.h"
 
+#include "CodeGen/IRGen.h"
+
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 
 using namespace kaleido;
@@ -42,8 +44,11 @@ public:
       std::lock_guard<std::mutex> Lock(T.Mutex);
       for (const auto &[Sym, Flags] : Symbols) {
         FunctionState *F = T.findLocked(*Sym);
-        if (!F)
+        if (!F) {
+          if (std::optional<ExecutorAddr> W = T.findVersionWordLocked(*Sym))
+            New[Sym] = {*W, JITSymbolFlags::Exported};
           continue;
+        }
         if (!F->HasStub)
           if (Error Err = T.makeStub(*F))
             return Err;
@@ -267,4 +272,20 @@ const uint32_t *StubTable::getVersionWord(StringRef Name) const {
   std::lock_guard<std::mutex> Lock(Mutex);
   auto It = Functions.find(Name);
   return It == Functions.end() ? nullptr : &It->second.Version;
+}
+
+std::optional<ExecutorAddr>
+StubTable::findVersionWordLocked(StringRef Symbol) const {
+  std::optional<StringRef> Owner = versionWordOwner(Symbol);
+  if (!Owner)
+    return std::nullopt;
+  auto It = Functions.find(*Owner);
+  if (It == Functions.end())
+    return std::nullopt;
+  return ExecutorAddr::fromPtr(&It->second.Version);
+}
+
+std::optional<ExecutorAddr> StubTable::findVersionWord(StringRef Symbol) const {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return findVersionWordLocked(Symbol);
 }

@@ -173,11 +173,16 @@ public:
   llvm::Expected<llvm::orc::ExecutorAddr> getStub(llvm::StringRef Name);
 
   /// A generator that defines a declared name as its stub (made then if need
-  /// be) the first time code looks the name up. Add it to one JITDylib only.
+  /// be) the first time code looks the name up, and a version word's symbol
+  /// as the word. Add it to one JITDylib only.
   std::unique_ptr<llvm::orc::DefinitionGenerator> createStubGenerator();
 
   /// Name's version word, or null if Name is not declared.
   const uint32_t *getVersionWord(llvm::StringRef Name) const;
+  /// The version word Symbol names, if it is versionWordSymbol(Name) of a
+  /// declared Name (CodeGen/IRGen.h): how generated code reaches it.
+  std::optional<llvm::orc::ExecutorAddr>
+  findVersionWord(llvm::StringRef Symbol) const;
 
 private:
   llvm::Expected<FunctionState &> newVersion(llvm::StringRef Name,
@@ -195,6 +200,8 @@ private:
   // These need the lock held.
   FunctionState &getOrCreate(llvm::StringRef Name);
   FunctionState *findLocked(llvm::StringRef Name);
+  std::optional<llvm::orc::ExecutorAddr>
+  findVersionWordLocked(llvm::StringRef Symbol) const;
   llvm::Error redirectLocked(FunctionState &F, llvm::orc::ExecutorAddr Body);
   llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(FunctionState &F);
   llvm::Error makeStub(FunctionState &F);

@@ -35,6 +35,7 @@
 namespace kaleido {
 
 class CodeListeners;
+class CompileCache;
 
 /// What an executor is given by its session.
 struct ExecutorOptions {
@@ -62,6 +63,9 @@ struct ExecutorOptions {
   CodeListeners *Listeners = nullptr;
   /// Whether compile threads record time-trace spans (SessionOptions).
   bool TimeTrace = false;
+  /// Where compiled code is kept across runs (SessionOptions::CacheDir),
+  /// if not null; outlives the executor.
+  CompileCache *Cache = nullptr;
   /// Told each compiled body (the session counts and traces them).
   std::function<void(const CompileEvent &)> OnCompile;
   /// Where program output goes, the poll word and the interrupt flag: owned

@@ -188,6 +188,7 @@ Error JITExecutor::init() {
   JO.CompileThreads = Opts.CompileThreads;
   JO.Listeners = Opts.Listeners;
   JO.TimeTrace = Opts.TimeTrace;
+  JO.Cache = Opts.Cache;
   if (JO.NativeBaseline) {
     // Native code calls the safepoint check by address.
     auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,
@@ -201,6 +202,7 @@ Error JITExecutor::init() {
   JO.AllowHostSymbols = Opts.AllowHostSymbols;
   JO.ResolveHostSymbol = Opts.ResolveHost;
   JO.LazyCallFailureHandler = rt::getLazyCallFailureHandler();
+  JO.PollWord = Opts.Env.Poll;
   JO.OnError = [this](std::string Msg) { onJITError(std::move(Msg)); };
   JO.OnCompiled = [this](const CompileInfo &C) {
     CompileSeconds += C.Seconds;
@@ -216,7 +218,7 @@ Error JITExecutor::init() {
     NativeCompiles += C.Native;
     if (Opts.OnCompile)
       Opts.OnCompile({C.Name.str(), C.OptLevel, C.TierUp, C.Seconds, C.Native,
-                      C.Background, C.QueueSeconds});
+                      C.Background, C.QueueSeconds, C.Cached});
   };
   auto J = KaleidoJIT::create(std::move(JO));
   if (!J)
@@ -326,7 +328,9 @@ Error JITExecutor::takeReported(Error Fallback) {
 
 IRGenOptions JITExecutor::safepointOptions() const {
   IRGenOptions O;
-  O.PollWord = Opts.Env.Poll;
+  // By symbol: the code holds no address of this process (a compile cache
+  // reuses it in another).
+  O.PollWordSymbol = KaleidoJIT::getPollWordSymbol();
   O.SafepointFunction = rt::SafepointFunction;
   return O;
 }

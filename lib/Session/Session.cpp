@@ -69,6 +69,8 @@ Session::Impl::create(SessionOptions Options) {
   EO.Env.InterruptRequested = &I->InterruptRequested;
   if (Error Err = I->startProfiling(EO))
     return std::move(Err);
+  if (Error Err = I->startCache(EO))
+    return std::move(Err);
   if (I->Opts.Mode == JITMode::Interp) {
     I->Exec = createInterpExecutor(I->Functions, std::move(EO));
     return std::move(I);
@@ -109,7 +111,9 @@ Error Session::Impl::forEachItem(
     Sema S(Functions, Diags);
     if (!S.check(Item))
       return compileError("invalid program");
-    if (Error Err = OnItem(Item, Diags))
+    Error Err = OnItem(Item, Diags);
+    reportCacheWarnings();
+    if (Err)
       return Err;
   }
 }
@@ -334,7 +338,9 @@ Expected<double> Session::Impl::call(StringRef Name, ArrayRef<double> Args) {
                                     F.Arena.copy(ArrayRef(ArgExprs)));
   InterruptRequested.store(false);
   DiagnosticEngine Diags("<call>", "", Opts.OnDiagnostic);
-  return runExpression(F, Diags);
+  Expected<double> R = runExpression(F, Diags);
+  reportCacheWarnings();
+  return R;
 }
 
 Expected<uint64_t> Session::Impl::lookupAddress(StringRef Name,
@@ -355,6 +361,11 @@ void Session::Impl::interrupt() {
 SessionStats Session::Impl::getStats() const {
   SessionStats S = Stats;
   Exec->addStats(S);
+  if (Cache) {
+    CompileCache::Stats C = Cache->getStats();
+    S.CacheHits = C.Hits;
+    S.CacheMisses = C.Misses;
+  }
   return S;
 }
 

@@ -27,6 +27,7 @@
 #include "Session/Watchdog.h"
 
 #include "JIT/CodeListener.h"
+#include "JIT/CompileCache.h"
 #include "JIT/TimeTrace.h"
 #include "llvm/Support/Compiler.h"
 
@@ -63,9 +64,15 @@ public:
   std::vector<FunctionInfo> functions() const;
   void
   forEachFunction(llvm::function_ref<void(const FunctionInfo &)> Visit) const;
-  void waitForCompiles() { Exec->waitForCompiles(); }
+  void waitForCompiles() {
+    Exec->waitForCompiles();
+    reportCacheWarnings();
+  }
   void startCompileThreads() { Exec->startCompileThreads(); }
-  void stopCompileThreads() { Exec->stopCompileThreads(); }
+  void stopCompileThreads() {
+    Exec->stopCompileThreads();
+    reportCacheWarnings();
+  }
   /// See Session::finishProfiling (Profiling.cpp).
   llvm::Error finishProfiling();
   ~Impl() {
@@ -100,6 +107,14 @@ private:
   /// Opens the profiles Opts asks for and starts the time trace (before the
   /// executor, which is told of them through EO). Profiling.cpp.
   llvm::Error startProfiling(ExecutorOptions &EO);
+
+  /// Opens the compile cache Opts asks for, if any, and hands it to EO; a
+  /// directory that cannot be used is a warning, and no cache.
+  /// Caching.cpp.
+  llvm::Error startCache(ExecutorOptions &EO);
+  /// Tells OnDiagnostic the compile cache's warnings since the last call
+  /// (left by any thread: told on this one). Caching.cpp.
+  void reportCacheWarnings();
 
   /// Reads Source item by item; for each accepted item calls OnItem. Stops at
   /// the first error.
@@ -162,6 +177,8 @@ private:
   /// Counts changes to the tables (a definition, an undo): a prepared call
   /// made before the last one looks its function up again.
   uint64_t Generation = 0;
+  /// The compile cache, if asked for and usable; outlives the executor.
+  std::unique_ptr<CompileCache> Cache;
   /// Built last: it reads the tables and the poll word above.
   std::unique_ptr<Executor> Exec;
 };

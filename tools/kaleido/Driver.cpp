@@ -122,7 +122,9 @@ statsFields(const SessionStats &St) {
           {"tier_up_max_pause_cpu_seconds", St.TierUpMaxPauseCPUSeconds},
           {"expressions_run", int64_t(St.ExpressionsRun)},
           {"bodies_freed", int64_t(St.BodiesFreed)},
-          {"compile_seconds", St.CompileSeconds}};
+          {"compile_seconds", St.CompileSeconds},
+          {"cache_hits", int64_t(St.CacheHits)},
+          {"cache_misses", int64_t(St.CacheMisses)}};
 }
 
 FunctionSummary summarize(const FunctionInfo &F) {

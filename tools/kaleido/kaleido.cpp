@@ -195,6 +195,18 @@ cl::opt<std::string> TimeTrace(
              "JSON, for Perfetto or chrome://tracing)"),
     cl::value_desc("file"), cl::cat(KaleidoCat));
 
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Keep compiled code in <dir> across runs and load it from there "
+             "(default: $KALEIDO_CACHE_DIR if set; an empty <dir> turns it "
+             "off)"),
+    cl::value_desc("dir"), cl::cat(KaleidoCat));
+cl::opt<unsigned> CacheMaxMB(
+    "cache-max-mb",
+    cl::desc("The most the compile cache holds, in MiB (default 256); the "
+             "least recently used entries go first"),
+    cl::value_desc("MiB"), cl::init(256), cl::cat(KaleidoCat));
+
 /// Prints a failure of the session itself (creating it, finishing its
 /// profiles: no diagnostic said it) and returns its exit code.
 int reportFailure(Error Err) {
@@ -256,6 +268,7 @@ void traceCompile(const kaleido::CompileEvent &E) {
   // compile: f (-O2 after 1000 calls, background, queued 0.020 ms, 0.512 ms)
   //                                                 ... on a compile thread
   // compile: f (-O2, 0.512 ms)                      loops, or no tiers
+  // compile: f (-O2, cached, 0.031 ms)              ... from --cache-dir
   std::string Why;
   if (E.TierUp)
     Why = formatv(" after {0} call{1}", TierUp.getValue(),
@@ -264,6 +277,8 @@ void traceCompile(const kaleido::CompileEvent &E) {
     Why += formatv(", background, queued {0:f3} ms", E.QueueSeconds * 1000);
   else if (E.OptLevel == 0 && OptLevel != 0)
     Why = E.Native ? " baseline native" : " baseline";
+  if (E.Cached)
+    Why += ", cached";
   outs().flush();
   errs() << formatv("compile: {0} (-O{1}{2}, {3:f3} ms)\n", E.Name, E.OptLevel,
                     Why, E.Seconds * 1000);
@@ -290,6 +305,14 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
     Opts.JITDumpDir = JITDump;
   if (TimeTrace.getNumOccurrences())
     Opts.TimeTrace = TimeTrace;
+  // The flag wins over the environment; --cache-dir= turns both off.
+  if (CacheDir.getNumOccurrences()) {
+    if (!CacheDir.empty())
+      Opts.CacheDir = CacheDir;
+  } else if (const char *Env = std::getenv("KALEIDO_CACHE_DIR"); Env && *Env) {
+    Opts.CacheDir = Env;
+  }
+  Opts.CacheMaxMB = CacheMaxMB;
   // The REPL's :undo walks back through this many inputs.
   Opts.UndoLimit = Interactive ? 1000 : 0;
   Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {
