@@ -61,6 +61,8 @@ struct ExecutorOptions {
   CodeListeners *Listeners = nullptr;
   /// Whether compile threads record time-trace spans (SessionOptions).
   bool TimeTrace = false;
+  /// See SessionOptions::DebugInfo.
+  bool DebugInfo = false;
   /// Told each compiled body (the session counts and traces them).
   std::function<void(const CompileEvent &)> OnCompile;
   /// Where program output goes, the poll word and the interrupt flag: owned
@@ -85,8 +87,10 @@ public:
   virtual llvm::Error undefine(llvm::StringRef Name) = 0;
 
   /// Runs F, a checked top-level expression (or any function of no
-  /// parameters), under the runtime guard, and returns its value.
-  virtual llvm::Expected<double> run(const FunctionAST &F) = 0;
+  /// parameters) read from BufferName, under the runtime guard, and returns
+  /// its value.
+  virtual llvm::Expected<double> run(const FunctionAST &F,
+                                     llvm::StringRef BufferName) = 0;
 
   /// The permanent address of Name's machine-code entry, for a host that
   /// calls it directly. Name is declared.

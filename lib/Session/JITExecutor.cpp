@@ -26,6 +26,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -63,7 +64,7 @@ public:
   void describe(StringRef Name, FunctionInfo &Info) override;
   Error printCode(StringRef Name, bool Asm, raw_ostream &OS) override;
 
-  Expected<double> run(const FunctionAST &F) override;
+  Expected<double> run(const FunctionAST &F, StringRef BufferName) override;
 
   Expected<uint64_t> lookupAddress(StringRef Name) override {
     auto Addr = JIT->lookupStub(Name);
@@ -117,7 +118,8 @@ private:
     auto It = Functions.find(Name);
     if (It == Functions.end() || !It->second.Body)
       return {};
-    return {It->second.BufferName.str(), It->second.Body->Proto.Loc.Line};
+    return {It->second.BufferName.str(), It->second.Body->Proto.Loc.Line,
+            DebugDirectory};
   }
   bool isBounded(StringRef Name) override {
     const FunctionAST *F = currentBody(Name);
@@ -131,8 +133,11 @@ private:
   /// What every body's IR is generated with: the safepoints.
   IRGenOptions safepointOptions() const;
   IRGenOptions irGenOptions(Tier T) const;
+  /// Under -g, where the debugger finds the source of code read from
+  /// BufferName at tier T; otherwise nothing.
+  std::optional<DebugSource> debugSource(StringRef BufferName, Tier T) const;
   Expected<double> runDirect(const FunctionAST &F);
-  Expected<double> runCompiled(const FunctionAST &F);
+  Expected<double> runCompiled(const FunctionAST &F, StringRef BufferName);
   void onJITError(std::string Msg);
   /// The errors the JIT reported outside JIT'd code since the last call,
   /// joined, or Fallback if there were none.
@@ -155,6 +160,9 @@ private:
   double CompileSeconds = 0;
   /// rt::SafepointFunction, for native code (BaselineKind::Native only).
   const void *SafepointAddress = nullptr;
+  /// Under -g, the working directory the session started in: relative
+  /// buffer names in the debug info are relative to it.
+  std::string DebugDirectory;
 };
 } // namespace
 
@@ -168,6 +176,12 @@ Error JITExecutor::init() {
   JO.CompileThreads = Opts.CompileThreads;
   JO.Listeners = Opts.Listeners;
   JO.TimeTrace = Opts.TimeTrace;
+  JO.DebugInfo = Opts.DebugInfo;
+  if (Opts.DebugInfo) {
+    SmallString<256> Dir;
+    if (!sys::fs::current_path(Dir))
+      DebugDirectory = Dir.str().str();
+  }
   if (JO.NativeBaseline) {
     // Native code calls the safepoint check by address.
     auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,
@@ -333,8 +347,18 @@ Expected<std::unique_ptr<Module>> JITExecutor::generateIR(LLVMContext &Ctx,
   if (!F)
     return createStringError("no body for '" + Name + "'");
   auto M = std::make_unique<Module>(Symbol, Ctx);
-  emitFunction(*F, Symbol, *M, irGenOptions(T));
+  IRGenOptions O = irGenOptions(T);
+  O.Debug = debugSource(Functions.find(Name)->second.BufferName, T);
+  emitFunction(*F, Symbol, *M, O);
   return std::move(M);
+}
+
+std::optional<DebugSource> JITExecutor::debugSource(StringRef BufferName,
+                                                    Tier T) const {
+  if (!Opts.DebugInfo)
+    return std::nullopt;
+  return DebugSource{BufferName.str(), DebugDirectory,
+                     T == Tier::Optimized && Opts.OptLevel > 0};
 }
 
 namespace {
@@ -381,6 +405,7 @@ Expected<IRGenerator> JITExecutor::captureIR(StringRef Name) {
     }
   }
   IRGenOptions O = safepointOptions();
+  O.Debug = debugSource(It->second.BufferName, Tier::Optimized);
   if (!Callees->Candidates.empty())
     O.FindInlinable = [Callees](StringRef N) -> std::optional<InlineCandidate> {
       auto CIt = Callees->Candidates.find(N);
@@ -396,12 +421,13 @@ Expected<IRGenerator> JITExecutor::captureIR(StringRef Name) {
   });
 }
 
-Expected<double> JITExecutor::run(const FunctionAST &F) {
+Expected<double> JITExecutor::run(const FunctionAST &F, StringRef BufferName) {
   // Reports from an earlier failure were returned with it; a report left
   // over belongs to no failure of this expression.
   Reported.clear();
   Expected<double> R =
-      DirectEvaluator::canEvaluate(*F.Body) ? runDirect(F) : runCompiled(F);
+      DirectEvaluator::canEvaluate(*F.Body) ? runDirect(F)
+                                            : runCompiled(F, BufferName);
   // No JIT'd frame is live now: baseline code that tiered up can go.
   JIT->releaseRetiredCode();
   return R;
@@ -414,16 +440,19 @@ Expected<double> JITExecutor::runDirect(const FunctionAST &F) {
   return rt::callGuarded([&D] { return D->evaluate(); }, Opts.Env);
 }
 
-Expected<double> JITExecutor::runCompiled(const FunctionAST &F) {
+Expected<double> JITExecutor::runCompiled(const FunctionAST &F,
+                                          StringRef BufferName) {
   std::string Symbol = formatv("__expr${0}", ++NextExpression).str();
   orc::ResourceTrackerSP RT;
   // The AST outlives the compile: it is compiled before this returns.
   auto Addr = JIT->compileExpression(
       Symbol, F.Proto.Name,
-      [&F, this](LLVMContext &Ctx, StringRef Sym,
-                 Tier T) -> Expected<std::unique_ptr<Module>> {
+      [&F, BufferName, this](LLVMContext &Ctx, StringRef Sym,
+                             Tier T) -> Expected<std::unique_ptr<Module>> {
         auto M = std::make_unique<Module>(Sym, Ctx);
-        emitFunction(F, Sym, *M, irGenOptions(T));
+        IRGenOptions O = irGenOptions(T);
+        O.Debug = debugSource(BufferName, T);
+        emitFunction(F, Sym, *M, O);
         return std::move(M);
       },
       // An expression runs once: only a loop makes optimising it pay.
@@ -437,7 +466,7 @@ Expected<double> JITExecutor::runCompiled(const FunctionAST &F) {
     return rt::callGuarded([Fn] { return Fn(); }, Opts.Env);
   }();
   if (RT)
-    RemoveErr = RT->remove();
+    RemoveErr = JIT->releaseExpression(std::move(RT));
   if (RemoveErr) {
     // The expression's code could not be freed: a JIT failure that outranks
     // the result (the session must not go on as if nothing happened).

@@ -195,6 +195,12 @@ cl::opt<std::string> TimeTrace(
              "JSON, for Perfetto or chrome://tracing)"),
     cl::value_desc("file"), cl::cat(KaleidoCat));
 
+cl::opt<bool> DebugInfo(
+    "g",
+    cl::desc("Emit DWARF for the JIT'd code and register it with the debugger "
+             "(gdb) as each function is compiled"),
+    cl::cat(KaleidoCat));
+
 /// Prints a failure of the session itself (creating it, finishing its
 /// profiles: no diagnostic said it) and returns its exit code.
 int reportFailure(Error Err) {
@@ -293,6 +299,7 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
     Opts.JITDumpDir = JITDump;
   if (TimeTrace.getNumOccurrences())
     Opts.TimeTrace = TimeTrace;
+  Opts.DebugInfo = DebugInfo;
   // The REPL's :undo walks back through this many inputs.
   Opts.UndoLimit = Interactive ? 1000 : 0;
   Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {
