@@ -37,7 +37,8 @@ FunctionDebugInfo::FunctionDebugInfo(Function &Fn, const FunctionAST &F,
     // There is no DWARF language code for Kaleidoscope; C's rules (every
     // value a double, functions by name) are what the debugger should use.
     CU = DIB.createCompileUnit(DISourceLanguageName(dwarf::DW_LANG_C), File,
-                               "kaleido " KALEIDO_VERSION, Source.Optimized, "", 0);
+                               "kaleido " KALEIDO_VERSION, Source.Optimized, "",
+                               0);
   }
   Double = DIB.createBasicType("double", 64, dwarf::DW_ATE_float);
   SmallVector<Metadata *, 9> Types(F.Proto.Params.size() + 1, Double);
@@ -49,8 +50,7 @@ FunctionDebugInfo::FunctionDebugInfo(Function &Fn, const FunctionAST &F,
   // No linkage name: gdb would name C functions by it (fib$2), and
   // `break fib` must find every body of fib.
   SP = DIB.createFunction(CU, F.Proto.Name, /*LinkageName=*/"", File, Line, Ty,
-                          Line,
-                          DINode::FlagPrototyped, Flags);
+                          Line, DINode::FlagPrototyped, Flags);
   Fn.setSubprogram(SP);
   Scopes.push_back(SP);
 }
@@ -75,16 +75,15 @@ void FunctionDebugInfo::declare(AllocaInst *Slot, StringRef Name,
       ArgNo ? DIB.createParameterVariable(Scopes.back(), Name, ArgNo, File,
                                           VarLine, Double,
                                           /*AlwaysPreserve=*/true)
-            : DIB.createAutoVariable(Scopes.back(), Name, File, VarLine,
-                                     Double, /*AlwaysPreserve=*/true);
+            : DIB.createAutoVariable(Scopes.back(), Name, File, VarLine, Double,
+                                     /*AlwaysPreserve=*/true);
   DIB.insertDeclare(Slot, Var, DIB.createExpression(), at(Loc),
                     Before->getIterator());
 }
 
 void FunctionDebugInfo::openScope(SourceLocation Loc) {
-  Scopes.push_back(DIB.createLexicalBlock(Scopes.back(), File,
-                                          Loc.isValid() ? Loc.Line : Line,
-                                          Loc.Column));
+  Scopes.push_back(DIB.createLexicalBlock(
+      Scopes.back(), File, Loc.isValid() ? Loc.Line : Line, Loc.Column));
 }
 
 void FunctionDebugInfo::closeScope() {

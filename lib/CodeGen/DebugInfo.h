@@ -1,12 +1,13 @@
-//===- DebugInfo.h - DWARF metadata for one emitted function -----*- C++ -*-===//
+//===- DebugInfo.h - DWARF metadata for one emitted function -----*- C++
+//-*-===//
 //
 // Part of kaleido. What IR generation adds to a function under -g
 // (IRGenOptions::Debug): a compile unit per module, a DISubprogram for the
 // function (named as the source names it, with no linkage name: the body
-// symbol, fib$2, would be the name gdb shows), a DILocation for every expression (its node's line and column),
-// a lexical block per `var` and `for`, and a DILocalVariable, declared on its
-// alloca, for every parameter, `var` and `for` variable. Without -g nothing
-// here is made: no DIBuilder, no metadata.
+// symbol, fib$2, would be the name gdb shows), a DILocation for every
+// expression (its node's line and column), a lexical block per `var` and `for`,
+// and a DILocalVariable, declared on its alloca, for every parameter, `var` and
+// `for` variable. Without -g nothing here is made: no DIBuilder, no metadata.
 //
 // Copies of inlined callees keep the location of their call: the copy is not
 // described as an inlined subprogram (DW_TAG_inlined_subroutine), so the

@@ -1,4 +1,5 @@
-//===- GDBRegistration.h - Tells gdb where JIT'd code's debug info is -*- C++ -*-===//
+//===- GDBRegistration.h - Tells gdb where JIT'd code's debug info is -*- C++
+//-*-===//
 //
 // Part of kaleido. The GDB JIT interface: a debugger that sets a breakpoint
 // in __jit_debug_register_code reads __jit_debug_descriptor's list of

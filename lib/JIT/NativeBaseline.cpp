@@ -53,10 +53,11 @@ NativeBaseline::compile(StringRef Name, SymbolStringPtr CounterBody) {
       new Body(*this, *Addr, Code->size(), std::move(Counter)));
   if (DebugInfo) {
     BodyOrigin O = Source.locate(Name);
-    NativeDebugSubject What{Name, O.File, O.Directory, O.Line,
-                            B->getAddress().getValue(), B->getSize()};
-    B->Debug = std::make_unique<GDBRegistration>(
-        buildNativeDebugObject(What, Map));
+    NativeDebugSubject What{
+        Name,        O.File, O.Directory, O.Line, B->getAddress().getValue(),
+        B->getSize()};
+    B->Debug =
+        std::make_unique<GDBRegistration>(buildNativeDebugObject(What, Map));
   }
   return std::move(B);
 }

@@ -183,12 +183,12 @@ void writeLines(SmallVectorImpl<char> &Out, const NativeDebugSubject &What,
   W.fixed<uint32_t>(0); // unit_length
   W.fixed<uint16_t>(4);
   size_t HeaderLengthAt = W.size();
-  W.fixed<uint32_t>(0); // header_length
-  W.u8(1);              // minimum_instruction_length
-  W.u8(1);              // maximum_operations_per_instruction
-  W.u8(1);              // default_is_stmt
-  W.u8(uint8_t(-5));    // line_base
-  W.u8(14);             // line_range
+  W.fixed<uint32_t>(0);            // header_length
+  W.u8(1);                         // minimum_instruction_length
+  W.u8(1);                         // maximum_operations_per_instruction
+  W.u8(1);                         // default_is_stmt
+  W.u8(uint8_t(-5));               // line_base
+  W.u8(14);                        // line_range
   W.u8(sizeof(OperandCounts) + 1); // opcode_base
   for (uint8_t N : OperandCounts)
     W.u8(N);

@@ -25,8 +25,8 @@ static void insertCounter(Function &F, int32_t *Counter, void *Site,
   Module &M = *F.getParent();
   BasicBlock &EntryBB = F.getEntryBlock();
   DebugLoc Loc = EntryBB.getTerminator()->getDebugLoc();
-  BasicBlock *Body =
-      EntryBB.splitBasicBlock(EntryBB.getTerminator()->getIterator(), "counted");
+  BasicBlock *Body = EntryBB.splitBasicBlock(
+      EntryBB.getTerminator()->getIterator(), "counted");
   BasicBlock *Hot = BasicBlock::Create(Ctx, "hot", &F, Body);
   EntryBB.getTerminator()->eraseFromParent();
 

@@ -425,9 +425,9 @@ Expected<double> JITExecutor::run(const FunctionAST &F, StringRef BufferName) {
   // Reports from an earlier failure were returned with it; a report left
   // over belongs to no failure of this expression.
   Reported.clear();
-  Expected<double> R =
-      DirectEvaluator::canEvaluate(*F.Body) ? runDirect(F)
-                                            : runCompiled(F, BufferName);
+  Expected<double> R = DirectEvaluator::canEvaluate(*F.Body)
+                           ? runDirect(F)
+                           : runCompiled(F, BufferName);
   // No JIT'd frame is live now: baseline code that tiered up can go.
   JIT->releaseRetiredCode();
   return R;

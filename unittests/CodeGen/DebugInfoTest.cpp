@@ -73,7 +73,8 @@ TEST(DebugInfoTest, SubprogramIsTheSourceNameAtTheDefinitionLine) {
 }
 
 TEST(DebugInfoTest, EveryExpressionHasItsLine) {
-  Emitted E("def f(x)\n  if x < 3 then\n    1\n  else\n    f(x - 1) * 2", Source);
+  Emitted E("def f(x)\n  if x < 3 then\n    1\n  else\n    f(x - 1) * 2",
+            Source);
   std::set<unsigned> Lines;
   for (Instruction &I : instructions(*E.Fn))
     if (const DebugLoc &L = I.getDebugLoc())
@@ -121,9 +122,9 @@ TEST(DebugInfoTest, TwoFunctionsShareTheModulesUnit) {
   Opts.Debug = Source;
   emitFunction(*P.Items[0].Function, "f$1", M, Opts);
   emitFunction(*P.Items[1].Function, "g$1", M, Opts);
-  EXPECT_EQ(std::distance(M.debug_compile_units_begin(),
-                          M.debug_compile_units_end()),
-            1);
+  EXPECT_EQ(
+      std::distance(M.debug_compile_units_begin(), M.debug_compile_units_end()),
+      1);
   EXPECT_FALSE(verifyModule(M, &errs()));
 }
 

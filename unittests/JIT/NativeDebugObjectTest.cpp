@@ -44,9 +44,9 @@ struct Described {
     auto Callee = [](StringRef) -> Expected<uint64_t> { return 0x1234; };
     Opts.CalleeAddress = Callee;
     Code = cantFail(emitNative(*P.body(Name), Opts));
-    NativeDebugSubject What{Name, "prog.ks", "/src",
-                            P.body(Name)->Proto.Loc.Line, Address,
-                            Code.size()};
+    NativeDebugSubject What{Name,    "prog.ks",
+                            "/src",  P.body(Name)->Proto.Loc.Line,
+                            Address, Code.size()};
     Object = buildNativeDebugObject(What, Map);
     auto O = object::ObjectFile::createObjectFile(
         MemoryBufferRef(StringRef(Object.data(), Object.size()), "obj"));
@@ -138,8 +138,7 @@ TEST(NativeDebugObjectTest, LineTableMapsTheCodeToItsLines) {
   Described D(Src, "f");
   ASSERT_TRUE(D.DWARF);
   ASSERT_TRUE(D.unit());
-  const DWARFDebugLine::LineTable *LT =
-      D.DWARF->getLineTableForUnit(D.unit());
+  const DWARFDebugLine::LineTable *LT = D.DWARF->getLineTableForUnit(D.unit());
   ASSERT_TRUE(LT);
   std::string File;
   ASSERT_TRUE(LT->getFileNameByIndex(
@@ -160,8 +159,8 @@ TEST(NativeDebugObjectTest, LineTableMapsTheCodeToItsLines) {
   for (const NativeDebugMap::Row &R : D.Map.Lines) {
     DILineInfo Info;
     ASSERT_TRUE(LT->getFileLineInfoForAddress(
-        {Address + R.Offset, object::SectionedAddress::UndefSection}, false,
-        "", DILineInfoSpecifier::FileLineInfoKind::RawValue, Info));
+        {Address + R.Offset, object::SectionedAddress::UndefSection}, false, "",
+        DILineInfoSpecifier::FileLineInfoKind::RawValue, Info));
     EXPECT_EQ(Info.Line, R.Loc.Line);
     EXPECT_EQ(Info.Column, R.Loc.Column);
   }
