@@ -7,7 +7,6 @@
 #include "JIT/GDBRegistration.h"
 
 #include "llvm/ExecutionEngine/Orc/Debugging/ELFDebugObjectPlugin.h"
-#include "llvm/ExecutionEngine/Orc/TargetProcess/JITLoaderGDB.h"
 
 using namespace kaleido;
 using namespace llvm;

@@ -26,12 +26,11 @@
 #define KALEIDO_JIT_GDBREGISTRATION_H
 
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/Orc/TargetProcess/JITLoaderGDB.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
 #include <vector>
-
-struct jit_code_entry;
 
 namespace kaleido {
 

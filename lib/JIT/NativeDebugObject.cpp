@@ -174,13 +174,11 @@ void writeInfo(SmallVectorImpl<char> &Out, const NativeDebugSubject &What,
   W.patch32(0, uint32_t(W.size() - 4));
 }
 
-void writeLines(SmallVectorImpl<char> &Out, const NativeDebugSubject &What,
-                const NativeDebugMap &Map) {
+/// The line program's header (DWARF 4): one file, the unit's.
+void writeLineHeader(Writer &W, const NativeDebugSubject &What) {
   // The standard opcodes' operand counts, DW_LNS_copy to DW_LNS_set_isa.
   static constexpr uint8_t OperandCounts[] = {0, 1, 1, 1, 1, 0,
                                               0, 0, 1, 0, 0, 1};
-  Writer W(Out);
-  W.fixed<uint32_t>(0); // unit_length
   W.fixed<uint16_t>(4);
   size_t HeaderLengthAt = W.size();
   W.fixed<uint32_t>(0);            // header_length
@@ -199,13 +197,12 @@ void writeLines(SmallVectorImpl<char> &Out, const NativeDebugSubject &What,
   W.uleb(0); // length
   W.u8(0);   // end of file_names
   W.patch32(HeaderLengthAt, uint32_t(W.size() - HeaderLengthAt - 4));
+}
 
-  W.u8(0); // DW_LNE_set_address
-  W.uleb(9);
-  W.u8(DW_LNE_set_address);
-  W.fixed<uint64_t>(What.Address);
-  // The rows, with one at the end of the prologue (flagged prologue_end,
-  // which gdb stops at for `break f`), of the line the code there is.
+/// Map's rows, with one more at the end of the prologue (of the line the
+/// code there is), which the program flags prologue_end: gdb stops there
+/// for `break f`.
+std::vector<NativeDebugMap::Row> rowsOf(const NativeDebugMap &Map) {
   std::vector<NativeDebugMap::Row> Rows;
   for (const NativeDebugMap::Row &R : Map.Lines) {
     if (!Rows.empty() && Rows.back().Offset < Map.PrologueEnd &&
@@ -215,10 +212,22 @@ void writeLines(SmallVectorImpl<char> &Out, const NativeDebugSubject &What,
   }
   if (!Rows.empty() && Rows.back().Offset < Map.PrologueEnd)
     Rows.push_back({Map.PrologueEnd, Rows.back().Loc});
+  return Rows;
+}
+
+void writeLines(SmallVectorImpl<char> &Out, const NativeDebugSubject &What,
+                const NativeDebugMap &Map) {
+  Writer W(Out);
+  W.fixed<uint32_t>(0); // unit_length, patched below
+  writeLineHeader(W, What);
+  W.u8(0); // DW_LNE_set_address
+  W.uleb(9);
+  W.u8(DW_LNE_set_address);
+  W.fixed<uint64_t>(What.Address);
   uint64_t Offset = 0;
   int64_t Line = 1;
   bool PrologueDone = false;
-  for (const NativeDebugMap::Row &R : Rows) {
+  for (const NativeDebugMap::Row &R : rowsOf(Map)) {
     if (R.Offset != Offset) {
       W.u8(DW_LNS_advance_pc);
       W.uleb(R.Offset - Offset);
@@ -311,23 +320,99 @@ struct Section {
   uint64_t EntrySize = 0;
 };
 
+/// The object's sections, in order.
+enum SectionIndex {
+  Null,
+  Text,
+  DebugAbbrev,
+  DebugInfo,
+  DebugLine,
+  DebugFrame,
+  SymTab,
+  StrTab,
+  ShStrTab,
+  NumSections
+};
+
+/// The function's symbol: section-relative, as in any relocatable object.
+void writeSymbols(Section &Syms, Section &Names, const NativeDebugSubject &What,
+                  const NativeDebugMap &Map) {
+  Names.Data.push_back('\0');
+  ELF::Elf64_Sym Table[2] = {};
+  Table[1].st_name = uint32_t(Names.Data.size());
+  Names.Data.append(What.Name);
+  Names.Data.push_back('\0');
+  Table[1].setBindingAndType(ELF::STB_GLOBAL, ELF::STT_FUNC);
+  Table[1].st_shndx = Text;
+  Table[1].st_value = 0;
+  Table[1].st_size = Map.CodeSize;
+  Syms.Data.append(reinterpret_cast<const char *>(Table),
+                   reinterpret_cast<const char *>(Table) + sizeof(Table));
+  Syms.Link = StrTab;
+  Syms.Info = 1; // the first global symbol
+  Syms.EntrySize = sizeof(ELF::Elf64_Sym);
+}
+
+/// The ELF header for an x86-64 relocatable object whose NumSections
+/// section headers start at ShOff.
+ELF::Elf64_Ehdr fileHeader(uint64_t ShOff) {
+  ELF::Elf64_Ehdr E = {};
+  std::memcpy(E.e_ident, ELF::ElfMagic, 4);
+  E.e_ident[ELF::EI_CLASS] = ELF::ELFCLASS64;
+  E.e_ident[ELF::EI_DATA] = ELF::ELFDATA2LSB;
+  E.e_ident[ELF::EI_VERSION] = ELF::EV_CURRENT;
+  E.e_ident[ELF::EI_OSABI] = ELF::ELFOSABI_NONE;
+  E.e_type = ELF::ET_REL;
+  E.e_machine = ELF::EM_X86_64;
+  E.e_version = ELF::EV_CURRENT;
+  E.e_shoff = ShOff;
+  E.e_ehsize = sizeof(ELF::Elf64_Ehdr);
+  E.e_shentsize = sizeof(ELF::Elf64_Shdr);
+  E.e_shnum = NumSections;
+  E.e_shstrndx = ShStrTab;
+  return E;
+}
+
+/// The file: the header, each section's contents (8-byte aligned), the
+/// section headers. Names the sections in S[ShStrTab] first.
+std::vector<char> layOut(Section (&S)[NumSections]) {
+  std::vector<uint32_t> NameAt(NumSections);
+  for (int I = 0; I < NumSections; ++I) {
+    NameAt[I] = uint32_t(S[ShStrTab].Data.size());
+    S[ShStrTab].Data.append(S[I].Name);
+    S[ShStrTab].Data.push_back('\0');
+  }
+  std::vector<char> Obj(sizeof(ELF::Elf64_Ehdr));
+  std::vector<ELF::Elf64_Shdr> Headers(NumSections);
+  auto Align8 = [&Obj] { Obj.resize((Obj.size() + 7) & ~size_t(7)); };
+  for (int I = 1; I < NumSections; ++I) {
+    Align8();
+    ELF::Elf64_Shdr &H = Headers[I];
+    H.sh_name = NameAt[I];
+    H.sh_type = S[I].Type;
+    H.sh_flags = S[I].Flags;
+    H.sh_addr = S[I].Address;
+    H.sh_offset = Obj.size();
+    H.sh_size = S[I].Type == ELF::SHT_NOBITS ? S[I].Size : S[I].Data.size();
+    H.sh_link = S[I].Link;
+    H.sh_info = S[I].Info;
+    H.sh_addralign = I == Text ? 16 : I == SymTab ? 8 : 1;
+    H.sh_entsize = S[I].EntrySize;
+    Obj.insert(Obj.end(), S[I].Data.begin(), S[I].Data.end());
+  }
+  Align8();
+  ELF::Elf64_Ehdr E = fileHeader(Obj.size());
+  std::memcpy(Obj.data(), &E, sizeof(E));
+  const char *H = reinterpret_cast<const char *>(Headers.data());
+  Obj.insert(Obj.end(), H, H + Headers.size() * sizeof(ELF::Elf64_Shdr));
+  return Obj;
+}
+
 } // namespace
 
 std::vector<char>
 kaleido::buildNativeDebugObject(const NativeDebugSubject &What,
                                 const NativeDebugMap &Map) {
-  enum {
-    Null,
-    Text,
-    DebugAbbrev,
-    DebugInfo,
-    DebugLine,
-    DebugFrame,
-    SymTab,
-    StrTab,
-    ShStrTab,
-    NumSections
-  };
   Section S[NumSections];
   auto Name = [&S](int I, StringRef N, uint32_t Type, uint64_t Flags = 0) {
     S[I].Name = N;
@@ -349,66 +434,6 @@ kaleido::buildNativeDebugObject(const NativeDebugSubject &What,
   writeInfo(S[DebugInfo].Data, What, Map);
   writeLines(S[DebugLine].Data, What, Map);
   writeFrame(S[DebugFrame].Data, What, Map);
-
-  // The function's symbol: section-relative, as in any relocatable object.
-  S[StrTab].Data.push_back('\0');
-  ELF::Elf64_Sym Syms[2] = {};
-  Syms[1].st_name = uint32_t(S[StrTab].Data.size());
-  S[StrTab].Data.append(What.Name);
-  S[StrTab].Data.push_back('\0');
-  Syms[1].setBindingAndType(ELF::STB_GLOBAL, ELF::STT_FUNC);
-  Syms[1].st_shndx = Text;
-  Syms[1].st_value = 0;
-  Syms[1].st_size = Map.CodeSize;
-  S[SymTab].Data.append(reinterpret_cast<const char *>(Syms),
-                        reinterpret_cast<const char *>(Syms) + sizeof(Syms));
-  S[SymTab].Link = StrTab;
-  S[SymTab].Info = 1; // the first global symbol
-  S[SymTab].EntrySize = sizeof(ELF::Elf64_Sym);
-
-  std::vector<uint32_t> NameAt(NumSections);
-  for (int I = 0; I < NumSections; ++I) {
-    NameAt[I] = uint32_t(S[ShStrTab].Data.size());
-    S[ShStrTab].Data.append(S[I].Name);
-    S[ShStrTab].Data.push_back('\0');
-  }
-
-  std::vector<char> Obj(sizeof(ELF::Elf64_Ehdr));
-  std::vector<ELF::Elf64_Shdr> Headers(NumSections);
-  auto Align8 = [&Obj] { Obj.resize((Obj.size() + 7) & ~size_t(7)); };
-  for (int I = 1; I < NumSections; ++I) {
-    Align8();
-    ELF::Elf64_Shdr &H = Headers[I];
-    H.sh_name = NameAt[I];
-    H.sh_type = S[I].Type;
-    H.sh_flags = S[I].Flags;
-    H.sh_addr = S[I].Address;
-    H.sh_offset = Obj.size();
-    H.sh_size = S[I].Type == ELF::SHT_NOBITS ? S[I].Size : S[I].Data.size();
-    H.sh_link = S[I].Link;
-    H.sh_info = S[I].Info;
-    H.sh_addralign = I == Text ? 16 : 1;
-    H.sh_entsize = S[I].EntrySize;
-    Obj.insert(Obj.end(), S[I].Data.begin(), S[I].Data.end());
-  }
-  Headers[SymTab].sh_addralign = 8;
-  Align8();
-  ELF::Elf64_Ehdr E = {};
-  std::memcpy(E.e_ident, ELF::ElfMagic, 4);
-  E.e_ident[ELF::EI_CLASS] = ELF::ELFCLASS64;
-  E.e_ident[ELF::EI_DATA] = ELF::ELFDATA2LSB;
-  E.e_ident[ELF::EI_VERSION] = ELF::EV_CURRENT;
-  E.e_ident[ELF::EI_OSABI] = ELF::ELFOSABI_NONE;
-  E.e_type = ELF::ET_REL;
-  E.e_machine = ELF::EM_X86_64;
-  E.e_version = ELF::EV_CURRENT;
-  E.e_shoff = Obj.size();
-  E.e_ehsize = sizeof(ELF::Elf64_Ehdr);
-  E.e_shentsize = sizeof(ELF::Elf64_Shdr);
-  E.e_shnum = NumSections;
-  E.e_shstrndx = ShStrTab;
-  std::memcpy(Obj.data(), &E, sizeof(E));
-  const char *H = reinterpret_cast<const char *>(Headers.data());
-  Obj.insert(Obj.end(), H, H + Headers.size() * sizeof(ELF::Elf64_Shdr));
-  return Obj;
+  writeSymbols(S[SymTab], S[StrTab], What, Map);
+  return layOut(S);
 }
