@@ -89,3 +89,19 @@ if shutil.which("perf"):
             perf_ok = False
     if perf_ok:
         config.available_features.add("perf")
+
+# gdb, where it can run a program here (test/debug): `gdb -batch` must take
+# `true` to its exit. A container without ptrace (no CAP_SYS_PTRACE, Yama's
+# ptrace_scope 3) or without gdb makes the debugger tests UNSUPPORTED.
+if shutil.which("gdb"):
+    try:
+        gdb_run = subprocess.run(
+            ["gdb", "-nx", "-batch", "-ex", "set disable-randomization off",
+             "-ex", "run", "--args", "true"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            timeout=60)
+        gdb_ok = "exited normally" in gdb_run.stdout
+    except (OSError, subprocess.TimeoutExpired):
+        gdb_ok = False
+    if gdb_ok:
+        config.available_features.add("gdb")

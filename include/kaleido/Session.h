@@ -361,6 +361,17 @@ struct SessionOptions {
   /// that takes it over removes the least recently used entries (a hit
   /// counts as a use). 0 makes create() fail with ErrorKind::Usage.
   unsigned CacheMaxMB = 256;
+  /// Source-level debugging of the JIT'd code (the command's -g): every
+  /// body, of every tier (native baseline code included) and every compiled
+  /// top-level expression, gets DWARF (a line per expression; parameters,
+  /// `var` and `for` names as variables where the tier keeps them) and is
+  /// registered with the debugger through the GDB JIT interface when it is
+  /// compiled, and taken off when its code is freed. The interface's list
+  /// is the process's, guarded by a lock only LLVM can take, so a debugged
+  /// session compiles tier-ups on the program's thread (CompileThreads is
+  /// ignored) and must be used from one thread, one debugged session at a
+  /// time. Off by default: nothing is generated or registered, nothing paid.
+  bool DebugInfo = false;
 };
 
 class Session;

@@ -47,6 +47,18 @@ public:
   /// The code, or why there is none.
   Expected<std::vector<uint8_t>> emit();
 
+  /// ExprVisitor's visit, which under -g also records where E's code
+  /// starts and where its parent's resumes (NativeDebugMap::Lines).
+  void visit(const Expr &E, bool Tail) {
+    if (!Opts.Debug)
+      return ExprVisitor::visit(E, Tail);
+    SourceLocation Outer = CurrentLoc;
+    markLine(E.getLoc());
+    ExprVisitor::visit(E, Tail);
+    if (&E != F.Body) // The epilogue stays the body's.
+      markLine(Outer);
+  }
+
 private:
   void emitPrologue();
   void emitCounter();
@@ -63,6 +75,40 @@ private:
       if (It->first == Name)
         return It->second;
     llvm_unreachable("Sema lets no unknown variable through");
+  }
+  /// Under -g: the code from here on is Loc's (if valid).
+  void markLine(SourceLocation Loc) {
+    if (!Loc.isValid())
+      return;
+    CurrentLoc = Loc;
+    auto &Lines = Opts.Debug->Lines;
+    uint32_t At = uint32_t(A.size());
+    if (!Lines.empty() && Lines.back().Offset == At)
+      Lines.back().Loc = Loc;
+    else
+      Lines.push_back({At, Loc});
+  }
+  /// Under -g: opens a scope (a `var` or `for`) at the current offset.
+  void openScope() {
+    if (!Opts.Debug)
+      return;
+    auto &Scopes = Opts.Debug->Scopes;
+    Scopes.push_back({uint32_t(A.size()), 0, OpenScope, {}});
+    OpenScope = int(Scopes.size() - 1);
+  }
+  void closeScope() {
+    if (!Opts.Debug)
+      return;
+    auto &S = Opts.Debug->Scopes[OpenScope];
+    S.End = uint32_t(A.size());
+    OpenScope = S.Parent;
+  }
+  /// Under -g: Name lives in Slot, in the innermost open scope.
+  void describe(StringRef Name, unsigned ArgNo, SourceLocation Loc,
+                unsigned Slot) {
+    if (Opts.Debug)
+      Opts.Debug->Scopes[OpenScope].Variables.push_back(
+          {Name.str(), ArgNo, Loc, offsetOf(Slot)});
   }
   void fail(const Twine &Why) {
     if (Failure.empty())
@@ -113,6 +159,10 @@ private:
   unsigned NextSlot = 0, MaxSlots = 0;
   std::vector<std::pair<StringRef, unsigned>> Scope;
   std::string Failure;
+  /// Under -g: the location of the node being emitted, and the innermost
+  /// open NativeDebugMap scope.
+  SourceLocation CurrentLoc;
+  int OpenScope = -1;
 };
 
 } // namespace
@@ -123,10 +173,21 @@ Expected<std::vector<uint8_t>> FunctionEmitter::emit() {
     return createStringError(
         formatv("native baseline: {0} parameters (at most {1})", NumParams,
                 MaxNativeArguments));
+  if (Opts.Debug) {
+    *Opts.Debug = {};
+    openScope();
+    markLine(F.Proto.Loc);
+  }
   emitPrologue();
   visit(*F.Body, /*Tail=*/true);
+  if (Opts.Debug)
+    Opts.Debug->Leave = uint32_t(A.size());
   A.leave();
   A.ret();
+  if (Opts.Debug) {
+    closeScope();
+    Opts.Debug->CodeSize = uint32_t(A.size());
+  }
   if (NameUsed) {
     A.bind(Name);
     for (char C : F.Proto.Name)
@@ -143,14 +204,23 @@ Expected<std::vector<uint8_t>> FunctionEmitter::emit() {
 void FunctionEmitter::emitPrologue() {
   A.bind(Entry);
   A.push(Gpr::RBP);
+  if (Opts.Debug)
+    Opts.Debug->AfterPush = uint32_t(A.size());
   A.mov(Gpr::RBP, Gpr::RSP);
+  if (Opts.Debug)
+    Opts.Debug->AfterFrame = uint32_t(A.size());
   // The size is patched in once every slot is known.
   FrameSizeAt = A.subImm32(Gpr::RSP, 0);
   for (unsigned I = 0; I < F.Proto.Params.size(); ++I) {
     unsigned S = allocSlot();
     A.movsd(slot(S), ArgRegs[I]);
     Scope.push_back({F.Proto.Params[I], S});
+    describe(F.Proto.Params[I], I + 1,
+             I < F.Proto.ParamLocs.size() ? F.Proto.ParamLocs[I] : F.Proto.Loc,
+             S);
   }
+  if (Opts.Debug)
+    Opts.Debug->PrologueEnd = uint32_t(A.size());
   if (Opts.Countdown)
     emitCounter();
   A.bind(Top);
@@ -315,6 +385,8 @@ void FunctionEmitter::visitFor(const ForExpr &E, bool) {
   unsigned Var = allocSlot();
   A.movsd(slot(Var), Xmm::XMM0);
   Scope.push_back({E.getVarName(), Var});
+  openScope();
+  describe(E.getVarName(), 0, E.getLoc(), Var);
 
   // The end test comes before every iteration, the first included.
   Label Test = A.newLabel(), After = A.newLabel();
@@ -333,6 +405,7 @@ void FunctionEmitter::visitFor(const ForExpr &E, bool) {
   emitSafepoint(); // On the back edge.
   A.jmp(Test);
   A.bind(After);
+  closeScope();
   Scope.pop_back();
   NextSlot = Var;
   A.xorpd(Xmm::XMM0, Xmm::XMM0);
@@ -341,6 +414,7 @@ void FunctionEmitter::visitFor(const ForExpr &E, bool) {
 void FunctionEmitter::visitVar(const VarExpr &E, bool Tail) {
   size_t Depth = Scope.size();
   unsigned First = NextSlot;
+  openScope();
   for (const VarExpr::Binding &B : E.getBindings()) {
     // The initialiser sees the names bound before this one, not this one.
     if (B.Init)
@@ -350,8 +424,10 @@ void FunctionEmitter::visitVar(const VarExpr &E, bool Tail) {
     unsigned S = allocSlot();
     A.movsd(slot(S), Xmm::XMM0);
     Scope.push_back({B.Name, S});
+    describe(B.Name, 0, B.Loc, S);
   }
   visit(E.getBody(), Tail);
+  closeScope();
   Scope.resize(Depth);
   NextSlot = First;
 }

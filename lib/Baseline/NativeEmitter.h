@@ -36,9 +36,49 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace kaleido {
+
+/// Where native code came from, for the debugger (-g): filled in by
+/// emitNative when NativeEmitOptions::Debug points at one. Offsets are from
+/// the code's first byte.
+struct NativeDebugMap {
+  /// A row of the line table: from Offset on, the code is Loc's (until the
+  /// next row). In code order; the first row is at offset 0.
+  struct Row {
+    uint32_t Offset;
+    SourceLocation Loc;
+  };
+  /// A parameter or variable in a stack slot: [rbp + FrameOffset].
+  struct Variable {
+    std::string Name;
+    /// 1-based for parameters, 0 for `var` and `for` names.
+    unsigned ArgNo;
+    SourceLocation Loc;
+    int32_t FrameOffset;
+  };
+  /// A `var` or `for` (code [Begin, End)), or the function itself (the
+  /// first scope, Parent -1): the variables it declares.
+  struct Scope {
+    uint32_t Begin = 0, End = 0;
+    int Parent = -1;
+    std::vector<Variable> Variables;
+  };
+  std::vector<Row> Lines;
+  /// Parents before children.
+  std::vector<Scope> Scopes;
+  /// The bytes of the function's instructions; the name its safepoint
+  /// reports follows them (data, not code).
+  uint32_t CodeSize = 0;
+  /// The frame, for the unwinder: the offsets just past `push rbp` and
+  /// `mov rbp, rsp`, and of the one `leave` (followed by `ret`).
+  uint32_t AfterPush = 0, AfterFrame = 0, Leave = 0;
+  /// Where the prologue ends (the parameters are in their slots): where a
+  /// debugger stops for a breakpoint on the function.
+  uint32_t PrologueEnd = 0;
+};
 
 /// What native code refers to outside itself. Every address must stay valid
 /// as long as the code can run.
@@ -58,6 +98,9 @@ struct NativeEmitOptions {
   /// stub). Called during emitNative only; an error fails the emit.
   llvm::function_ref<llvm::Expected<uint64_t>(llvm::StringRef Callee)>
       CalleeAddress;
+  /// If not null, where the code's line table and variables go (-g).
+  /// Without it the emitter records nothing.
+  NativeDebugMap *Debug = nullptr;
 };
 
 /// Arguments passed in registers (xmm0-xmm7); a function or call with more

@@ -44,12 +44,19 @@ public:
   void emit() {
     BasicBlock *Entry = BasicBlock::Create(Ctx, "entry", Fn);
     B.SetInsertPoint(Entry);
+    // The parameters' stores have no location, as a C compiler's: the
+    // first instruction with one ends the prologue, where a debugger's
+    // `break f` stops, and the parameters must be in their slots by then.
+    if (Opts.Debug)
+      Debug = std::make_unique<FunctionDebugInfo>(*Fn, F, *Opts.Debug);
     unsigned I = 0;
     for (Argument &A : Fn->args()) {
       const std::string &Name = F.Proto.Params[I++];
       A.setName(Name);
       AllocaInst *Slot = createSlot(Name);
-      B.CreateStore(&A, Slot);
+      StoreInst *Store = B.CreateStore(&A, Slot);
+      if (Debug)
+        Debug->declare(Slot, Name, I, paramLoc(I - 1), Store);
       Params.push_back(Slot);
       Scope.push_back({Name, Slot});
     }
@@ -57,6 +64,8 @@ public:
     // the body may add to it (requireCurrent).
     BasicBlock *Body = emitBody("top");
     B.SetInsertPoint(Entry);
+    if (Debug) // The entry's branch (and the call counter before it).
+      B.SetCurrentDebugLocation(Debug->at(F.Proto.Loc));
     if (CurrentFlags.empty()) {
       B.CreateBr(Body);
       return;
@@ -83,11 +92,16 @@ private:
   BasicBlock *emitBody(const Twine &Name) {
     Top = BasicBlock::Create(Ctx, Name, Fn);
     B.SetInsertPoint(Top);
+    if (Debug)
+      B.SetCurrentDebugLocation(Debug->at(F.Proto.Loc));
     // A function that calls nothing cannot recurse: its own loops poll.
     if (containsCall(*F.Body))
       emitSafepoint();
-    if (Value *V = emitExpr(*F.Body, /*Tail=*/true))
+    if (Value *V = emitExpr(*F.Body, /*Tail=*/true)) {
+      if (Debug) // The return is the body's, not the definition line's.
+        B.SetCurrentDebugLocation(Debug->at(F.Body->getLoc()));
       B.CreateRet(V);
+    }
     return Top;
   }
 
@@ -167,8 +181,25 @@ private:
   }
 
   /// Emits E. Returns its value, or null if control does not continue past it
-  /// (a self tail call jumped back to the top).
-  Value *emitExpr(const Expr &E, bool Tail) { return visit(E, Tail); }
+  /// (a self tail call jumped back to the top). Under -g, E's instructions
+  /// get E's location (an inlined copy keeps its call's).
+  Value *emitExpr(const Expr &E, bool Tail) {
+    if (!Debug || !InlineStack.empty())
+      return visit(E, Tail);
+    DebugLoc Outer = B.getCurrentDebugLocation();
+    B.SetCurrentDebugLocation(Debug->at(E.getLoc()));
+    Value *V = visit(E, Tail);
+    B.SetCurrentDebugLocation(Outer);
+    return V;
+  }
+
+  SourceLocation paramLoc(size_t I) const {
+    return I < F.Proto.ParamLocs.size() ? F.Proto.ParamLocs[I] : F.Proto.Loc;
+  }
+
+  /// Whether a name declared now is described to the debugger: under -g, in
+  /// the function's own code (not an inlined copy).
+  bool describesLocals() const { return Debug && InlineStack.empty(); }
 
   friend class ExprVisitor<FunctionEmitter, Value *, bool>;
   Value *visitNumber(const NumberExpr &N, bool) {
@@ -347,7 +378,12 @@ private:
   Value *visitFor(const ForExpr &E, bool) {
     Value *Start = emitExpr(E.getStart(), false);
     AllocaInst *Slot = createSlot(E.getVarName());
-    B.CreateStore(Start, Slot);
+    StoreInst *Init = B.CreateStore(Start, Slot);
+    bool Described = describesLocals();
+    if (Described) {
+      Debug->openScope(E.getLoc());
+      Debug->declare(Slot, E.getVarName(), 0, E.getLoc(), Init);
+    }
     Scope.push_back({E.getVarName(), Slot});
 
     BasicBlock *CondBB = BasicBlock::Create(Ctx, "loopcond", Fn);
@@ -375,20 +411,29 @@ private:
 
     B.SetInsertPoint(AfterBB);
     Scope.pop_back();
+    if (Described)
+      Debug->closeScope();
     return ConstantFP::get(DoubleTy, 0.0);
   }
 
   Value *visitVar(const VarExpr &E, bool Tail) {
     size_t Depth = Scope.size();
+    bool Described = describesLocals();
+    if (Described)
+      Debug->openScope(E.getLoc());
     for (const VarExpr::Binding &Bd : E.getBindings()) {
       Value *Init =
           Bd.Init ? emitExpr(*Bd.Init, false) : ConstantFP::get(DoubleTy, 0.0);
       AllocaInst *Slot = createSlot(Bd.Name);
-      B.CreateStore(Init, Slot);
+      StoreInst *Store = B.CreateStore(Init, Slot);
+      if (Described)
+        Debug->declare(Slot, Bd.Name, 0, Bd.Loc, Store);
       Scope.push_back({Bd.Name, Slot});
     }
     Value *V = emitExpr(E.getBody(), Tail);
     Scope.resize(Depth);
+    if (Described)
+      Debug->closeScope();
     return V;
   }
 
@@ -410,6 +455,9 @@ private:
   /// Per inlined callee, in the order they were met, the entry block's
   /// "still current" test.
   MapVector<StringRef, Value *> CurrentFlags;
+  /// Under -g, the function's debug metadata, finalized when the emitter
+  /// is destroyed.
+  std::unique_ptr<FunctionDebugInfo> Debug;
 };
 
 } // namespace

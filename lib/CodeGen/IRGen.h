@@ -24,6 +24,7 @@
 #define KALEIDO_CODEGEN_IRGEN_H
 
 #include "AST/AST.h"
+#include "CodeGen/DebugInfo.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -77,6 +78,10 @@ struct IRGenOptions {
   /// itself, directly or through the functions inlined into it.
   std::function<std::optional<InlineCandidate>(llvm::StringRef)> FindInlinable;
   static constexpr unsigned MaxInlineDepth = 4;
+  /// If set (-g), the function gets DWARF debug metadata (CodeGen/DebugInfo.h):
+  /// a subprogram, a location per expression, a variable per parameter,
+  /// `var` and `for` name. If not, no debug metadata is made at all.
+  std::optional<DebugSource> Debug;
   static constexpr unsigned InlineBudget = 400;
 };
 

@@ -49,6 +49,8 @@ struct BodyOrigin {
   /// The buffer name; empty if unknown.
   std::string File;
   unsigned Line = 0;
+  /// The directory File is relative to, if known (asked for debug info).
+  std::string Directory;
 };
 
 /// What the JIT asks its owner about a defined function's current body.

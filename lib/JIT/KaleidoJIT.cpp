@@ -14,6 +14,7 @@
 #include "JIT/CallCounters.h"
 #include "JIT/CodeArena.h"
 #include "JIT/CodeListener.h"
+#include "JIT/GDBRegistration.h"
 #include "JIT/HostGenerator.h"
 #include "JIT/HostTarget.h"
 #include "JIT/NativeBaseline.h"
@@ -58,6 +59,10 @@ Expected<std::unique_ptr<KaleidoJIT>> KaleidoJIT::create(JITOptions Opts) {
   if (!Opts.Bodies)
     return make_error<StringError>("the JIT needs a source of function bodies",
                                    inconvertibleErrorCode());
+  // Registration with the debugger happens on one thread (see
+  // GDBRegistration.h): tier-ups are compiled where they are asked for.
+  if (Opts.DebugInfo)
+    Opts.CompileThreads = 0;
   std::unique_ptr<KaleidoJIT> J(new KaleidoJIT(std::move(Opts)));
   if (Error Err = J->init())
     return std::move(Err);
@@ -78,12 +83,21 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
   auto Compiler = ObjectCompiler::create(**TM, Opts.Cache);
   if (!Compiler)
     return Compiler.takeError();
+  std::unique_ptr<ObjectLinkingLayer::Plugin> GDB;
+  if (Opts.DebugInfo) {
+    auto P = createGDBPlugin(*ES);
+    if (!P)
+      return P.takeError();
+    GDB = std::move(*P);
+  }
   L->LLVM =
       std::make_unique<LLVMTiers>(*ES, std::move(*TM), std::move(*Compiler),
                                   Opts.OptLevel, std::move(*JTMB));
   L->LLVM->ObjLayer.addPlugin(L->Sizes.makePlugin());
   if (Opts.Listeners)
     L->LLVM->ObjLayer.addPlugin(Opts.Listeners->makePlugin());
+  if (GDB)
+    L->LLVM->ObjLayer.addPlugin(std::move(GDB));
   BodyContext &C = L->LLVM->Ctx;
   C.Listeners = Opts.Listeners;
   C.Source = Opts.Bodies;
@@ -104,7 +118,12 @@ Error KaleidoJIT::init() {
   if (!Session)
     return Session.takeError();
   ES = std::move(*Session);
-  L = std::make_unique<Layers>();
+  // A debugger writes its breakpoints through ptrace, which the kernel
+  // refuses for a shared mapping that is not writable (the arena's Dual
+  // chunks): a debugged session maps private chunks, reprotected around
+  // each copy (so its stubs are ORC's, Indirections.h).
+  L = std::make_unique<Layers>(Opts.DebugInfo ? CodeArena::Mapping::Reprotect
+                                              : CodeArena::defaultMapping());
   ES->setErrorReporter([this](Error Err) {
     std::string Msg = describeFailure(std::move(Err));
     if (Opts.OnError)
@@ -122,6 +141,8 @@ Error KaleidoJIT::init() {
     return Table.takeError();
   L->Table = std::move(*Table);
   L->Table->setListeners(Opts.Listeners);
+  if (Opts.DebugInfo)
+    L->Retired.keepForDebugger();
   initNative();
 
   if (Opts.CompileThreads) {
@@ -170,7 +191,8 @@ void KaleidoJIT::initNative() {
         if (!Addr)
           return Addr.takeError();
         return Addr->getValue();
-      });
+      },
+      Opts.DebugInfo);
 }
 
 Expected<IRLayer &> KaleidoJIT::baselineLayer() {
@@ -537,6 +559,13 @@ void KaleidoJIT::stopCompileThreads() {
   installFinished();
 }
 
+Error KaleidoJIT::releaseExpression(ResourceTrackerSP RT) {
+  if (!Opts.DebugInfo)
+    return RT->remove();
+  L->Retired.retire(std::move(RT));
+  return L->Retired.release();
+}
+
 void KaleidoJIT::releaseRetiredCode() {
   installFinished();
   // The common case, at every definition and top-level expression.
@@ -567,32 +596,4 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   if (!Def)
     return Def.takeError();
   return Def->getAddress();
-}
-
-std::string KaleidoJIT::describeFailure(Error Err) {
-  std::string Msg;
-  auto Append = [&Msg](const Twine &T) {
-    if (!Msg.empty())
-      Msg += "; ";
-    Msg += T.str();
-  };
-  handleAllErrors(
-      std::move(Err),
-      [&](SymbolsNotFound &SNF) {
-        for (const SymbolStringPtr &S : SNF.getSymbols()) {
-          // S may come from the compile threads' session: the table knows
-          // the program session's symbols.
-          if (std::optional<BodyRef> B = L->Table->findBody(ES->intern(*S)))
-            Append("the body of '" + B->F->Name + "' could not be compiled");
-          else
-            Append(formatv("call to '{0}', which is declared by 'extern' but "
-                           "defined nowhere: not by 'def', not by the "
-                           "runtime{1}",
-                           *S,
-                           Opts.AllowHostSymbols ? ", not by the process"
-                                                 : " or the C math library"));
-        }
-      },
-      [&](ErrorInfoBase &EIB) { Append(EIB.message()); });
-  return Msg;
 }

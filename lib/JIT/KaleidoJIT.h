@@ -201,6 +201,13 @@ struct JITOptions {
   /// Whether the compile threads record time-trace spans (TimeTrace.h):
   /// the calling thread records them whenever it runs LLVM's profiler.
   bool TimeTrace = false;
+  /// Whether every body is registered with the debugger through the GDB
+  /// JIT interface (GDBRegistration.h) while it lives: LLVM's code with the
+  /// DWARF its IR carries (the BodySource must emit it), native code with
+  /// what NativeDebugObject.h builds. Registration is single-threaded, so
+  /// it makes CompileThreads 0. Off by default: then nothing is registered
+  /// and nothing is paid.
+  bool DebugInfo = false;
 };
 
 /// What the JIT counts about tier-ups (KaleidoJIT::getTierUpStats).
@@ -286,6 +293,11 @@ public:
   llvm::Expected<llvm::orc::ExecutorAddr>
   compileExpression(llvm::StringRef Symbol, llvm::StringRef DisplayName,
                     IRGenerator Gen, Tier T, llvm::orc::ResourceTrackerSP &RT);
+
+  /// Frees the code of an expression compileExpression made, which must not
+  /// be running (under JITOptions::DebugInfo it is kept instead, as
+  /// replaced bodies are: RetiredCode::keepForDebugger).
+  llvm::Error releaseExpression(llvm::orc::ResourceTrackerSP RT);
 
   /// Frees the baseline code of functions that have tiered up since the last
   /// call. Call only while no JIT'd code is running (the session does after

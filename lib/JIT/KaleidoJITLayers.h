@@ -71,6 +71,10 @@ struct KaleidoJIT::LLVMTiers {
 };
 
 struct KaleidoJIT::Layers {
+  /// Arena maps its chunks the Arena way.
+  explicit Layers(CodeArena::Mapping ArenaMapping)
+      : Arena(256 << 10, ArenaMapping) {}
+
   /// Native code, stubs and trampolines (Indirections.h): first, so that it
   /// goes last, after everything that runs or frees code in it.
   CodeArena Arena;

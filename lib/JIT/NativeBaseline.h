@@ -19,6 +19,7 @@
 #include "JIT/BodySource.h"
 #include "JIT/CallCounters.h"
 #include "JIT/CodeArena.h"
+#include "JIT/GDBRegistration.h"
 #include "JIT/RetiredCode.h"
 
 #include "llvm/ADT/FunctionExtras.h"
@@ -36,9 +37,11 @@ public:
       llvm::unique_function<llvm::Expected<uint64_t>(llvm::StringRef Name)>;
 
   /// Code comes from Source, counters from Counters, and goes to Arena (both
-  /// must outlive every Body).
+  /// must outlive every Body). If DebugInfo (-g), every body is described to
+  /// the debugger (NativeDebugObject.h) while it lives; bodies must then be
+  /// made and freed on one thread (GDBRegistration.h).
   NativeBaseline(BodySource &Source, CallCounters &Counters, CodeArena &Arena,
-                 StubFn Stubs);
+                 StubFn Stubs, bool DebugInfo = false);
 
   /// One body's code in the arena, and its call counter if it is counted.
   /// Destroying it frees both: nothing may run the code any more.
@@ -50,6 +53,8 @@ public:
     }
     size_t getSize() const { return Size; }
     size_t getCodeSize() const override { return Size; }
+    /// Takes the body off the debugger's list (the code stays).
+    void forgetDebugInfo() override { Debug.reset(); }
 
   private:
     friend class NativeBaseline;
@@ -61,6 +66,8 @@ public:
     void *Addr;
     size_t Size;
     std::unique_ptr<CallCounters::Site> Counter;
+    /// Under -g, the body's entry on the debugger's list.
+    std::unique_ptr<GDBRegistration> Debug;
   };
 
   /// Native code for function Name's current body; if CounterBody is not
@@ -79,6 +86,7 @@ private:
   CallCounters &Counters;
   CodeArena &Arena;
   StubFn Stubs;
+  bool DebugInfo;
   /// Bodies may be freed on any thread.
   std::atomic<size_t> CodeBytes{0};
 };

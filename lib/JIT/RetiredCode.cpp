@@ -6,6 +6,8 @@
 
 #include "JIT/RetiredCode.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 using namespace kaleido;
 using namespace llvm;
 
@@ -22,6 +24,16 @@ void RetiredCode::retire(std::unique_ptr<OwnedCode> Code) {
 }
 
 Error RetiredCode::release() {
+  if (Keep) {
+    for (std::unique_ptr<OwnedCode> &Code : RetiredOwned) {
+      Code->forgetDebugInfo();
+      KeptOwned.push_back(std::move(Code));
+    }
+    RetiredOwned.clear();
+    llvm::append_range(Kept, Retired);
+    Retired.clear();
+    return Error::success();
+  }
   BodiesFreed += RetiredOwned.size();
   RetiredOwned.clear();
   Error Failed = Error::success();

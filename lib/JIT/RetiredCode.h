@@ -27,6 +27,10 @@ public:
   virtual ~OwnedCode();
   /// The bytes of machine code it holds.
   virtual size_t getCodeSize() const = 0;
+  /// Called instead of destroying it when the code is kept for a debugger
+  /// (RetiredCode::keepForDebugger): the code will not run again, and it
+  /// may stop describing itself to the debugger. By default nothing.
+  virtual void forgetDebugInfo() {}
 };
 
 class RetiredCode {
@@ -41,6 +45,14 @@ public:
   /// stay allocated; they are not retried or counted).
   llvm::Error release();
 
+  /// From now on release() keeps what was retired, until this is destroyed,
+  /// instead of freeing it (and counts nothing as freed); owned code is told
+  /// to forgetDebugInfo(). For a debugged session (-g): a debugger may have
+  /// a breakpoint inserted in replaced code, which it would not re-insert
+  /// into new code placed at the same address; and LLVM's registration of
+  /// JITLink'd code cannot be undone, so its debug objects must stay valid.
+  void keepForDebugger() { Keep = true; }
+
   /// How many retired bodies have been freed.
   uint64_t getBodiesFreed() const { return BodiesFreed; }
 
@@ -52,6 +64,10 @@ private:
   std::vector<llvm::orc::ResourceTrackerSP> Retired;
   std::vector<std::unique_ptr<OwnedCode>> RetiredOwned;
   uint64_t BodiesFreed = 0;
+  bool Keep = false;
+  /// What release() kept (keepForDebugger).
+  std::vector<llvm::orc::ResourceTrackerSP> Kept;
+  std::vector<std::unique_ptr<OwnedCode>> KeptOwned;
 };
 
 } // namespace kaleido

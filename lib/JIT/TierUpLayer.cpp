@@ -14,21 +14,24 @@ using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
 
-/// Inserts, after the allocas of F's entry block, the call counter:
-/// `if (--*Counter == 0) Entry(Site);`.
+/// Inserts, at the end of F's entry block (before its terminator), the call
+/// counter: `if (--*Counter == 0) Entry(Site);`. After the parameters'
+/// stores, and with the terminator's debug location: under -g the counter's
+/// first instruction is where the prologue ends, where a debugger stops for
+/// `break f`, and the parameters are in their slots by then.
 static void insertCounter(Function &F, int32_t *Counter, void *Site,
                           StringRef Entry) {
   LLVMContext &Ctx = F.getContext();
   Module &M = *F.getParent();
   BasicBlock &EntryBB = F.getEntryBlock();
-  BasicBlock::iterator Split = EntryBB.begin();
-  while (isa<AllocaInst>(*Split))
-    ++Split;
-  BasicBlock *Body = EntryBB.splitBasicBlock(Split, "counted");
+  DebugLoc Loc = EntryBB.getTerminator()->getDebugLoc();
+  BasicBlock *Body = EntryBB.splitBasicBlock(
+      EntryBB.getTerminator()->getIterator(), "counted");
   BasicBlock *Hot = BasicBlock::Create(Ctx, "hot", &F, Body);
   EntryBB.getTerminator()->eraseFromParent();
 
   IRBuilder<> B(&EntryBB);
+  B.SetCurrentDebugLocation(Loc);
   Type *IntPtrTy = M.getDataLayout().getIntPtrType(Ctx);
   auto Address = [&](const void *P) {
     return ConstantExpr::getIntToPtr(

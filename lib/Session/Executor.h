@@ -66,6 +66,8 @@ struct ExecutorOptions {
   /// Where compiled code is kept across runs (SessionOptions::CacheDir),
   /// if not null; outlives the executor.
   CompileCache *Cache = nullptr;
+  /// See SessionOptions::DebugInfo.
+  bool DebugInfo = false;
   /// Told each compiled body (the session counts and traces them).
   std::function<void(const CompileEvent &)> OnCompile;
   /// Where program output goes, the poll word and the interrupt flag: owned
@@ -90,8 +92,10 @@ public:
   virtual llvm::Error undefine(llvm::StringRef Name) = 0;
 
   /// Runs F, a checked top-level expression (or any function of no
-  /// parameters), under the runtime guard, and returns its value.
-  virtual llvm::Expected<double> run(const FunctionAST &F) = 0;
+  /// parameters) read from BufferName, under the runtime guard, and returns
+  /// its value.
+  virtual llvm::Expected<double> run(const FunctionAST &F,
+                                     llvm::StringRef BufferName) = 0;
 
   /// The permanent address of Name's machine-code entry, for a host that
   /// calls it directly. Name is declared.

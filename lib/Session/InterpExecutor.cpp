@@ -23,7 +23,7 @@ public:
   Error define(StringRef) override { return Error::success(); }
   Error undefine(StringRef) override { return Error::success(); }
 
-  Expected<double> run(const FunctionAST &F) override {
+  Expected<double> run(const FunctionAST &F, StringRef) override {
     Interpreter Interp(Functions, [this](StringRef Name, unsigned Arity) {
       return Opts.ResolveHost(Name, Arity);
     });

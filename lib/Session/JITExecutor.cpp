@@ -24,8 +24,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -68,7 +70,7 @@ public:
   void describe(StringRef Name, FunctionInfo &Info) override;
   Error printCode(StringRef Name, bool Asm, raw_ostream &OS) override;
 
-  Expected<double> run(const FunctionAST &F) override;
+  Expected<double> run(const FunctionAST &F, StringRef BufferName) override;
 
   Expected<uint64_t> lookupAddress(StringRef Name) override {
     auto Addr = JIT->lookupStub(Name);
@@ -122,7 +124,8 @@ private:
     auto It = Functions.find(Name);
     if (It == Functions.end() || !It->second.Body)
       return {};
-    return {It->second.BufferName.str(), It->second.Body->Proto.Loc.Line};
+    return {It->second.BufferName.str(), It->second.Body->Proto.Loc.Line,
+            DebugDirectory};
   }
   bool isBounded(StringRef Name) override {
     const FunctionAST *F = currentBody(Name);
@@ -142,8 +145,11 @@ private:
       return takeReported(std::move(Err));
     return Error::success();
   }
+  /// Under -g, where the debugger finds the source of code read from
+  /// BufferName at tier T; otherwise nothing.
+  std::optional<DebugSource> debugSource(StringRef BufferName, Tier T) const;
   Expected<double> runDirect(const FunctionAST &F);
-  Expected<double> runCompiled(const FunctionAST &F);
+  Expected<double> runCompiled(const FunctionAST &F, StringRef BufferName);
   void onJITError(std::string Msg);
   /// The errors the JIT reported outside JIT'd code since the last call,
   /// joined, or Fallback if there were none.
@@ -175,6 +181,9 @@ private:
   };
   llvm::StringMap<Kernel> Kernels;
   unsigned NextKernel = 0;
+  /// Under -g, the working directory the session started in: relative
+  /// buffer names in the debug info are relative to it.
+  std::string DebugDirectory;
 };
 } // namespace
 
@@ -189,6 +198,12 @@ Error JITExecutor::init() {
   JO.Listeners = Opts.Listeners;
   JO.TimeTrace = Opts.TimeTrace;
   JO.Cache = Opts.Cache;
+  JO.DebugInfo = Opts.DebugInfo;
+  if (Opts.DebugInfo) {
+    SmallString<256> Dir;
+    if (!sys::fs::current_path(Dir))
+      DebugDirectory = Dir.str().str();
+  }
   if (JO.NativeBaseline) {
     // Native code calls the safepoint check by address.
     auto Check = rt::resolveHostSymbol(rt::SafepointFunction, std::nullopt,
@@ -357,8 +372,18 @@ Expected<std::unique_ptr<Module>> JITExecutor::generateIR(LLVMContext &Ctx,
   if (!F)
     return createStringError("no body for '" + Name + "'");
   auto M = std::make_unique<Module>(Symbol, Ctx);
-  emitFunction(*F, Symbol, *M, irGenOptions(T));
+  IRGenOptions O = irGenOptions(T);
+  O.Debug = debugSource(Functions.find(Name)->second.BufferName, T);
+  emitFunction(*F, Symbol, *M, O);
   return std::move(M);
+}
+
+std::optional<DebugSource> JITExecutor::debugSource(StringRef BufferName,
+                                                    Tier T) const {
+  if (!Opts.DebugInfo)
+    return std::nullopt;
+  return DebugSource{BufferName.str(), DebugDirectory,
+                     T == Tier::Optimized && Opts.OptLevel > 0};
 }
 
 namespace {
@@ -405,6 +430,7 @@ Expected<IRGenerator> JITExecutor::captureIR(StringRef Name) {
     }
   }
   IRGenOptions O = safepointOptions();
+  O.Debug = debugSource(It->second.BufferName, Tier::Optimized);
   if (!Callees->Candidates.empty())
     O.FindInlinable = [Callees](StringRef N) -> std::optional<InlineCandidate> {
       auto CIt = Callees->Candidates.find(N);
@@ -420,12 +446,13 @@ Expected<IRGenerator> JITExecutor::captureIR(StringRef Name) {
   });
 }
 
-Expected<double> JITExecutor::run(const FunctionAST &F) {
+Expected<double> JITExecutor::run(const FunctionAST &F, StringRef BufferName) {
   // Reports from an earlier failure were returned with it; a report left
   // over belongs to no failure of this expression.
   Reported.clear();
-  Expected<double> R =
-      DirectEvaluator::canEvaluate(*F.Body) ? runDirect(F) : runCompiled(F);
+  Expected<double> R = DirectEvaluator::canEvaluate(*F.Body)
+                           ? runDirect(F)
+                           : runCompiled(F, BufferName);
   // No JIT'd frame is live now: baseline code that tiered up can go.
   JIT->releaseRetiredCode();
   return R;
@@ -456,6 +483,9 @@ Expected<BatchKernelFn> JITExecutor::batchKernel(StringRef Name) {
         if (!M)
           return M.takeError();
         (*M)->setModuleIdentifier(Sym);
+        // A kernel is not debugged (-g): its call of the body would need a
+        // location of its own.
+        StripDebugInfo(**M);
         emitBatchKernel(**M, Sym, *(*M)->getFunction(Row));
         return M;
       },
@@ -479,16 +509,19 @@ Expected<double> JITExecutor::runDirect(const FunctionAST &F) {
   return rt::callGuarded([&D] { return D->evaluate(); }, Opts.Env);
 }
 
-Expected<double> JITExecutor::runCompiled(const FunctionAST &F) {
+Expected<double> JITExecutor::runCompiled(const FunctionAST &F,
+                                          StringRef BufferName) {
   std::string Symbol = formatv("__expr${0}", ++NextExpression).str();
   orc::ResourceTrackerSP RT;
   // The AST outlives the compile: it is compiled before this returns.
   auto Addr = JIT->compileExpression(
       Symbol, F.Proto.Name,
-      [&F, this](LLVMContext &Ctx, StringRef Sym,
-                 Tier T) -> Expected<std::unique_ptr<Module>> {
+      [&F, BufferName, this](LLVMContext &Ctx, StringRef Sym,
+                             Tier T) -> Expected<std::unique_ptr<Module>> {
         auto M = std::make_unique<Module>(Sym, Ctx);
-        emitFunction(F, Sym, *M, irGenOptions(T));
+        IRGenOptions O = irGenOptions(T);
+        O.Debug = debugSource(BufferName, T);
+        emitFunction(F, Sym, *M, O);
         return std::move(M);
       },
       // An expression runs once: only a loop makes optimising it pay.
@@ -502,7 +535,7 @@ Expected<double> JITExecutor::runCompiled(const FunctionAST &F) {
     return rt::callGuarded([Fn] { return Fn(); }, Opts.Env);
   }();
   if (RT)
-    RemoveErr = RT->remove();
+    RemoveErr = JIT->releaseExpression(std::move(RT));
   if (RemoveErr) {
     // The expression's code could not be freed: a JIT failure that outranks
     // the result (the session must not go on as if nothing happened).

@@ -64,6 +64,7 @@ Session::Impl::create(SessionOptions Options) {
     return Self->resolveHost(Name, Arity);
   };
   EO.OnCompile = I->Opts.OnCompile;
+  EO.DebugInfo = I->Opts.DebugInfo;
   EO.Env.Sink = &I->Opts.OnOutput;
   EO.Env.Poll = &I->Poll;
   EO.Env.InterruptRequested = &I->InterruptRequested;
@@ -175,7 +176,7 @@ Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
 
 Expected<double> Session::Impl::runExpression(const FunctionAST &F,
                                               DiagnosticEngine &Diags) {
-  Expected<double> Result = Exec->run(F);
+  Expected<double> Result = Exec->run(F, Diags.getBufferName());
   if (Result) {
     ++Stats.ExpressionsRun;
     return Result;

@@ -206,6 +206,11 @@ cl::opt<unsigned> CacheMaxMB(
     cl::desc("The most the compile cache holds, in MiB (default 256); the "
              "least recently used entries go first"),
     cl::value_desc("MiB"), cl::init(256), cl::cat(KaleidoCat));
+cl::opt<bool> DebugInfo(
+    "g",
+    cl::desc("Emit DWARF for the JIT'd code and register it with the debugger "
+             "(gdb) as each function is compiled"),
+    cl::cat(KaleidoCat));
 
 /// Prints a failure of the session itself (creating it, finishing its
 /// profiles: no diagnostic said it) and returns its exit code.
@@ -313,6 +318,7 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
     Opts.CacheDir = Env;
   }
   Opts.CacheMaxMB = CacheMaxMB;
+  Opts.DebugInfo = DebugInfo;
   // The REPL's :undo walks back through this many inputs.
   Opts.UndoLimit = Interactive ? 1000 : 0;
   Opts.OnDiagnostic = [&Out](const kaleido::Diagnostic &D) {

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <set>
 
 using namespace kaleido;
 
@@ -291,6 +292,60 @@ TEST(NativeEmitterTest, LargeBodiesGrowTheBuffer) {
   auto *Big = N.compile<Fn1>("big");
   ASSERT_TRUE(Big);
   EXPECT_EQ(Big(0), 300);
+}
+
+TEST(NativeEmitterTest, DebugMapRecordsLinesSlotsAndFrame) {
+  NativeProgram N("def f(a b)\n  var t = a * 2 in\n    t + b;\n"
+                  "def g(x) x;");
+  NativeDebugMap Map;
+  NativeEmitOptions Opts;
+  Opts.Debug = &Map;
+  auto Code = N.emit("f", Opts);
+  ASSERT_TRUE(bool(Code)) << llvm::toString(Code.takeError());
+  // The same code as without the map.
+  auto Plain = N.emit("f");
+  ASSERT_TRUE(bool(Plain));
+  EXPECT_EQ(*Code, *Plain);
+
+  ASSERT_FALSE(Map.Lines.empty());
+  EXPECT_EQ(Map.Lines.front().Offset, 0u);
+  EXPECT_EQ(Map.Lines.front().Loc.Line, 1u);
+  std::set<unsigned> Lines;
+  for (size_t I = 0; I < Map.Lines.size(); ++I) {
+    Lines.insert(Map.Lines[I].Loc.Line);
+    if (I)
+      EXPECT_LT(Map.Lines[I - 1].Offset, Map.Lines[I].Offset);
+    EXPECT_LT(Map.Lines[I].Offset, Map.CodeSize);
+  }
+  EXPECT_EQ(Lines, (std::set<unsigned>{1, 2, 3}));
+  // The epilogue is the body's line (the `var`), not the definition's.
+  EXPECT_EQ(Map.Lines.back().Loc.Line, 2u);
+
+  // push rbp (1 byte), mov rbp, rsp (3), then the parameters' stores.
+  EXPECT_EQ(Map.AfterPush, 1u);
+  EXPECT_EQ(Map.AfterFrame, 4u);
+  EXPECT_GT(Map.PrologueEnd, Map.AfterFrame);
+  EXPECT_EQ((*Code)[Map.Leave], 0xC9);     // leave
+  EXPECT_EQ((*Code)[Map.Leave + 1], 0xC3); // ret
+  EXPECT_EQ(Map.CodeSize, Map.Leave + 2);
+
+  ASSERT_EQ(Map.Scopes.size(), 2u);
+  const NativeDebugMap::Scope &Fn = Map.Scopes[0], &Var = Map.Scopes[1];
+  EXPECT_EQ(Fn.Parent, -1);
+  ASSERT_EQ(Fn.Variables.size(), 2u);
+  EXPECT_EQ(Fn.Variables[0].Name, "a");
+  EXPECT_EQ(Fn.Variables[0].ArgNo, 1u);
+  EXPECT_EQ(Fn.Variables[0].FrameOffset, -8);
+  EXPECT_EQ(Fn.Variables[1].Name, "b");
+  EXPECT_EQ(Fn.Variables[1].FrameOffset, -16);
+  EXPECT_EQ(Var.Parent, 0);
+  ASSERT_EQ(Var.Variables.size(), 1u);
+  EXPECT_EQ(Var.Variables[0].Name, "t");
+  EXPECT_EQ(Var.Variables[0].ArgNo, 0u);
+  EXPECT_EQ(Var.Variables[0].Loc.Line, 2u);
+  EXPECT_LT(Fn.Begin, Var.Begin);
+  EXPECT_LT(Var.Begin, Var.End);
+  EXPECT_LE(Var.End, Fn.End);
 }
 
 } // namespace

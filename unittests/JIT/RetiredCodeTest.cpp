@@ -85,4 +85,29 @@ TEST_F(RetiredCodeTest, OwnedCodeIsFreedAtReleaseOnly) {
   EXPECT_EQ(Retired.getBodiesFreed(), 1u);
 }
 
+/// Owned code that says when it is freed and when it forgets its debug info.
+struct Debugged : Flagged {
+  Debugged(bool &Freed, bool &Forgot) : Flagged(Freed), Forgot(Forgot) {}
+  void forgetDebugInfo() override { Forgot = true; }
+  bool &Forgot;
+};
+
+TEST_F(RetiredCodeTest, KeptForDebuggerUntilDestroyed) {
+  bool Freed = false, Forgot = false;
+  {
+    RetiredCode Kept;
+    Kept.keepForDebugger();
+    Kept.retire(addBody("f$1"));
+    Kept.retire(std::make_unique<Debugged>(Freed, Forgot));
+    cantFail(Kept.release());
+    // Not freed, not counted, but no longer described to the debugger.
+    EXPECT_TRUE(isDefined("f$1"));
+    EXPECT_FALSE(Freed);
+    EXPECT_TRUE(Forgot);
+    EXPECT_EQ(Kept.getBodiesFreed(), 0u);
+    EXPECT_TRUE(Kept.empty());
+  }
+  EXPECT_TRUE(Freed);
+}
+
 } // namespace

@@ -52,7 +52,9 @@ protected:
   }
 
   /// Runs the last expression loaded.
-  llvm::Expected<double> runLast() { return Exec->run(*P.Expressions.back()); }
+  llvm::Expected<double> runLast() {
+    return Exec->run(*P.Expressions.back(), "<test>");
+  }
 
   /// The fault of a failed run, and its message.
   static std::pair<rt::Fault, std::string> faultOf(llvm::Error Err) {
