@@ -99,11 +99,13 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
 }
 
 Error KaleidoJIT::init() {
-  auto Session = createInProcessSession();
+  // The layers first: the session's memory manager places code in their
+  // arena.
+  L = std::make_unique<Layers>();
+  auto Session = createInProcessSession(&L->Arena);
   if (!Session)
     return Session.takeError();
   ES = std::move(*Session);
-  L = std::make_unique<Layers>();
   ES->setErrorReporter([this](Error Err) {
     std::string Msg = describeFailure(std::move(Err));
     if (Opts.OnError)
@@ -129,6 +131,7 @@ Error KaleidoJIT::init() {
     BO.OptLevel = Opts.OptLevel;
     BO.Table = L->Table.get();
     BO.Sizes = &L->Sizes;
+    BO.Arena = &L->Arena;
     BO.Listeners = Opts.Listeners;
     BO.TimeTrace = Opts.TimeTrace;
     BO.ResolveHost = Opts.ResolveHostSymbol;
