@@ -255,9 +255,11 @@ Error KaleidoJIT::newVersion(StringRef Name, bool HasBody, bool Eager) {
   }
   if (!Eager || !HasBody)
     return Error::success();
-  // An eager body is compiled at OptLevel: nothing would count its calls.
+  // An eager body is compiled at OptLevel (nothing would count its calls),
+  // unless it is too large for the optimiser.
   SymbolStringPtr Sym = L->Table->getBodySymbol(F);
-  if (Error Err = defineBody(F, Sym, /*Baseline=*/false))
+  if (Error Err = defineBody(F, Sym, /*Baseline=*/!optimisable(F),
+                             /*Counted=*/false))
     return Err;
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
@@ -269,6 +271,10 @@ void KaleidoJIT::retireBody(FunctionState &F) {
   L->Retired.retire(std::move(F.BodyRT));
   L->Retired.retire(std::move(F.Owned));
   F.OwnedAddr = ExecutorAddr();
+}
+
+bool KaleidoJIT::optimisable(FunctionState &F) {
+  return Opts.OptLevel == 0 || Opts.Bodies->fitsOptimiser(F.Name);
 }
 
 bool KaleidoJIT::startsInBaseline(FunctionState &F) {
@@ -313,7 +319,12 @@ Expected<ExecutorAddr> KaleidoJIT::makeBody(FunctionState &F) {
       if (*Placed)
         return F.OwnedAddr;
     }
-    if (Error Err = defineBody(F, L->Table->getBodySymbol(F), Baseline))
+    // A body too large for the optimiser gets baseline code that counts
+    // nothing, as it will never tier up.
+    bool Optimisable = optimisable(F);
+    if (Error Err = defineBody(F, L->Table->getBodySymbol(F),
+                               Baseline || !Optimisable,
+                               Baseline && Optimisable))
       return std::move(Err);
   }
   auto Body = ES->lookup({Bodies}, L->Table->getBodySymbol(F));
@@ -370,7 +381,7 @@ Expected<bool> KaleidoJIT::compileNative(FunctionState &F) {
 }
 
 Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
-                             bool Baseline) {
+                             bool Baseline, bool Counted) {
   Expected<LLVMTiers &> T = llvmTiers();
   if (!T)
     return T.takeError();
@@ -380,7 +391,7 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
   describeBody(F, I);
   F.Baseline = Baseline;
   I.T = F.Baseline ? Tier::Baseline : Tier::Optimized;
-  I.Counted = F.Baseline;
+  I.Counted = Counted;
   F.BodyRT = Bodies->createResourceTracker();
   if (Error Err = Bodies->define(
           std::make_unique<BodyUnit>(T->Ctx, Sym, nullptr, std::move(I)),
@@ -413,6 +424,10 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
     return;
   FunctionState &F = *B->F;
   if (F.Version != B->Version || !F.Baseline)
+    return;
+  // Native baseline code counts its calls whatever its size; a body too
+  // large for the optimiser stays in it.
+  if (!optimisable(F))
     return;
   // Whatever happens next, this is the body's last compile (a failed one
   // leaves the baseline code in place).
@@ -545,7 +560,8 @@ void KaleidoJIT::releaseRetiredCode() {
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
                                                      StringRef DisplayName,
                                                      IRGenerator Gen, Tier T,
-                                                     ResourceTrackerSP &RT) {
+                                                     ResourceTrackerSP &RT,
+                                                     bool KeepBaseline) {
   Expected<LLVMTiers &> Stack = llvmTiers();
   if (!Stack)
     return Stack.takeError();
@@ -553,7 +569,8 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   SymbolStringPtr Sym = ES->intern(Symbol);
   BodyUnit::Info I;
   I.Name = DisplayName.str();
-  I.T = Opts.OptLevel > 0 && Opts.TierUpCalls > 0 ? T : Tier::Optimized;
+  bool Tiers = Opts.OptLevel > 0 && (Opts.TierUpCalls > 0 || KeepBaseline);
+  I.T = Tiers ? T : Tier::Optimized;
   if (Error Err =
           Bodies->define(std::make_unique<BodyUnit>(
                              Stack->Ctx, Sym, std::move(Gen), std::move(I)),
