@@ -87,21 +87,17 @@ private:
     return N.getValue();
   }
   [[gnu::noinline]] double visitVariable(const VariableExpr &V, Frame &Fr,
-                                              bool) {
+                                         bool) {
     return lookup(Fr, V.getName());
   }
-  [[gnu::noinline]] double visitAssign(const AssignExpr &A, Frame &Fr,
-                                            bool);
-  [[gnu::noinline]] double visitUnary(const UnaryExpr &U, Frame &Fr,
-                                           bool Tail);
+  [[gnu::noinline]] double visitAssign(const AssignExpr &A, Frame &Fr, bool);
+  [[gnu::noinline]] double visitUnary(const UnaryExpr &U, Frame &Fr, bool Tail);
   [[gnu::noinline]] double visitBinary(const BinaryExpr &B, Frame &Fr,
-                                            bool Tail);
-  [[gnu::noinline]] double visitCall(const CallExpr &C, Frame &Fr,
-                                          bool Tail);
+                                       bool Tail);
+  [[gnu::noinline]] double visitCall(const CallExpr &C, Frame &Fr, bool Tail);
   [[gnu::noinline]] double visitIf(const IfExpr &I, Frame &Fr, bool Tail);
   [[gnu::noinline]] double visitFor(const ForExpr &F, Frame &Fr, bool);
-  [[gnu::noinline]] double visitVar(const VarExpr &V, Frame &Fr,
-                                         bool Tail);
+  [[gnu::noinline]] double visitVar(const VarExpr &V, Frame &Fr, bool Tail);
 
   double &lookup(Frame &Fr, llvm::StringRef Name);
   bool poll(llvm::StringRef Function);

@@ -118,21 +118,19 @@ void ArenaMemoryManager::allocate(const JITLinkDylib *JD, LinkGraph &G,
   BasicLayout BL(G);
   size_t Size = arenaSize(BL);
   Expected<CodeArena::Aliased> Block =
-      Size ? Arena.placeAliased(Size,
-                                [&](uint8_t *Write, uintptr_t Exec) {
-                                  size_t Offset = 0;
-                                  for (auto &[AG, Seg] : BL.segments()) {
-                                    Seg.WorkingMem = reinterpret_cast<char *>(
-                                        Write + Offset);
-                                    Seg.Addr = ExecutorAddr(Exec + Offset);
-                                    std::memset(Seg.WorkingMem +
-                                                    Seg.ContentSize,
-                                                0, Seg.ZeroFillSize);
-                                    Offset += alignTo(Seg.ContentSize +
-                                                          Seg.ZeroFillSize,
-                                                      ArenaAlign);
-                                  }
-                                })
+      Size ? Arena.placeAliased(
+                 Size,
+                 [&](uint8_t *Write, uintptr_t Exec) {
+                   size_t Offset = 0;
+                   for (auto &[AG, Seg] : BL.segments()) {
+                     Seg.WorkingMem = reinterpret_cast<char *>(Write + Offset);
+                     Seg.Addr = ExecutorAddr(Exec + Offset);
+                     std::memset(Seg.WorkingMem + Seg.ContentSize, 0,
+                                 Seg.ZeroFillSize);
+                     Offset += alignTo(Seg.ContentSize + Seg.ZeroFillSize,
+                                       ArenaAlign);
+                   }
+                 })
            : Expected<CodeArena::Aliased>(CodeArena::Aliased{});
   if (!Block || !Block->Exec) {
     // Not for the arena, or the host refused its dual mapping (if memory
@@ -178,8 +176,8 @@ void ArenaMemoryManager::deallocate(std::vector<FinalizedAlloc> Allocs,
   }
   Fallback->deallocate(
       std::move(ToFallback),
-      [Err = std::move(Err), OnDeallocated = std::move(OnDeallocated)](
-          Error FallbackErr) mutable {
+      [Err = std::move(Err),
+       OnDeallocated = std::move(OnDeallocated)](Error FallbackErr) mutable {
         OnDeallocated(joinErrors(std::move(Err), std::move(FallbackErr)));
       });
 }

@@ -46,7 +46,8 @@ kaleido::hostMachineBuilder(unsigned OptLevel) {
   return std::move(*JTMB);
 }
 
-Expected<std::unique_ptr<ExecutionSession>> kaleido::createInProcessSession(CodeArena *Arena) {
+Expected<std::unique_ptr<ExecutionSession>>
+kaleido::createInProcessSession(CodeArena *Arena) {
   auto Mapper =
       MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
           64 << 20);

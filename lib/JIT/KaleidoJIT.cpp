@@ -322,9 +322,9 @@ Expected<ExecutorAddr> KaleidoJIT::makeBody(FunctionState &F) {
     // A body too large for the optimiser gets baseline code that counts
     // nothing, as it will never tier up.
     bool Optimisable = optimisable(F);
-    if (Error Err = defineBody(F, L->Table->getBodySymbol(F),
-                               Baseline || !Optimisable,
-                               Baseline && Optimisable))
+    if (Error Err =
+            defineBody(F, L->Table->getBodySymbol(F), Baseline || !Optimisable,
+                       Baseline && Optimisable))
       return std::move(Err);
   }
   auto Body = ES->lookup({Bodies}, L->Table->getBodySymbol(F));
@@ -580,32 +580,4 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   if (!Def)
     return Def.takeError();
   return Def->getAddress();
-}
-
-std::string KaleidoJIT::describeFailure(Error Err) {
-  std::string Msg;
-  auto Append = [&Msg](const Twine &T) {
-    if (!Msg.empty())
-      Msg += "; ";
-    Msg += T.str();
-  };
-  handleAllErrors(
-      std::move(Err),
-      [&](SymbolsNotFound &SNF) {
-        for (const SymbolStringPtr &S : SNF.getSymbols()) {
-          // S may come from the compile threads' session: the table knows
-          // the program session's symbols.
-          if (std::optional<BodyRef> B = L->Table->findBody(ES->intern(*S)))
-            Append("the body of '" + B->F->Name + "' could not be compiled");
-          else
-            Append(formatv("call to '{0}', which is declared by 'extern' but "
-                           "defined nowhere: not by 'def', not by the "
-                           "runtime{1}",
-                           *S,
-                           Opts.AllowHostSymbols ? ", not by the process"
-                                                 : " or the C math library"));
-        }
-      },
-      [&](ErrorInfoBase &EIB) { Append(EIB.message()); });
-  return Msg;
 }

@@ -1,11 +1,13 @@
 //===- KaleidoJITInspect.cpp - What the JIT reports about itself ----------===//
 //
-// Part of kaleido. The JIT's counters and its view of each function (see
-// KaleidoJIT.h); nothing here changes what runs.
+// Part of kaleido. The JIT's counters, its view of each function and the
+// words of its failures (see KaleidoJIT.h); nothing here changes what runs.
 //
 //===----------------------------------------------------------------------===//
 
 #include "JIT/KaleidoJITLayers.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 #include <mutex>
 
@@ -79,4 +81,32 @@ std::optional<FunctionReport> KaleidoJIT::report(StringRef Name) {
     if (SymbolStringPtr Body = L->Table->findBodySymbol(*F))
       R.Calls = L->Counters->getCalls(Body);
   return R;
+}
+
+std::string KaleidoJIT::describeFailure(Error Err) {
+  std::string Msg;
+  auto Append = [&Msg](const Twine &T) {
+    if (!Msg.empty())
+      Msg += "; ";
+    Msg += T.str();
+  };
+  handleAllErrors(
+      std::move(Err),
+      [&](SymbolsNotFound &SNF) {
+        for (const SymbolStringPtr &S : SNF.getSymbols()) {
+          // S may come from the compile threads' session: the table knows
+          // the program session's symbols.
+          if (std::optional<BodyRef> B = L->Table->findBody(ES->intern(*S)))
+            Append("the body of '" + B->F->Name + "' could not be compiled");
+          else
+            Append(formatv("call to '{0}', which is declared by 'extern' but "
+                           "defined nowhere: not by 'def', not by the "
+                           "runtime{1}",
+                           *S,
+                           Opts.AllowHostSymbols ? ", not by the process"
+                                                 : " or the C math library"));
+        }
+      },
+      [&](ErrorInfoBase &EIB) { Append(EIB.message()); });
+  return Msg;
 }

@@ -139,8 +139,7 @@ private:
 };
 } // namespace
 
-double Evaluation::call(const Expr &Call, const Expr *const *Args,
-                        unsigned N) {
+double Evaluation::call(const Expr &Call, const Expr *const *Args, unsigned N) {
   double V[DirectEvaluator::MaxArgs];
   for (unsigned I = 0; I < N; ++I)
     V[I] = visit(*Args[I]);
