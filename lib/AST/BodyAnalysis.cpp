@@ -67,6 +67,61 @@ private:
   unsigned Cap;
 };
 
+/// Walks a body up to OptimiserLimits::MaxNodes + 1 nodes, tracking how
+/// deep `for`s nest.
+class OptimiserFit : public ExprVisitor<OptimiserFit> {
+public:
+  bool Fits = true;
+
+  void measure(const Expr &E) {
+    if (!Fits)
+      return;
+    if (++Nodes > OptimiserLimits::MaxNodes) {
+      Fits = false;
+      return;
+    }
+    visit(E);
+  }
+
+  void visitNumber(const NumberExpr &) {}
+  void visitVariable(const VariableExpr &) {}
+  void visitAssign(const AssignExpr &A) { measure(A.getValue()); }
+  void visitUnary(const UnaryExpr &U) { measure(U.getOperand()); }
+  void visitBinary(const BinaryExpr &B) {
+    measure(B.getLHS());
+    measure(B.getRHS());
+  }
+  void visitCall(const CallExpr &C) {
+    for (const Expr *A : C.getArgs())
+      measure(*A);
+  }
+  void visitIf(const IfExpr &I) {
+    measure(I.getCond());
+    measure(I.getThen());
+    measure(I.getElse());
+  }
+  void visitFor(const ForExpr &F) {
+    if (++LoopDepth > OptimiserLimits::MaxLoopDepth)
+      Fits = false;
+    measure(F.getStart());
+    measure(F.getEnd());
+    if (F.getStep())
+      measure(*F.getStep());
+    measure(F.getBody());
+    --LoopDepth;
+  }
+  void visitVar(const VarExpr &V) {
+    for (const VarExpr::Binding &B : V.getBindings())
+      if (B.Init)
+        measure(*B.Init);
+    measure(V.getBody());
+  }
+
+private:
+  unsigned Nodes = 0;
+  unsigned LoopDepth = 0;
+};
+
 /// Finds a call (user operators included) in an expression.
 class CallFinder : public ExprVisitor<CallFinder, bool> {
 public:
@@ -154,4 +209,10 @@ BodyMeasure kaleido::measureBody(const FunctionAST &F, unsigned Cap) {
               Cap);
   M.measure(*F.Body);
   return M.Result;
+}
+
+bool kaleido::fitsOptimiser(const FunctionAST &F) {
+  OptimiserFit Fit;
+  Fit.measure(*F.Body);
+  return Fit.Fits;
 }

@@ -33,6 +33,24 @@ struct BodyMeasure {
 /// Measures F's body, stopping once it has more than Cap nodes or may loop.
 BodyMeasure measureBody(const FunctionAST &F, unsigned Cap = ~0u - 1);
 
+/// How large a body the optimised tier takes. LLVM's optimiser and its
+/// aggressive code generator grow faster than linearly on one huge function
+/// (900 nested `for`s took 21.7 s at -O2 and over 100 s at -O3; a 10,000-term
+/// sum 0.6 s), so a body past either limit stays in the baseline tier (-O0
+/// code, or native code) and is never recompiled optimised. Every item's
+/// size is bounded again by ParserLimits::MaxItemNodes, which keeps -O0
+/// itself near 0.1 s.
+struct OptimiserLimits {
+  /// Expression nodes, as BodyMeasure counts them.
+  static constexpr unsigned MaxNodes = 4000;
+  /// `for` loops nested inside each other.
+  static constexpr unsigned MaxLoopDepth = 32;
+};
+
+/// Whether F's body is within OptimiserLimits (a walk of at most
+/// OptimiserLimits::MaxNodes + 1 nodes).
+bool fitsOptimiser(const FunctionAST &F);
+
 /// Whether E calls a function (user operators included). A body that calls
 /// nothing cannot recurse, so it needs no stack check on entry: both code
 /// generators (IR and native) decide their entry safepoint by this.

@@ -146,9 +146,16 @@ double Interpreter::visitAssign(const AssignExpr &A, Frame &Fr, bool) {
   return V;
 }
 
+double Interpreter::callOperator(char Op, llvm::ArrayRef<double> Args,
+                                 Frame &Caller, bool Tail) {
+  return callByName(operatorFunctionName(Args.size() == 2, Op),
+                    std::vector<double>(Args.begin(), Args.end()), Caller,
+                    Tail);
+}
+
 double Interpreter::visitUnary(const UnaryExpr &U, Frame &Fr, bool Tail) {
   double V = eval(U.getOperand(), Fr, false);
-  return callByName(operatorFunctionName(false, U.getOp()), {V}, Fr, Tail);
+  return callOperator(U.getOp(), V, Fr, Tail);
 }
 
 double Interpreter::visitBinary(const BinaryExpr &B, Frame &Fr, bool Tail) {
@@ -156,7 +163,8 @@ double Interpreter::visitBinary(const BinaryExpr &B, Frame &Fr, bool Tail) {
   double R = eval(B.getRHS(), Fr, false);
   if (B.isBuiltin())
     return evaluateBuiltin(B.getBuiltin(), L, R);
-  return callByName(operatorFunctionName(true, B.getOp()), {L, R}, Fr, Tail);
+  double Args[] = {L, R};
+  return callOperator(B.getOp(), Args, Fr, Tail);
 }
 
 double Interpreter::visitCall(const CallExpr &C, Frame &Fr, bool Tail) {

@@ -133,7 +133,7 @@ Expected<BackgroundCompiler::Session &> BackgroundCompiler::session() {
   std::lock_guard<std::mutex> Lock(SessionMutex);
   if (S)
     return *S;
-  auto ES = createInProcessSession();
+  auto ES = createInProcessSession(Opts.Arena);
   if (!ES)
     return ES.takeError();
   auto New = std::make_unique<Session>();

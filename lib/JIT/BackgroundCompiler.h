@@ -47,6 +47,7 @@
 namespace kaleido {
 
 class CodeListeners;
+class CodeArena;
 class CodeSizes;
 class CompileCache;
 
@@ -83,6 +84,9 @@ public:
     /// Where the size of the code it links is filed, if anywhere; must
     /// outlive it.
     CodeSizes *Sizes = nullptr;
+    /// Where the code it links goes (ArenaMemoryManager.h), if anywhere
+    /// (else ORC's mapper); must outlive it.
+    CodeArena *Arena = nullptr;
     /// Told where the code it links is (profiling), if anyone; must
     /// outlive it.
     CodeListeners *Listeners = nullptr;

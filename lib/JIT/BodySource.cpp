@@ -19,6 +19,8 @@ Expected<std::vector<uint8_t>> BodySource::generateNative(StringRef,
 
 BodyOrigin BodySource::locate(StringRef) { return {}; }
 
+bool BodySource::fitsOptimiser(StringRef) { return true; }
+
 Expected<IRGenerator> BodySource::captureIR(StringRef) {
   return make_error<StringError>("bodies cannot be captured",
                                  inconvertibleErrorCode());

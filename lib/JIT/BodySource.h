@@ -67,6 +67,11 @@ public:
   /// operations by itself (no loop, no call to itself), so that it may start
   /// in the baseline tier. Asked once per body, at its first compile.
   virtual bool isBounded(llvm::StringRef Name) = 0;
+  /// Whether Name's current body is small enough for the optimised tier
+  /// (AST/BodyAnalysis.h, OptimiserLimits): a body that is not keeps its
+  /// baseline code and never tiers up. Asked at its first compile and at a
+  /// tier-up. By default every body is.
+  virtual bool fitsOptimiser(llvm::StringRef Name);
   /// Native baseline machine code (Baseline/NativeEmitter.h) for Name's
   /// current body, with the addresses the JIT filled into Opts (callee
   /// stubs, the call counter); the source adds its own (the safepoints). An

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "JIT/HostTarget.h"
+#include "JIT/ArenaMemoryManager.h"
 
 #include "llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h"
 #include "llvm/ExecutionEngine/Orc/MemoryMapper.h"
@@ -45,14 +46,18 @@ kaleido::hostMachineBuilder(unsigned OptLevel) {
   return std::move(*JTMB);
 }
 
-Expected<std::unique_ptr<ExecutionSession>> kaleido::createInProcessSession() {
-  auto MemMgr =
+Expected<std::unique_ptr<ExecutionSession>>
+kaleido::createInProcessSession(CodeArena *Arena) {
+  auto Mapper =
       MapperJITLinkMemoryManager::CreateWithMapper<InProcessMemoryMapper>(
           64 << 20);
-  if (!MemMgr)
-    return MemMgr.takeError();
+  if (!Mapper)
+    return Mapper.takeError();
+  std::unique_ptr<jitlink::JITLinkMemoryManager> MemMgr = std::move(*Mapper);
+  if (Arena)
+    MemMgr = std::make_unique<ArenaMemoryManager>(*Arena, std::move(MemMgr));
   auto EPC =
-      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(*MemMgr));
+      SelfExecutorProcessControl::Create(nullptr, nullptr, std::move(MemMgr));
   if (!EPC)
     return EPC.takeError();
   return std::make_unique<ExecutionSession>(std::move(*EPC));

@@ -21,17 +21,21 @@
 
 namespace kaleido {
 
+class CodeArena;
+
 /// A builder for the host's TargetMachine at OptLevel (0 to 3). Registers
 /// the native target with LLVM on first use (process-wide, idempotent).
 /// Fails if the host cannot be targeted.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder>
 hostMachineBuilder(unsigned OptLevel);
 
-/// An ORC session over this process whose JITLink code is carved out of
-/// 64 MiB reservations instead of one mmap per object: a first call then
-/// costs no mmap, only the mprotect that makes its pages read+execute.
+/// An ORC session over this process whose JITLink code goes into Arena
+/// (ArenaMemoryManager.h), which must outlive the session: a linked
+/// function then costs no system call and no memory mapping of its own.
+/// What the arena cannot hold (or every graph, if Arena is null) is carved
+/// out of 64 MiB reservations, with an mprotect per graph.
 llvm::Expected<std::unique_ptr<llvm::orc::ExecutionSession>>
-createInProcessSession();
+createInProcessSession(CodeArena *Arena);
 
 } // namespace kaleido
 

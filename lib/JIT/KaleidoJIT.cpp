@@ -114,16 +114,18 @@ Expected<KaleidoJIT::LLVMTiers &> KaleidoJIT::llvmTiers() {
 }
 
 Error KaleidoJIT::init() {
-  auto Session = createInProcessSession();
+  // The layers first: the session's memory manager places code in their
+  // arena. A debugger writes its breakpoints through ptrace, which the
+  // kernel refuses for a shared mapping that is not writable (the arena's
+  // Dual chunks): a debugged session maps private chunks, reprotected around
+  // each copy (so its stubs are ORC's, Indirections.h), and leaves LLVM's
+  // code to JITLink's own memory manager, which writes it in place.
+  L = std::make_unique<Layers>(Opts.DebugInfo ? CodeArena::Mapping::Reprotect
+                                              : CodeArena::defaultMapping());
+  auto Session = createInProcessSession(Opts.DebugInfo ? nullptr : &L->Arena);
   if (!Session)
     return Session.takeError();
   ES = std::move(*Session);
-  // A debugger writes its breakpoints through ptrace, which the kernel
-  // refuses for a shared mapping that is not writable (the arena's Dual
-  // chunks): a debugged session maps private chunks, reprotected around
-  // each copy (so its stubs are ORC's, Indirections.h).
-  L = std::make_unique<Layers>(Opts.DebugInfo ? CodeArena::Mapping::Reprotect
-                                              : CodeArena::defaultMapping());
   ES->setErrorReporter([this](Error Err) {
     std::string Msg = describeFailure(std::move(Err));
     if (Opts.OnError)
@@ -151,6 +153,7 @@ Error KaleidoJIT::init() {
     BO.OptLevel = Opts.OptLevel;
     BO.Table = L->Table.get();
     BO.Sizes = &L->Sizes;
+    BO.Arena = &L->Arena;
     BO.Listeners = Opts.Listeners;
     BO.TimeTrace = Opts.TimeTrace;
     BO.ResolveHost = Opts.ResolveHostSymbol;
@@ -281,9 +284,11 @@ Error KaleidoJIT::newVersion(StringRef Name, bool HasBody, bool Eager) {
   }
   if (!Eager || !HasBody)
     return Error::success();
-  // An eager body is compiled at OptLevel: nothing would count its calls.
+  // An eager body is compiled at OptLevel (nothing would count its calls),
+  // unless it is too large for the optimiser.
   SymbolStringPtr Sym = L->Table->getBodySymbol(F);
-  if (Error Err = defineBody(F, Sym, /*Baseline=*/false))
+  if (Error Err = defineBody(F, Sym, /*Baseline=*/!optimisable(F),
+                             /*Counted=*/false))
     return Err;
   auto Body = ES->lookup({Bodies}, Sym);
   if (!Body)
@@ -295,6 +300,10 @@ void KaleidoJIT::retireBody(FunctionState &F) {
   L->Retired.retire(std::move(F.BodyRT));
   L->Retired.retire(std::move(F.Owned));
   F.OwnedAddr = ExecutorAddr();
+}
+
+bool KaleidoJIT::optimisable(FunctionState &F) {
+  return Opts.OptLevel == 0 || Opts.Bodies->fitsOptimiser(F.Name);
 }
 
 bool KaleidoJIT::startsInBaseline(FunctionState &F) {
@@ -339,7 +348,12 @@ Expected<ExecutorAddr> KaleidoJIT::makeBody(FunctionState &F) {
       if (*Placed)
         return F.OwnedAddr;
     }
-    if (Error Err = defineBody(F, L->Table->getBodySymbol(F), Baseline))
+    // A body too large for the optimiser gets baseline code that counts
+    // nothing, as it will never tier up.
+    bool Optimisable = optimisable(F);
+    if (Error Err =
+            defineBody(F, L->Table->getBodySymbol(F), Baseline || !Optimisable,
+                       Baseline && Optimisable))
       return std::move(Err);
   }
   auto Body = ES->lookup({Bodies}, L->Table->getBodySymbol(F));
@@ -396,7 +410,7 @@ Expected<bool> KaleidoJIT::compileNative(FunctionState &F) {
 }
 
 Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
-                             bool Baseline) {
+                             bool Baseline, bool Counted) {
   Expected<LLVMTiers &> T = llvmTiers();
   if (!T)
     return T.takeError();
@@ -406,7 +420,7 @@ Error KaleidoJIT::defineBody(FunctionState &F, const SymbolStringPtr &Sym,
   describeBody(F, I);
   F.Baseline = Baseline;
   I.T = F.Baseline ? Tier::Baseline : Tier::Optimized;
-  I.Counted = F.Baseline;
+  I.Counted = Counted;
   F.BodyRT = Bodies->createResourceTracker();
   if (Error Err = Bodies->define(
           std::make_unique<BodyUnit>(T->Ctx, Sym, nullptr, std::move(I)),
@@ -439,6 +453,10 @@ void KaleidoJIT::tierUp(const SymbolStringPtr &Body) {
     return;
   FunctionState &F = *B->F;
   if (F.Version != B->Version || !F.Baseline)
+    return;
+  // Native baseline code counts its calls whatever its size; a body too
+  // large for the optimiser stays in it.
+  if (!optimisable(F))
     return;
   // Whatever happens next, this is the body's last compile (a failed one
   // leaves the baseline code in place).
@@ -578,7 +596,8 @@ void KaleidoJIT::releaseRetiredCode() {
 Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
                                                      StringRef DisplayName,
                                                      IRGenerator Gen, Tier T,
-                                                     ResourceTrackerSP &RT) {
+                                                     ResourceTrackerSP &RT,
+                                                     bool KeepBaseline) {
   Expected<LLVMTiers &> Stack = llvmTiers();
   if (!Stack)
     return Stack.takeError();
@@ -586,7 +605,8 @@ Expected<ExecutorAddr> KaleidoJIT::compileExpression(StringRef Symbol,
   SymbolStringPtr Sym = ES->intern(Symbol);
   BodyUnit::Info I;
   I.Name = DisplayName.str();
-  I.T = Opts.OptLevel > 0 && Opts.TierUpCalls > 0 ? T : Tier::Optimized;
+  bool Tiers = Opts.OptLevel > 0 && (Opts.TierUpCalls > 0 || KeepBaseline);
+  I.T = Tiers ? T : Tier::Optimized;
   if (Error Err =
           Bodies->define(std::make_unique<BodyUnit>(
                              Stack->Ctx, Sym, std::move(Gen), std::move(I)),

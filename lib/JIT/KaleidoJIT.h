@@ -287,12 +287,15 @@ public:
   llvm::Error undefine(llvm::StringRef Name);
 
   /// Compiles an anonymous function of no arguments under Symbol (which must
-  /// not name a declared function), with the baseline tier if T says so;
-  /// DisplayName is what OnCompiled is told. The caller runs it, then frees
-  /// its code by removing RT.
+  /// not name a declared function), with the baseline tier if T says so
+  /// and the JIT has tiers (-O1 and up, TierUpCalls); KeepBaseline makes
+  /// Tier::Baseline hold without tiers too (a body too large for the
+  /// optimiser). DisplayName is what OnCompiled is told. The caller runs it,
+  /// then frees its code by removing RT.
   llvm::Expected<llvm::orc::ExecutorAddr>
   compileExpression(llvm::StringRef Symbol, llvm::StringRef DisplayName,
-                    IRGenerator Gen, Tier T, llvm::orc::ResourceTrackerSP &RT);
+                    IRGenerator Gen, Tier T, llvm::orc::ResourceTrackerSP &RT,
+                    bool KeepBaseline = false);
 
   /// Frees the code of an expression compileExpression made, which must not
   /// be running (under JITOptions::DebugInfo it is kept instead, as
@@ -375,6 +378,10 @@ private:
   /// Whether F's current body starts in the baseline tier: there is one,
   /// and the body is bounded.
   bool startsInBaseline(FunctionState &F);
+  /// Whether F's current body may be optimised: at -O0 every body is
+  /// "optimised" at -O0, else only one within OptimiserLimits
+  /// (BodySource::fitsOptimiser); a larger one keeps its baseline code.
+  bool optimisable(FunctionState &F);
   /// What F's stub's trampoline lands at (StubTable::ResolveFn, and
   /// compileNow): F's body, made now if need be (makeBody), natively if it
   /// can be; a failure is noted in F.CompileFailed.
@@ -384,9 +391,11 @@ private:
   /// the body.
   llvm::Expected<bool> compileNative(FunctionState &F);
   /// Hands F's current body to <bodies> as Sym, to be compiled when Sym is
-  /// looked up: in the baseline tier if Baseline, else optimised.
+  /// looked up: in the baseline tier if Baseline (with a call counter if
+  /// Counted), else optimised.
   llvm::Error defineBody(FunctionState &F,
-                         const llvm::orc::SymbolStringPtr &Sym, bool Baseline);
+                         const llvm::orc::SymbolStringPtr &Sym, bool Baseline,
+                         bool Counted);
   /// Fills in the profile name's parts of I for F (its version, and while
   /// profiling its source).
   void describeBody(FunctionState &F, BodyUnit::Info &I);

@@ -72,6 +72,14 @@ const Expr *Parser::checkDepth(const Expr *E) {
   return E;
 }
 
+const Expr *Parser::tooManyNodes(SourceLocation Loc) {
+  return error(Loc, llvm::formatv("this item has more than {0} expression "
+                                  "nodes (the limit of one definition or "
+                                  "expression); split it into smaller "
+                                  "functions",
+                                  ParserLimits::MaxItemNodes));
+}
+
 void Parser::synchronize() {
   while (!Tok.is(TokenKind::Eof)) {
     if (Tok.isChar(';')) {
@@ -120,6 +128,7 @@ Parser::Result Parser::parseNextItem(TopLevelItem &Out) {
   Failed = false;
   ErrorAtEnd = false;
   Scratch.reset();
+  ItemNodes = 0;
   while (Tok.isChar(';'))
     consume();
   if (Tok.is(TokenKind::Eof))

@@ -25,6 +25,12 @@ struct ParserLimits {
   static constexpr unsigned MaxDepth = 1000;
   /// Arguments in one call, parameters in one prototype, names in one `var`.
   static constexpr unsigned MaxListLength = 1000;
+  /// Expression nodes in one item (a definition's body, or a top-level
+  /// expression). Bounds what one compile costs: LLVM's -O0 code generation
+  /// of a 10,000-node body takes about 0.1 s, but grows faster than linearly
+  /// (a 100,000-term sum took 28 s), and a body past OptimiserLimits is never
+  /// optimised (AST/BodyAnalysis.h).
+  static constexpr unsigned MaxItemNodes = 10000;
 };
 
 class Parser {
@@ -80,10 +86,15 @@ private:
   bool expectClose(char C, char Open, SourceLocation OpenLoc);
   /// Fails with a located error if E is too deep.
   const Expr *checkDepth(const Expr *E);
-  /// Allocates a node of the item being parsed.
-  template <typename T, typename... ArgTs> const Expr *make(ArgTs &&...Args) {
-    return Scratch.create<T>(std::forward<ArgTs>(Args)...);
+  /// Allocates a node of the item being parsed, at Loc; fails with a
+  /// located error if the item has ParserLimits::MaxItemNodes already.
+  template <typename T, typename... ArgTs>
+  const Expr *make(SourceLocation Loc, ArgTs &&...Args) {
+    if (++ItemNodes > ParserLimits::MaxItemNodes)
+      return tooManyNodes(Loc);
+    return Scratch.create<T>(Loc, std::forward<ArgTs>(Args)...);
   }
+  const Expr *tooManyNodes(SourceLocation Loc);
   void keepBody(FunctionAST &F, const Expr &Body);
 
   Lexer Lex;
@@ -95,6 +106,8 @@ private:
   /// first few items parsing allocates nothing; keepBody copies a complete
   /// tree out, names included.
   ASTArena Scratch;
+  /// Nodes made for the item being parsed (see make).
+  unsigned ItemNodes = 0;
   unsigned Nesting = 0;
   bool ErrorAtEnd = false;
   bool Failed = false;

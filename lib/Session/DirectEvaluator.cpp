@@ -23,6 +23,9 @@ public:
   bool visitBinary(const BinaryExpr &B) {
     return visit(B.getLHS()) && visit(B.getRHS());
   }
+  bool visitIf(const IfExpr &I) {
+    return visit(I.getCond()) && visit(I.getThen()) && visit(I.getElse());
+  }
   bool visitCall(const CallExpr &C) {
     if (C.getArgs().size() > DirectEvaluator::MaxArgs)
       return false;
@@ -33,9 +36,8 @@ public:
   }
 };
 
-/// Passes the callee of each call in an expression that Evaluable accepted
-/// to Fn, in evaluation order: operands first, then the call. Numbers
-/// (visitExpr) call nothing.
+/// Passes each call in an expression that Evaluable accepted to Fn, with
+/// the name of its callee. Numbers (visitExpr) call nothing.
 template <typename Fn> class CallLister : public ExprVisitor<CallLister<Fn>> {
 public:
   explicit CallLister(Fn &F) : F(F) {}
@@ -44,18 +46,23 @@ public:
   void visitExpr(const Expr &) {}
   void visitUnary(const UnaryExpr &U) {
     visit(U.getOperand());
-    F(operatorFunctionName(false, U.getOp()));
+    F(U, operatorFunctionName(false, U.getOp()));
   }
   void visitBinary(const BinaryExpr &B) {
     visit(B.getLHS());
     visit(B.getRHS());
     if (!B.isBuiltin())
-      F(operatorFunctionName(true, B.getOp()));
+      F(B, operatorFunctionName(true, B.getOp()));
+  }
+  void visitIf(const IfExpr &I) {
+    visit(I.getCond());
+    visit(I.getThen());
+    visit(I.getElse());
   }
   void visitCall(const CallExpr &C) {
     for (const Expr *A : C.getArgs())
       visit(*A);
-    F(C.getCallee());
+    F(C, C.getCallee());
   }
 
 private:
@@ -75,7 +82,7 @@ llvm::Expected<DirectEvaluator> DirectEvaluator::prepare(const Expr &E,
                                                          KaleidoJIT &JIT) {
   DirectEvaluator D(E);
   llvm::Error Err = llvm::Error::success();
-  forEachCall(E, [&](llvm::StringRef Name) {
+  forEachCall(E, [&](const Expr &Call, llvm::StringRef Name) {
     if (Err)
       return;
     auto Addr = JIT.lookupStub(Name);
@@ -83,7 +90,7 @@ llvm::Expected<DirectEvaluator> DirectEvaluator::prepare(const Expr &E,
       Err = Addr.takeError();
       return;
     }
-    D.Callees.push_back(Addr->getValue());
+    D.Callees[&Call] = Addr->getValue();
   });
   if (Err)
     return std::move(Err);
@@ -91,10 +98,11 @@ llvm::Expected<DirectEvaluator> DirectEvaluator::prepare(const Expr &E,
 }
 
 namespace {
-/// One evaluation: Next indexes the callee of the next call met.
+/// One evaluation.
 class Evaluation : public ExprVisitor<Evaluation, double> {
 public:
-  explicit Evaluation(llvm::ArrayRef<uint64_t> Callees) : Callees(Callees) {}
+  using CalleeMap = llvm::DenseMap<const Expr *, uint64_t>;
+  explicit Evaluation(const CalleeMap &Callees) : Callees(Callees) {}
 
   double visitExpr(const Expr &) {
     llvm_unreachable("canEvaluate rejects this expression");
@@ -102,35 +110,41 @@ public:
   double visitNumber(const NumberExpr &N) { return N.getValue(); }
   double visitUnary(const UnaryExpr &U) {
     const Expr *Args[] = {&U.getOperand()};
-    return call(Args, 1);
+    return call(U, Args, 1);
   }
   double visitBinary(const BinaryExpr &B) {
     if (!B.isBuiltin()) {
       const Expr *Args[] = {&B.getLHS(), &B.getRHS()};
-      return call(Args, 2);
+      return call(B, Args, 2);
     }
     double L = visit(B.getLHS());
     double R = visit(B.getRHS());
     return evaluateBuiltin(B.getBuiltin(), L, R);
   }
   double visitCall(const CallExpr &C) {
-    return call(C.getArgs().data(), C.getArgs().size());
+    return call(C, C.getArgs().data(), C.getArgs().size());
+  }
+  double visitIf(const IfExpr &I) {
+    double C = visit(I.getCond());
+    // Ordered not-equal, as IRGen's `fcmp one`: NaN is false.
+    bool Taken = C < 0.0 || C > 0.0;
+    return visit(Taken ? I.getThen() : I.getElse());
   }
 
 private:
-  double call(const Expr *const *Args, unsigned N);
+  /// Calls the callee of Call (a call, or an operator's function).
+  double call(const Expr &Call, const Expr *const *Args, unsigned N);
 
-  llvm::ArrayRef<uint64_t> Callees;
-  size_t Next = 0;
+  const CalleeMap &Callees;
 };
 } // namespace
 
-double Evaluation::call(const Expr *const *Args, unsigned N) {
+double Evaluation::call(const Expr &Call, const Expr *const *Args, unsigned N) {
   double V[DirectEvaluator::MaxArgs];
   for (unsigned I = 0; I < N; ++I)
     V[I] = visit(*Args[I]);
   auto *Addr =
-      reinterpret_cast<void *>(static_cast<uintptr_t>(Callees[Next++]));
+      reinterpret_cast<void *>(static_cast<uintptr_t>(Callees.at(&Call)));
   using D = double;
   switch (N) {
   case 0:

@@ -4,16 +4,18 @@
 // Part of kaleido. Private to the Session library.
 //
 // Most top-level expressions are a call with constant arguments (`fib(30)`,
-// `printd(f(1, 2))`) or plain arithmetic (`1 + 2`). Compiling such an
+// `printd(f(1, 2))`), plain arithmetic (`1 + 2`) or a choice between such
+// (`if x < 5 then f(1) else 2`). Compiling such an
 // expression costs a whole code-generation run (about a millisecond) to
 // execute it once. The session evaluates them here instead: arithmetic in
 // C++ with exactly the semantics of generated code, calls through the
 // callees' permanent stubs, so laziness, redefinition and runtime errors
 // behave exactly as if the expression had been compiled. Anything else (a
-// variable, `if`, `for`, `var`, a call of more than MaxArgs arguments) is
-// compiled as usual.
+// variable, `for`, `var`, a call of more than MaxArgs arguments) is compiled
+// as usual: a loop runs many times, so its compile pays for itself.
 //
-// Stubs are resolved before the guarded call starts; the evaluation itself
+// Stubs are resolved before the guarded call starts (those of both arms of
+// an `if`, as compiled code would refer to both); the evaluation itself
 // allocates nothing and owns no object with a destructor, because a runtime
 // error in the called code unwinds straight through it.
 //
@@ -25,7 +27,7 @@
 #include "AST/AST.h"
 #include "JIT/KaleidoJIT.h"
 
-#include <vector>
+#include "llvm/ADT/DenseMap.h"
 
 namespace kaleido {
 
@@ -33,8 +35,8 @@ class DirectEvaluator {
 public:
   static constexpr unsigned MaxArgs = 6;
 
-  /// Whether E is made only of numbers, built-in arithmetic and calls of at
-  /// most MaxArgs arguments.
+  /// Whether E is made only of numbers, built-in arithmetic, `if` and calls
+  /// of at most MaxArgs arguments.
   static bool canEvaluate(const Expr &E);
 
   /// Resolves the stubs of every call in E (which canEvaluate accepted).
@@ -48,8 +50,8 @@ private:
   DirectEvaluator(const Expr &Root) : Root(&Root) {}
 
   const Expr *Root;
-  /// Callee addresses in the order evaluate() meets the calls.
-  std::vector<uint64_t> Callees;
+  /// The callee's address of each call (a call, or an operator's).
+  llvm::DenseMap<const Expr *, uint64_t> Callees;
 };
 
 } // namespace kaleido

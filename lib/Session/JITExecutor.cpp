@@ -131,6 +131,10 @@ private:
     const FunctionAST *F = currentBody(Name);
     return F && !mayLoop(*F);
   }
+  bool fitsOptimiser(StringRef Name) override {
+    const FunctionAST *F = currentBody(Name);
+    return !F || kaleido::fitsOptimiser(*F);
+  }
 
   const FunctionAST *currentBody(StringRef Name) const {
     auto It = Functions.find(Name);
@@ -524,8 +528,12 @@ Expected<double> JITExecutor::runCompiled(const FunctionAST &F,
         emitFunction(F, Sym, *M, O);
         return std::move(M);
       },
-      // An expression runs once: only a loop makes optimising it pay.
-      mayLoop(F) ? Tier::Optimized : Tier::Baseline, RT);
+      // An expression runs once: only a loop makes optimising it pay, and
+      // only if it is not too large for the optimiser.
+      !kaleido::fitsOptimiser(F) ? Tier::Baseline
+      : mayLoop(F)               ? Tier::Optimized
+                                 : Tier::Baseline,
+      RT, /*KeepBaseline=*/!kaleido::fitsOptimiser(F));
   Error RemoveErr = Error::success();
   Expected<double> Result = [&]() -> Expected<double> {
     if (!Addr)

@@ -81,3 +81,41 @@ TEST(BodyAnalysisTest, BuiltinOperatorsCallNothing) {
 }
 
 } // namespace
+
+namespace {
+
+bool fits(const std::string &Src) {
+  test::Program P;
+  test::load(P, Src);
+  EXPECT_TRUE(P.Errors.empty()) << P.Errors.front();
+  const FunctionAST *F = P.body("f");
+  return F && fitsOptimiser(*F);
+}
+
+/// `def f(x) ` and N nested `for`s around x.
+std::string nestedFors(unsigned N) {
+  std::string Body = "x";
+  for (unsigned I = 0; I < N; ++I)
+    Body = "for i" + std::to_string(I) + " = 0, 0 in " + Body;
+  return "def f(x) " + Body + ";";
+}
+
+/// `def f(x) 1 + 1 + ...`: N terms in nests of at most 500.
+std::string longSum(unsigned N) {
+  std::string Body = "0";
+  for (unsigned I = 1; I < N; ++I)
+    Body += I % 500 ? " + 1" : ") + (1";
+  return "def f(x) (" + Body + ");";
+}
+
+TEST(BodyAnalysisTest, LoopsNestedPastTheLimitDoNotFitTheOptimiser) {
+  EXPECT_TRUE(fits(nestedFors(OptimiserLimits::MaxLoopDepth)));
+  EXPECT_FALSE(fits(nestedFors(OptimiserLimits::MaxLoopDepth + 1)));
+}
+
+TEST(BodyAnalysisTest, BodiesPastTheNodeLimitDoNotFitTheOptimiser) {
+  EXPECT_TRUE(fits(longSum(1000)));
+  EXPECT_FALSE(fits(longSum(OptimiserLimits::MaxNodes)));
+}
+
+} // namespace

@@ -236,10 +236,13 @@ TEST(SessionTest, OnlyCalledFunctionsAreCompiled) {
   EXPECT_EQ(H.S->getStats().FunctionsCompiled, 2u);
   // "b();" is a plain call: it runs through b's stub without being compiled.
   EXPECT_EQ(H.Compiled, (std::vector<std::string>{"b", "a"}));
-  // An expression with control flow is compiled.
-  H.run("if b() then c() else 0;");
+  // So is a choice between calls: only the arm taken calls anything.
+  H.run("if b() then c() else a();");
+  EXPECT_EQ(H.Compiled, (std::vector<std::string>{"b", "a", "c"}));
+  // An expression with a loop is compiled.
+  H.run("for i = 0, i < 1 in c();");
   EXPECT_EQ(H.Compiled,
-            (std::vector<std::string>{"b", "a", "<expr@1:1>", "c"}));
+            (std::vector<std::string>{"b", "a", "c", "<expr@1:1>"}));
 }
 
 TEST(SessionTest, EagerCompilesEverythingUpFront) {
