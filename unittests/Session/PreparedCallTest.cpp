@@ -354,6 +354,23 @@ TEST(PreparedCallTest, ABatchHasTheBitsOfOneCallPerRow) {
   }
 }
 
+/// Debug info (-g) is for the function's own code: its batch kernel is
+/// built without it, and gives the same bits.
+TEST(PreparedCallTest, ABatchWorksInADebuggedSession) {
+  SessionOptions O;
+  O.DebugInfo = true;
+  O.CompileThreads = 0;
+  auto S = llvm::cantFail(Session::create(std::move(O)));
+  ASSERT_FALSE(llvm::errorToBool(
+      S->run("def d(a b) if a < b then a * b else a - b;", "debug.ks")));
+  PreparedCall P = llvm::cantFail(S->prepare("d", 2));
+  auto Cols = columns(2, 100);
+  std::vector<double> Out(100);
+  ASSERT_FALSE(P.callBatch(pointers(Cols), Out.data(), 100));
+  for (size_t I = 0; I < 100; ++I)
+    EXPECT_EQ(bits(Out[I]), bits(value(P.call({Cols[0][I], Cols[1][I]}))));
+}
+
 TEST(PreparedCallTest, ABatchMayWriteOverAColumn) {
   Host H;
   H.run("def half(x) x * 0.5;");
