@@ -147,21 +147,7 @@ Error KaleidoJIT::init() {
     L->Retired.keepForDebugger();
   initNative();
 
-  if (Opts.CompileThreads) {
-    BackgroundCompiler::Options BO;
-    BO.Threads = Opts.CompileThreads;
-    BO.OptLevel = Opts.OptLevel;
-    BO.Table = L->Table.get();
-    BO.Sizes = &L->Sizes;
-    BO.Arena = &L->Arena;
-    BO.Listeners = Opts.Listeners;
-    BO.TimeTrace = Opts.TimeTrace;
-    BO.ResolveHost = Opts.ResolveHostSymbol;
-    BO.PollWord = Opts.PollWord;
-    BO.Cache = Opts.Cache;
-    BO.Describe = [this](Error Err) { return describeFailure(std::move(Err)); };
-    L->Background = std::make_unique<BackgroundCompiler>(std::move(BO));
-  }
+  initCompileThreads();
   Stubs->addGenerator(L->Table->createStubGenerator());
   Host->addGenerator(std::make_unique<HostGenerator>(
       Opts.ResolveHostSymbol, [this](const SymbolStringPtr &Name) {

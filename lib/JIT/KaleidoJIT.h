@@ -373,6 +373,8 @@ private:
   /// define() and undefine().
   llvm::Error newVersion(llvm::StringRef Name, bool HasBody, bool Eager);
   void initNative();
+  /// The BackgroundCompiler, if JITOptions::CompileThreads asks for one.
+  void initCompileThreads();
   /// LLVM's part of the stack, built on first use.
   llvm::Expected<LLVMTiers &> llvmTiers();
   /// Whether F's current body starts in the baseline tier: there is one,

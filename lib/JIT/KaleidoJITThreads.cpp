@@ -20,6 +20,24 @@ using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
 
+void KaleidoJIT::initCompileThreads() {
+  if (!Opts.CompileThreads)
+    return;
+  BackgroundCompiler::Options BO;
+  BO.Threads = Opts.CompileThreads;
+  BO.OptLevel = Opts.OptLevel;
+  BO.Table = L->Table.get();
+  BO.Sizes = &L->Sizes;
+  BO.Arena = &L->Arena;
+  BO.Listeners = Opts.Listeners;
+  BO.TimeTrace = Opts.TimeTrace;
+  BO.ResolveHost = Opts.ResolveHostSymbol;
+  BO.PollWord = Opts.PollWord;
+  BO.Cache = Opts.Cache;
+  BO.Describe = [this](Error Err) { return describeFailure(std::move(Err)); };
+  L->Background = std::make_unique<BackgroundCompiler>(std::move(BO));
+}
+
 bool KaleidoJIT::postTierUp(FunctionState &F) {
   Expected<IRGenerator> Gen = Opts.Bodies->captureIR(F.Name);
   if (!Gen) {
