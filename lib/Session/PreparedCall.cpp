@@ -127,8 +127,11 @@ bool Session::Impl::cannotFail(StringRef Name) const {
     auto CIt = Functions.find(Callee);
     // An extern with no definition that reaches the C math library: not a
     // host function, not the runtime's output, not a user function.
+    // With the library function's arity: `extern pow(x)` is a runtime
+    // error at the call.
     OnlyMath &= CIt != Functions.end() && !CIt->second.Body &&
-                rt::isMathFunction(Callee) && !Hosts.find(Callee);
+                rt::isMathFunction(Callee) && !Hosts.find(Callee) &&
+                rt::hostArity(Callee) == CIt->second.Arity;
   });
   return OnlyMath;
 }

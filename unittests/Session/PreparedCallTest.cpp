@@ -225,6 +225,17 @@ TEST(PreparedCallTest, ACallThatCanFailAgainIsGuardedAgain) {
   }
 }
 
+/// An extern of a libm name with the wrong arity fails at the call: the
+/// handle keeps the guard, so that is an error, not an abort.
+TEST(PreparedCallTest, ALibmCallOfTheWrongArityStaysGuarded) {
+  Host H;
+  H.run("extern pow(x); def w(x) pow(x) + 1;");
+  PreparedCall P = H.prepare("w", 1);
+  EXPECT_EQ(kindOf(P.call({2})), ErrorKind::Runtime);
+  ASSERT_FALSE(H.Diags.empty());
+  EXPECT_NE(H.Diags.back().find("pow"), std::string::npos) << H.Diags.back();
+}
+
 TEST(PreparedCallTest, AWrongNumberOfArgumentsIsAUsageError) {
   Host H;
   H.run("def two(a b) a + b;");
