@@ -6,6 +6,8 @@
 //
 //   kaleido-prepared  the formula engine (examples/embed/formula/Formula.h):
 //                     one guarded PreparedCall::call per row
+//   kaleido-typed     the engine's PreparedCall called with C++ numbers,
+//                     Fn(a, b), per row (its arity known where it is called)
 //   kaleido-bulk      the same engine, one callBatch over all rows
 //   kaleido-raw       the unguarded pointer Session::lookup gives, per row
 //   kaleido-call      Session::call by name, per row (the slow path)
@@ -13,6 +15,9 @@
 //   muparser-bulk     muparser's bulk mode, Eval(results, n)
 //   cpp-function      the formula in C++ (HostFormulas.cpp, clang++-22 -O2),
 //                     a function that is not inlined, per row
+//   cpp-shared        the same function in a shared library, per row: as
+//                     far from the caller as kaleido's code is (a call to
+//                     a distant address costs more on some CPUs)
 //   cpp-loop          the same as a loop over the arrays
 //
 // Time is process CPU time (muparser's bulk mode may use OpenMP threads),
@@ -43,6 +48,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -52,6 +58,7 @@ struct Case {
   const char *Text;
   std::vector<std::string> Variables;
   double (*Host)(double, double);
+  double (*HostShared)(double, double);
   void (*HostLoop)(const double *, const double *, double *, size_t);
 };
 
@@ -60,16 +67,19 @@ const Case Cases[] = {
      "(2.2*a+1.1)*3.3",
      {"a"},
      hostformulas::linear,
+     hostformulas_shared::linear,
      hostformulas::linearLoop},
     {"poly",
      "1.1*a*a+2.2*b*b*b",
      {"a", "b"},
      hostformulas::poly,
+     hostformulas_shared::poly,
      hostformulas::polyLoop},
     {"trig",
      "(a*a/sin(2*3.14159/b))-a/2",
      {"a", "b"},
      hostformulas::trig,
+     hostformulas_shared::trig,
      hostformulas::trigLoop},
 };
 
@@ -108,6 +118,8 @@ uint64_t bits(double D) {
 }
 
 struct Runner {
+  Runner(std::string Name, std::function<void(double *Y)> Run)
+      : Name(std::move(Name)), Run(std::move(Run)) {}
   std::string Name;
   std::function<void(double *Y)> Run; // fills Y[0, Rows)
   unsigned Passes = 1;
@@ -174,6 +186,21 @@ Result runCase(const Case &C, formula::FormulaEngine &Engine,
                          Y[I] = *V;
                        }
                      }});
+  Runners.push_back({"kaleido-typed", [&](double *Y) {
+                       const kaleido::PreparedCall &Fn = F.function();
+                       auto Each = [&](auto Call) {
+                         for (size_t I = 0; I < Rows; ++I) {
+                           llvm::Expected<double> V = Call(I);
+                           if (!V)
+                             die(llvm::toString(V.takeError()));
+                           Y[I] = *V;
+                         }
+                       };
+                       if (Binary)
+                         Each([&](size_t I) { return Fn(A[I], B[I]); });
+                       else
+                         Each([&](size_t I) { return Fn(A[I]); });
+                     }});
   Runners.push_back({"kaleido-bulk", [&](double *Y) {
                        check(F.evaluateBulk(Columns, Y, Rows), "bulk");
                      }});
@@ -210,6 +237,11 @@ Result runCase(const Case &C, formula::FormulaEngine &Engine,
                      [&](double *Y) { PB.Eval(Y, static_cast<int>(Rows)); }});
   Runners.push_back({"cpp-function", [&](double *Y) {
                        auto *volatile Host = C.Host;
+                       for (size_t I = 0; I < Rows; ++I)
+                         Y[I] = Host(A[I], B[I]);
+                     }});
+  Runners.push_back({"cpp-shared", [&](double *Y) {
+                       auto *volatile Host = C.HostShared;
                        for (size_t I = 0; I < Rows; ++I)
                          Y[I] = Host(A[I], B[I]);
                      }});

@@ -15,7 +15,14 @@
 
 #define KALEIDO_NOINLINE __attribute__((noinline))
 
-namespace hostformulas {
+// Built twice: into the benchmark, and (as hostformulas_shared) into a
+// shared library, as a function a host calls in a library loaded far from
+// its own code, where kaleido's code is.
+#ifndef KALEIDO_HOST_FORMULAS_NS
+#define KALEIDO_HOST_FORMULAS_NS hostformulas
+#endif
+
+namespace KALEIDO_HOST_FORMULAS_NS {
 
 KALEIDO_NOINLINE double linear(double A, double) {
   return (2.2 * A + 1.1) * 3.3;
@@ -47,4 +54,4 @@ KALEIDO_NOINLINE void trigLoop(const double *A, const double *B, double *Y,
     Y[I] = (A[I] * A[I] / std::sin(2 * 3.14159 / B[I])) - A[I] / 2;
 }
 
-} // namespace hostformulas
+} // namespace KALEIDO_HOST_FORMULAS_NS

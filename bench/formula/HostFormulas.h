@@ -23,4 +23,11 @@ void trigLoop(const double *A, const double *B, double *Y, size_t N);
 
 } // namespace hostformulas
 
+/// The same functions, built into a shared library (bench/CMakeLists.txt).
+namespace hostformulas_shared {
+double linear(double A, double B);
+double poly(double A, double B);
+double trig(double A, double B);
+} // namespace hostformulas_shared
+
 #endif // KALEIDO_BENCH_HOSTFORMULAS_H

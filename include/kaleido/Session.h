@@ -403,7 +403,33 @@ public:
   /// more, or a session that interprets, take Session::call's path.
   /// SessionOptions::Timeout does not bound it (arming a clock would cost
   /// more than the call): Session::interrupt() still stops it.
-  llvm::Expected<double> call(llvm::ArrayRef<double> Args) const;
+  ///
+  /// Inline: a function that cannot fail (no loop, no call but to the C
+  /// math library), unchanged since the handle last looked, is called here,
+  /// at the code its stub points to now, with no guard to arm and nothing
+  /// exported in between; everything else takes callGuarded.
+  llvm::Expected<double> call(llvm::ArrayRef<double> Args) const {
+    if (Args.size() == Fast->Arity && Fast->Generation == *Fast->Current)
+      return Fast->Invoke(code(), Args.data());
+    return slowCall(Args);
+  }
+
+  /// The same call with the arguments as C++ numbers: `Area(2.0, H)`. With
+  /// the arity known at compile time, the inline path is the raw pointer's
+  /// call plus two compares.
+  template <typename... ArgTs>
+  llvm::Expected<double> operator()(ArgTs... Args) const {
+    static_assert((std::is_arithmetic_v<ArgTs> && ...),
+                  "a Kaleidoscope function takes doubles");
+    if (sizeof...(ArgTs) == Fast->Arity && Fast->Generation == *Fast->Current)
+      return reinterpret_cast<double (*)(AsDouble<ArgTs>...)>(code())(
+          static_cast<double>(Args)...);
+    const double Values[sizeof...(ArgTs) + 1] = {static_cast<double>(Args)...};
+    return slowCall(llvm::ArrayRef<double>(Values, sizeof...(ArgTs)));
+  }
+
+  /// call() without the inline path: guarded, or Session::call's path.
+  llvm::Expected<double> callGuarded(llvm::ArrayRef<double> Args) const;
 
   /// Evaluates the function over Count rows of arguments, one column per
   /// parameter: row I's argument J is Columns[J][I], and its value goes to
@@ -433,10 +459,48 @@ public:
   /// Private to the library.
   struct State;
 
+  /// Private to the library: what the inline call() reads. Its layout is
+  /// part of the library's ABI (a change bumps the soname).
+  struct FastPath {
+    /// The word the function's stub jumps through (its value changes,
+    /// atomically, when the function tiers up), or one holding the stub's
+    /// address; and the invoker that calls code of N doubles.
+    const uint64_t *Target;
+    double (*Invoke)(void *Code, const double *Args);
+    /// The session's count of changes to its tables (a definition, an
+    /// undo, its end), which outlives it, and its value when Entry was
+    /// looked up: a difference sends calls the slow way, to look again.
+    const uint64_t *Current;
+    uint64_t Generation;
+    /// The function's arity while it cannot fail; else NoFastArity.
+    size_t Arity;
+  };
+  static constexpr size_t NoFastArity = ~size_t(0);
+  /// A handle's FastPath while it names no function.
+  static constexpr FastPath NoFastPath = {nullptr, nullptr, nullptr, 0,
+                                          NoFastArity};
+
 private:
   friend class Session;
+  template <typename> using AsDouble = double;
+  /// The code the function's stub jumps to now.
+  void *code() const {
+    return reinterpret_cast<void *>(static_cast<uintptr_t>(
+        __atomic_load_n(Fast->Target, __ATOMIC_RELAXED)));
+  }
+  /// callGuarded's result, rebuilt: the caller's Expected is then never
+  /// written by a call, so a loop keeps it in registers (written through
+  /// memory, its error bit would chain every iteration to the last).
+  llvm::Expected<double> slowCall(llvm::ArrayRef<double> Args) const {
+    llvm::Expected<double> R = callGuarded(Args);
+    if (R)
+      return *R;
+    return R.takeError();
+  }
   explicit PreparedCall(std::shared_ptr<State> S);
   std::shared_ptr<State> S;
+  /// Into *S, or NoFastPath.
+  const FastPath *Fast = &NoFastPath;
 };
 
 class KALEIDO_API Session {

@@ -57,6 +57,8 @@ public:
   /// A stub: its address, and what setStub needs to find its pointer.
   struct Stub {
     llvm::orc::ExecutorAddr Addr;
+    /// Where the stub's target is stored (readable, written atomically), or
+    /// 0 where ORC's stubs manager keeps it.
     uintptr_t Pointer = 0;
     /// Bytes of code at Addr; 0 where ORC's stubs manager made it (unknown).
     uint32_t Size = 0;

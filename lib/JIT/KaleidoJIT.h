@@ -353,6 +353,8 @@ public:
 
   /// The permanent address of Name's stub (declared names only).
   llvm::Expected<llvm::orc::ExecutorAddr> lookupStub(llvm::StringRef Name);
+  /// The word Name's stub jumps through, or null (StubTable::getStubTarget).
+  llvm::Expected<const uint64_t *> lookupStubTarget(llvm::StringRef Name);
 
   /// The symbol generated code reads the poll word by
   /// (JITOptions::PollWord; IRGenOptions::PollWordSymbol). No Kaleidoscope

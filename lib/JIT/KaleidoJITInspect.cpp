@@ -54,6 +54,10 @@ Expected<ExecutorAddr> KaleidoJIT::lookupStub(StringRef Name) {
   return L->Table->getStub(Name);
 }
 
+Expected<const uint64_t *> KaleidoJIT::lookupStubTarget(StringRef Name) {
+  return L->Table->getStubTarget(Name);
+}
+
 std::optional<FunctionReport> KaleidoJIT::report(StringRef Name) {
   FunctionState *F = L->Table->find(Name);
   if (!F)

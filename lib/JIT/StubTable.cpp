@@ -264,6 +264,13 @@ Expected<ExecutorAddr> StubTable::getStub(StringRef Name) {
   return F->Stub.Addr;
 }
 
+Expected<const uint64_t *> StubTable::getStubTarget(StringRef Name) {
+  if (Expected<ExecutorAddr> Stub = getStub(Name); !Stub)
+    return Stub.takeError();
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return reinterpret_cast<const uint64_t *>(findLocked(Name)->Stub.Pointer);
+}
+
 std::unique_ptr<DefinitionGenerator> StubTable::createStubGenerator() {
   return std::make_unique<StubGenerator>(*this);
 }

@@ -171,6 +171,11 @@ public:
   /// The permanent address of Name's stub, made now if need be. Fails if
   /// Name was never declared or defined.
   llvm::Expected<llvm::orc::ExecutorAddr> getStub(llvm::StringRef Name);
+  /// The word Name's stub jumps through (made now if need be), for a caller
+  /// that loads it and calls its target itself; null where ORC's stubs
+  /// manager keeps it. Its value changes (atomically) on every redirect.
+  /// Fails as getStub does.
+  llvm::Expected<const uint64_t *> getStubTarget(llvm::StringRef Name);
 
   /// A generator that defines a declared name as its stub (made then if need
   /// be) the first time code looks the name up, and a version word's symbol

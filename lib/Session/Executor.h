@@ -101,6 +101,15 @@ public:
   /// calls it directly. Name is declared.
   virtual llvm::Expected<uint64_t> lookupAddress(llvm::StringRef Name) = 0;
 
+  /// Where Name's entry (lookupAddress) finds the code it jumps to: a word,
+  /// changed atomically whenever Name gets new code, that a host may load
+  /// and call its target itself, saving the entry's jump. Null if the
+  /// executor has none (the host then calls the entry). Name is declared.
+  virtual llvm::Expected<const uint64_t *> entryTarget(llvm::StringRef Name) {
+    (void)Name;
+    return nullptr;
+  }
+
   /// Gives Name's current body its code now, as its first call would; nothing
   /// to do for an executor that compiles nothing. Name is defined.
   virtual llvm::Error compile(llvm::StringRef Name) {

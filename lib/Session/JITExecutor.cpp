@@ -79,6 +79,10 @@ public:
     return Addr->getValue();
   }
 
+  Expected<const uint64_t *> entryTarget(StringRef Name) override {
+    return JIT->lookupStubTarget(Name);
+  }
+
   void waitForCompiles() override { JIT->waitForCompiles(); }
   void startCompileThreads() override { JIT->startCompileThreads(); }
   void stopCompileThreads() override { JIT->stopCompileThreads(); }

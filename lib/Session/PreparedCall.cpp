@@ -70,15 +70,16 @@ struct PreparedCall::State {
   std::shared_ptr<Session::Impl::Handles> Anchor;
   std::string Name;
   unsigned Arity = 0;
-  /// The generation of the session's tables Entry was looked up in.
-  uint64_t Generation = 0;
   /// The function's stub, or null: calls take Session::call's path.
-  void *Entry = nullptr;
-  Invoker Invoke = nullptr;
-  /// Whether Entry may be called without the guard (see the file comment),
-  /// while Generation is the session's *CurrentGeneration.
+  void *Stub = nullptr;
+  /// Fast.Target is the word the stub jumps through, or &Stub where the
+  /// executor has none. Fast.Generation is the generation of the session's
+  /// tables the stub was looked up in; Fast.Arity is Arity only while
+  /// Unguarded.
+  PreparedCall::FastPath Fast = {nullptr, nullptr, nullptr, 0, NoFastArity};
+  /// Whether the function may be called without the guard (see the file
+  /// comment), while Fast.Generation is current.
   bool Unguarded = false;
-  const uint64_t *CurrentGeneration = nullptr;
 
   /// The session this was prepared in, or why there is none.
   Expected<Session::Impl &> owner() const {
@@ -95,18 +96,23 @@ struct PreparedCall::State {
 Error Session::Impl::bind(PreparedCall::State &S) {
   if (Error Err = checkSignature(S.Name, S.Arity, "not"))
     return Err;
-  S.Generation = Generation;
-  S.CurrentGeneration = &Generation;
-  S.Entry = nullptr;
-  S.Invoke = nullptr;
+  S.Stub = nullptr;
+  S.Fast = {nullptr, nullptr, &Anchor->Generation, Anchor->Generation,
+            PreparedCall::NoFastArity};
   S.Unguarded = false;
   if (Opts.Mode == JITMode::Interp || S.Arity > PreparedCall::MaxFastArity)
     return Error::success();
   Expected<uint64_t> Addr = lookupAddress(S.Name, S.Arity);
   if (!Addr)
     return Addr.takeError();
-  S.Entry = reinterpret_cast<void *>(static_cast<uintptr_t>(*Addr));
-  S.Invoke = Invokers[S.Arity];
+  S.Stub = reinterpret_cast<void *>(static_cast<uintptr_t>(*Addr));
+  Expected<const uint64_t *> Target = Exec->entryTarget(S.Name);
+  if (!Target)
+    return Target.takeError();
+  // The stub's address is the stub's pointer-sized value, &Stub its word.
+  static_assert(sizeof(void *) == sizeof(uint64_t));
+  S.Fast.Target = *Target ? *Target : reinterpret_cast<uint64_t *>(&S.Stub);
+  S.Fast.Invoke = Invokers[S.Arity];
   if (cannotFail(S.Name)) {
     // Its code now, so that no compile runs (and fails) unguarded.
     if (Error Err = Exec->compile(S.Name)) {
@@ -114,6 +120,7 @@ Error Session::Impl::bind(PreparedCall::State &S) {
       return Error::success();
     }
     S.Unguarded = true;
+    S.Fast.Arity = S.Arity;
   }
   return Error::success();
 }
@@ -152,13 +159,13 @@ Expected<double> Session::Impl::callPrepared(PreparedCall::State &S,
   if (Args.size() != S.Arity)
     return usageError(formatv("'{0}' takes {1} arguments, not {2}", S.Name,
                               S.Arity, Args.size()));
-  if (S.Generation != Generation)
+  if (S.Fast.Generation != Anchor->Generation)
     if (Error Err = bind(S))
       return std::move(Err);
-  if (!S.Entry)
+  if (!S.Stub)
     return call(S.Name, Args);
   if (S.Unguarded)
-    return S.Invoke(S.Entry, Args.data());
+    return S.Fast.Invoke(S.Stub, Args.data());
   // As run() and call() do: a request made while nothing ran is forgotten.
   // The guard's arming of the poll word orders this store before its check.
   InterruptRequested.store(false, std::memory_order_relaxed);
@@ -167,8 +174,8 @@ Expected<double> Session::Impl::callPrepared(PreparedCall::State &S,
   Ctx.Poll = &Poll;
   Ctx.InterruptRequested = &InterruptRequested;
   double Result = 0;
-  Invoker Invoke = S.Invoke;
-  void *Entry = S.Entry;
+  Invoker Invoke = S.Fast.Invoke;
+  void *Entry = S.Stub;
   const double *A = Args.data();
   if (rt::runGuarded([=] { return Invoke(Entry, A); }, Ctx, Result))
     return Result;
@@ -185,7 +192,7 @@ Error Session::Impl::callBatch(PreparedCall::State &S,
   if (Columns.size() != S.Arity)
     return usageError(formatv("'{0}' takes {1} arguments, not {2} columns",
                               S.Name, S.Arity, Columns.size()));
-  if (S.Generation != Generation)
+  if (S.Fast.Generation != Anchor->Generation)
     if (Error Err = bind(S))
       return Err;
   if (Count == 0)
@@ -193,7 +200,7 @@ Error Session::Impl::callBatch(PreparedCall::State &S,
   DiagnosticEngine Diags("<call>", "", Opts.OnDiagnostic);
   bool Ran = false;
   Expected<BatchKernelFn> Kernel =
-      S.Entry ? Exec->batchKernel(S.Name) : BatchKernelFn(nullptr);
+      S.Stub ? Exec->batchKernel(S.Name) : BatchKernelFn(nullptr);
   if (!Kernel)
     return reportFailure(Kernel.takeError(), SourceLocation(), Diags, Ran);
   if (!*Kernel) {
@@ -246,16 +253,11 @@ PreparedCall::PreparedCall() = default;
 PreparedCall::~PreparedCall() = default;
 PreparedCall::PreparedCall(const PreparedCall &) = default;
 PreparedCall &PreparedCall::operator=(const PreparedCall &) = default;
-PreparedCall::PreparedCall(std::shared_ptr<State> S) : S(std::move(S)) {}
+PreparedCall::PreparedCall(std::shared_ptr<State> St)
+    : S(std::move(St)), Fast(&S->Fast) {}
 
-Expected<double> PreparedCall::call(ArrayRef<double> Args) const {
-  const State *St = S.get();
-  // A function that cannot fail, unchanged since it was bound: straight to
-  // its code (see the file comment).
-  if (St && St->Unguarded && Args.size() == St->Arity && St->Anchor->Owner &&
-      St->Generation == *St->CurrentGeneration)
-    return St->Invoke(St->Entry, Args.data());
-  if (!St)
+Expected<double> PreparedCall::callGuarded(ArrayRef<double> Args) const {
+  if (!S)
     return usageError("this PreparedCall names no function");
   Expected<Session::Impl &> I = S->owner();
   if (!I)

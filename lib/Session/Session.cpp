@@ -125,7 +125,7 @@ void Session::Impl::record(const TopLevelItem &Item, StringRef BufferName) {
   if (Item.K == TopLevelItem::Kind::Definition)
     ++Stats.FunctionsDefined;
   // Prepared calls decide again whether they need the guard.
-  ++Generation;
+  ++Anchor->Generation;
 }
 
 Error Session::Impl::runItem(TopLevelItem &Item, DiagnosticEngine &Diags) {
@@ -245,7 +245,7 @@ Expected<UndoneInput> Session::Impl::undo() {
     return make_error<SessionError>(ErrorKind::Usage, "nothing to undo");
   // A name may be gone now, or declared again with another arity: prepared
   // calls look their function up again.
-  ++Generation;
+  ++Anchor->Generation;
   UndoneInput Out;
   Out.BufferName = R->BufferName;
   // Newest change first, so that every name ends as it was before the input.

@@ -76,20 +76,27 @@ public:
   /// See Session::finishProfiling (Profiling.cpp).
   llvm::Error finishProfiling();
   ~Impl() {
-    Anchor->Owner = nullptr; // Prepared calls outlive the session safely.
+    // Prepared calls outlive the session safely: their inline path sees a
+    // new generation, their slow path no owner.
+    Anchor->Owner = nullptr;
+    ++Anchor->Generation;
     llvm::consumeError(finishProfiling());
   }
 
-  /// What a session's PreparedCalls hold on to: the session while it lives.
+  /// What a session's PreparedCalls hold on to: the session while it
+  /// lives, and its count of changes to the tables (a definition, an undo,
+  /// its end): a prepared call made before the last one looks its function
+  /// up again.
   struct Handles {
     Impl *Owner;
+    uint64_t Generation = 0;
   };
 
 private:
   explicit Impl(SessionOptions Opts)
       : Opts(std::move(Opts)), Ops(this->Opts.Language),
         Undo(this->Opts.UndoLimit),
-        Anchor(std::make_shared<Handles>(Handles{this})) {}
+        Anchor(std::make_shared<Handles>(Handles{this, 0})) {}
 
   /// Reports Err, the failure of program code called at Loc, to Diags: a
   /// runtime fault or interrupt as the program's (and sets Ran), anything
@@ -174,9 +181,6 @@ private:
   /// after the poll word it raises.
   std::unique_ptr<Watchdog> Clock;
   std::shared_ptr<Handles> Anchor;
-  /// Counts changes to the tables (a definition, an undo): a prepared call
-  /// made before the last one looks its function up again.
-  uint64_t Generation = 0;
   /// The compile cache, if asked for and usable; outlives the executor.
   std::unique_ptr<CompileCache> Cache;
   /// Built last: it reads the tables and the poll word above.

@@ -33,6 +33,29 @@ TEST_P(StubTableKindTest, StubKeepsItsAddressAndReachesTheNewBody) {
   EXPECT_EQ(callStub("f"), 2);
 }
 
+/// In an arena the word a stub jumps through is readable, and holds the new
+/// body after a redirect; ORC's stubs manager keeps its own.
+TEST_P(StubTableKindTest, StubTargetWordHoldsTheCurrentBody) {
+  FunctionState &F = cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsOne);
+  const uint64_t *Word = cantFail(Table->getStubTarget("f"));
+  if (!GetParam()) {
+    EXPECT_EQ(Word, nullptr);
+    return;
+  }
+  ASSERT_NE(Word, nullptr);
+  EXPECT_EQ(callStub("f"), 1); // Resolves the body and redirects the stub.
+  EXPECT_EQ(reinterpret_cast<double (*)()>(*Word)(), 1);
+
+  cantFail(Table->define("f"));
+  defineAs(Bodies, Table->getBodySymbol(F), returnsTwo);
+  EXPECT_EQ(callStub("f"), 2);
+  EXPECT_EQ(cantFail(Table->getStubTarget("f")), Word);
+  EXPECT_EQ(reinterpret_cast<double (*)()>(*Word)(), 2);
+  EXPECT_FALSE(bool(Table->getStubTarget("nobody")));
+  consumeError(Table->getStubTarget("nobody").takeError());
+}
+
 TEST_P(StubTableKindTest, VersionWordCountsDefinitionsOnly) {
   EXPECT_EQ(Table->getVersionWord("g"), nullptr);
   Table->declare("g", 1);

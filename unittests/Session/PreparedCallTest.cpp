@@ -124,6 +124,61 @@ TEST(PreparedCallTest, CallsMatchSessionCallInEveryMode) {
   }
 }
 
+/// operator() is call() with the arguments as C++ numbers, on the inline
+/// path and off it.
+TEST(PreparedCallTest, TypedCallsMatchCallInEveryMode) {
+  for (const Config &C : Configs) {
+    SCOPED_TRACE(C.Name);
+    Host H(C.Mode, C.Baseline, C.TierUp);
+    H.run(Program);
+    H.run("def none() 2.5; def four(a b c d) a - b * c + d;");
+    PreparedCall F = H.prepare("f", 2), G = H.prepare("g", 1);
+    PreparedCall None = H.prepare("none", 0), Four = H.prepare("four", 4);
+    for (double X : {-2.5, 0.0, 1.0, 3.75}) {
+      for (int Round = 0; Round < 3; ++Round) {
+        EXPECT_EQ(bits(value(F(X, 1.5))), bits(value(F.call({X, 1.5}))));
+        EXPECT_EQ(bits(value(G(X))), bits(value(G.call({X}))));
+        EXPECT_EQ(bits(value(Four(X, 2, 3, 1))),
+                  bits(value(Four.call({X, 2, 3, 1}))));
+      }
+    }
+    EXPECT_EQ(value(None()), 2.5);
+    EXPECT_EQ(value(F(1, 2.0f)), value(F.call({1, 2}))) << "ints, floats";
+    EXPECT_EQ(kindOf(F(1.0)), ErrorKind::Usage);
+    EXPECT_EQ(kindOf(G(1.0, 2.0)), ErrorKind::Usage);
+  }
+}
+
+/// A handle's inline path follows its function to the optimised code a
+/// background compile installs, and keeps its bits.
+TEST(PreparedCallTest, TheInlinePathFollowsATierUp) {
+  SessionOptions O;
+  O.TierUpCalls = 10;
+  O.CompileThreads = 1;
+  auto S = llvm::cantFail(Session::create(std::move(O)));
+  llvm::cantFail(S->run("def h(x) x * 0.1 + 0.7 * x * x;", "host.ks"));
+  PreparedCall H = llvm::cantFail(S->prepare("h", 1));
+  double First = value(H(3.0));
+  for (int I = 0; I < 100; ++I)
+    EXPECT_EQ(bits(value(H(3.0))), bits(First));
+  S->waitForCompiles();
+  for (int I = 0; I < 100; ++I)
+    EXPECT_EQ(bits(value(H(3.0))), bits(First));
+  std::vector<FunctionInfo> Fs = S->functions();
+  auto It = std::find_if(Fs.begin(), Fs.end(),
+                         [](const FunctionInfo &F) { return F.Name == "h"; });
+  ASSERT_NE(It, Fs.end());
+  EXPECT_EQ(It->Status, FunctionStatus::Optimized);
+}
+
+/// A typed call of a function that can fail is guarded.
+TEST(PreparedCallTest, ATypedCallOfAFailingFunctionIsASessionError) {
+  Host H;
+  H.run("extern missing(x); def bad(x) missing(x);");
+  PreparedCall Bad = H.prepare("bad", 1);
+  EXPECT_EQ(kindOf(Bad(1.0)), ErrorKind::Runtime);
+}
+
 TEST(PreparedCallTest, OutputGoesToTheSession) {
   Host H;
   H.run("extern printd(x); def p(x) printd(x) + 1;");
@@ -258,6 +313,7 @@ TEST(PreparedCallTest, AHandleOutlivesItsSession) {
     EXPECT_EQ(value(P.call({0})), 1);
   }
   EXPECT_EQ(kindOf(P.call({0})), ErrorKind::Usage);
+  EXPECT_EQ(kindOf(P(0)), ErrorKind::Usage) << "the inline path too";
   double In = 0, Out = 0;
   const double *Cols[] = {&In};
   EXPECT_EQ(kindOf(P.callBatch(Cols, &Out, 1)), ErrorKind::Usage);
@@ -267,6 +323,7 @@ TEST(PreparedCallTest, AHandleOutlivesItsSession) {
 TEST(PreparedCallTest, AnEmptyHandleFails) {
   PreparedCall P;
   EXPECT_EQ(kindOf(P.call({})), ErrorKind::Usage);
+  EXPECT_EQ(kindOf(P()), ErrorKind::Usage);
   EXPECT_EQ(P.name(), "");
   EXPECT_EQ(P.arity(), 0u);
 }
