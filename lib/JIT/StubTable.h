@@ -3,11 +3,12 @@
 // Part of kaleido. The one owner of what the JIT knows per declared name: its
 // permanent stub, the one trampoline the stub starts at after each
 // definition, the version word that counts definitions, and the state of the
-// current body. A trampoline asks the table's resolver (the JIT) for the body of its
-// function, points the stub at it and jumps there: the resolution is done
-// here rather than by a LazyCallThroughManager, so that a body the JIT makes
-// itself (native baseline code) costs no ORC lookup and no materialization.
-// Where stubs and trampolines live is Indirections.h's business. A body symbol
+// current body. A trampoline asks the table's resolver (the JIT) for the body
+// of its function, points the stub at it and jumps there: the resolution is
+// done here rather than by a LazyCallThroughManager, so that a body the JIT
+// makes itself (native baseline code) costs no ORC lookup and no
+// materialization. Where stubs and trampolines live is Indirections.h's
+// business. A body symbol
 // ("fib$2") is an interned SymbolStringPtr, made once, when something first
 // refers to it, and mapped back to its function and version through a map keyed
 // by that SymbolStringPtr: no symbol is ever parsed.
