@@ -8,10 +8,10 @@
 // done here rather than by a LazyCallThroughManager, so that a body the JIT
 // makes itself (native baseline code) costs no ORC lookup and no
 // materialization. Where stubs and trampolines live is Indirections.h's
-// business. A body symbol
-// ("fib$2") is an interned SymbolStringPtr, made once, when something first
-// refers to it, and mapped back to its function and version through a map keyed
-// by that SymbolStringPtr: no symbol is ever parsed.
+// business. A body symbol ("fib$2") is an interned SymbolStringPtr, made
+// once, when something first refers to it, and mapped back to its function
+// and version through a map keyed by that SymbolStringPtr: no symbol is ever
+// parsed.
 //
 // Nothing here grows with redefinitions (issue 9's soak): a function has one
 // trampoline, made with its stub and bound to the function, not to a version,
