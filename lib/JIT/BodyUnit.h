@@ -109,7 +109,7 @@ struct BodyContext {
   /// MDString), so a session that redefines a function forever would keep
   /// a few hundred bytes per definition; a context that has generated this
   /// many bodies is dropped instead, and freed with the last module made in
-  /// it (once its compile is over). A new context costs about 30
+  /// it (once its compile is over). A new context costs about 25
   /// microseconds, a tenth of one LLVM compile, so each body pays 0.1 µs.
   static constexpr unsigned BodiesPerContext = 256;
   /// Called before a body is generated: counts it, and renews TSCtx once
