@@ -27,6 +27,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 
 using namespace kaleido;
@@ -37,7 +38,16 @@ struct BackgroundCompiler::Session {
   std::unique_ptr<ExecutionSession> ES;
   std::unique_ptr<TracedLinkingLayer> Link;
   JITDylib *JD = nullptr;
+  /// Jobs since the string pool's dead entries were last dropped: every job
+  /// interns its body's symbol, which dies with the code (a redefinition or
+  /// the session's end), and the pool keeps a dead entry until cleared.
+  std::atomic<unsigned> Interned{0};
 };
+
+/// Jobs between two sweeps of the compile threads' string pool: a sweep
+/// walks the pool (the names the code links against, and the dead), so
+/// each job pays a small constant for it.
+static constexpr unsigned JobsPerPoolSweep = 1024;
 
 /// A compile thread's optimised tier: the same pipeline as the JIT's own
 /// optimised tier, all this thread's.
@@ -207,6 +217,10 @@ void BackgroundCompiler::compile(unsigned Worker, BackgroundResult R,
     R.RT = JD.createResourceTracker();
     I.T = kaleido::Tier::Optimized;
     I.TierUp = true;
+    if (S->Interned.fetch_add(1) + 1 >= JobsPerPoolSweep) {
+      S->Interned = 0;
+      S->ES->getSymbolStringPool()->clearDeadEntries();
+    }
     SymbolStringPtr Sym = S->ES->intern(Symbol);
     if (Error Err = JD.define(std::make_unique<BodyUnit>(
                                   T->Ctx, Sym, std::move(Gen), std::move(I)),

@@ -36,6 +36,16 @@ void BodyContext::useCache(CompileCache *C, ObjectLayer &Objs,
   CodeGen = describeCodeGen(TM);
 }
 
+void BodyContext::countBody() {
+  if (++BodiesInContext <= BodiesPerContext)
+    return;
+  // Modules of the old context still being compiled (none, on the one thread
+  // that generates bodies) keep it alive through their ThreadSafeModule.
+  TSCtx = ThreadSafeContext(std::make_unique<LLVMContext>());
+  BodiesInContext = 1;
+  ++ContextsRenewed;
+}
+
 BodyUnit::BodyUnit(BodyContext &Ctx, SymbolStringPtr Sym, IRGenerator Gen,
                    Info I)
     : MaterializationUnit(
@@ -68,6 +78,7 @@ void BodyUnit::materialize(std::unique_ptr<MaterializationResponsibility> R) {
     R->failMaterialization();
     return;
   }
+  Ctx.countBody();
   auto M = Ctx.TSCtx.withContextDo([&](LLVMContext *C) {
     TimeTraceScope Phase("IR generation", *Sym);
     return Gen ? Gen(*C, *Sym, I.T)

@@ -25,7 +25,8 @@
 //
 // Every member may be called from any thread. A trampoline is never freed
 // (a call that read the stub before a redefinition may still enter it), as
-// in ORC's pool.
+// in ORC's pool; the StubTable makes one per function, not per version, so
+// their number is the number of stubs.
 //
 //===----------------------------------------------------------------------===//
 

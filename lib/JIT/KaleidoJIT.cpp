@@ -268,6 +268,7 @@ Error KaleidoJIT::newVersion(StringRef Name, bool HasBody, bool Eager) {
     if (Error Err = L->Retired.release())
       return Err;
   }
+  sweepSymbols(0);
   if (!Eager || !HasBody)
     return Error::success();
   // An eager body is compiled at OptLevel (nothing would count its calls),
@@ -497,10 +498,21 @@ Error KaleidoJIT::installOptimized(FunctionState &F, ResourceTrackerSP &RT) {
 }
 
 Error KaleidoJIT::releaseExpression(ResourceTrackerSP RT) {
+  // The expression's symbol (__expr$N, never used again) dies with it.
+  sweepSymbols(1);
   if (!Opts.DebugInfo)
     return RT->remove();
   L->Retired.retire(std::move(RT));
   return L->Retired.release();
+}
+
+void KaleidoJIT::sweepSymbols(size_t Died) {
+  DeadSymbols += Died + L->Table->takeForgotten();
+  StubTable::Counts C = L->Table->getCounts();
+  if (DeadSymbols < std::max<size_t>(1024, C.Functions + C.BodySymbols))
+    return;
+  DeadSymbols = 0;
+  ES->getSymbolStringPool()->clearDeadEntries();
 }
 
 void KaleidoJIT::releaseRetiredCode() {

@@ -361,6 +361,20 @@ public:
   /// name has a '_'.
   static llvm::StringRef getPollWordSymbol() { return "kaleido_jit_poll_word"; }
 
+  /// What the JIT holds that a redefinition could add to (issue 9's soak);
+  /// for tests that check it stays flat. Slow (it walks the string pool).
+  struct Retained {
+    /// The stub table's names, trampolines and body symbols.
+    size_t Functions = 0, Trampolines = 0, BodySymbols = 0;
+    /// Entries of the session's symbol string pool, dead ones included.
+    size_t PoolSymbols = 0;
+    /// Bytes the code arena has handed out and not taken back.
+    uint64_t ArenaBytes = 0;
+    /// LLVMContexts made after the first (BodyContext::countBody).
+    uint64_t ContextsRenewed = 0;
+  };
+  Retained getRetained() const;
+
   /// A word that counts Name's definitions (0 while it has none): it changes
   /// exactly when Name gets a new body, and lives as long as the JIT. Code
   /// that inlined a body tests it. Null if Name is not declared.
@@ -405,6 +419,12 @@ private:
   void describeBody(FunctionState &F, BodyUnit::Info &I);
   /// Hands F's current code to RetiredCode.
   void retireBody(FunctionState &F);
+  /// Counts Died more symbols whose code was freed (besides the body
+  /// symbols the stub table forgot), and drops the string pool's dead
+  /// entries once there are at least 1,024 and as many as the table has
+  /// names and symbols: the walk of the pool then costs a constant per
+  /// symbol that died.
+  void sweepSymbols(size_t Died);
   /// The baseline tier's compile layer (verify, compile), built on first use.
   llvm::Expected<llvm::orc::IRLayer &> baselineLayer();
   /// The counted baseline layer (TierUpLayer over baselineLayer()).
@@ -433,6 +453,9 @@ private:
   /// compile threads are the BackgroundCompiler's.
   mutable std::mutex StatsMutex;
   TierUpStats Stats;
+  /// Symbols dead (or soon: their code is being freed) since the string
+  /// pool was last swept.
+  size_t DeadSymbols = 0;
 };
 
 } // namespace kaleido

@@ -46,6 +46,22 @@ uint64_t KaleidoJIT::getNativeCodeBytes() const {
   return L->Native ? L->Native->getCodeBytes() : 0;
 }
 
+KaleidoJIT::Retained KaleidoJIT::getRetained() const {
+  Retained R;
+  StubTable::Counts C = L->Table->getCounts();
+  R.Functions = C.Functions;
+  R.Trampolines = C.Trampolines;
+  R.BodySymbols = C.BodySymbols;
+  // The pool prints one line per entry.
+  std::string Pool;
+  raw_string_ostream(Pool) << *ES->getSymbolStringPool();
+  R.PoolSymbols = count(Pool, '\n');
+  R.ArenaBytes = L->Arena.getBytesInUse();
+  if (L->LLVM)
+    R.ContextsRenewed = L->LLVM->Ctx.ContextsRenewed;
+  return R;
+}
+
 const uint32_t *KaleidoJIT::getVersionWord(StringRef Name) const {
   return L->Table->getVersionWord(Name);
 }

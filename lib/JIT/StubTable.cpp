@@ -12,6 +12,8 @@
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 
+#include <utility>
+
 using namespace kaleido;
 using namespace llvm;
 using namespace llvm::orc;
@@ -89,23 +91,27 @@ ExecutorAddr StubTable::reenter(ExecutorAddr Trampoline) {
     ES.reportError(std::move(Err));
     return FailureHandler;
   };
-  TrampolineTarget Target;
+  FunctionState *F;
   {
     std::lock_guard<std::mutex> Lock(TrampolinesMutex);
     auto It = Trampolines.find(Trampoline);
     if (It == Trampolines.end())
       return Fail(make_error<StringError>("internal error: unknown trampoline",
                                           inconvertibleErrorCode()));
-    Target = It->second;
+    F = It->second;
   }
-  // A trampoline of a replaced version (entered late, by a call that read
-  // the stub before the redefinition) lands at the current body too, but
-  // leaves the stub alone.
-  Expected<ExecutorAddr> Body = Resolve(*Target.F);
+  uint32_t Version;
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Version = F->Version;
+  }
+  // Should F get a new version while its body is resolved (a compile thread
+  // cannot define one; the program's thread is here), the stub is left to
+  // the new version's first call.
+  Expected<ExecutorAddr> Body = Resolve(*F);
   if (!Body)
     return Fail(Body.takeError());
-  if (Expected<bool> Redirected =
-          redirectIfCurrent(*Target.F, Target.Version, *Body);
+  if (Expected<bool> Redirected = redirectIfCurrent(*F, Version, *Body);
       !Redirected)
     return Fail(Redirected.takeError());
   return *Body;
@@ -141,18 +147,26 @@ Expected<FunctionState &> StubTable::newVersion(StringRef Name, bool HasBody) {
   F.CompileFailed = false;
   F.BodyDefined = false;
   F.Baseline = false;
-  // The old version's symbols stay in BodySymbols, mapped to their version,
-  // so a late lookup of one is recognised as a body and not compiled.
-  F.BodySym = nullptr;
-  F.RecompileSym = nullptr;
-  if (F.HasStub) {
-    auto Tramp = makeTrampoline(F);
-    if (!Tramp)
-      return Tramp.takeError();
-    if (Error Err = redirectLocked(F, *Tramp))
+  forgetBodySymbols(F);
+  // The stub starts at the function's trampoline again, which resolves
+  // whatever version is current when it is entered.
+  if (F.HasStub)
+    if (Error Err = redirectLocked(F, F.Trampoline))
       return std::move(Err);
-  }
   return F;
+}
+
+void StubTable::forgetBodySymbols(FunctionState &F) {
+  // The code of the old version goes (the caller frees it), and with it the
+  // last holders of these symbols, except a counter site or a failure that
+  // outlives it: those find nothing (findBody), as for a name never made.
+  for (SymbolStringPtr *Sym : {&F.BodySym, &F.RecompileSym}) {
+    if (!*Sym)
+      continue;
+    BodySymbols.erase(*Sym);
+    *Sym = nullptr;
+    ++Forgotten;
+  }
 }
 
 FunctionState *StubTable::find(const SymbolStringPtr &Name) {
@@ -221,25 +235,21 @@ Expected<bool> StubTable::redirectIfCurrent(FunctionState &F, uint32_t Version,
   return true;
 }
 
-Expected<ExecutorAddr> StubTable::makeTrampoline(FunctionState &F) {
-  auto Tramp = Ind->makeTrampoline();
-  if (!Tramp)
-    return Tramp.takeError();
-  std::lock_guard<std::mutex> Lock(TrampolinesMutex);
-  // F never moves or dies before the table (and its trampolines) does.
-  Trampolines[*Tramp] = {&F, F.Version};
-  return *Tramp;
-}
-
 Error StubTable::makeStub(FunctionState &F) {
-  auto Tramp = makeTrampoline(F);
+  auto Tramp = Ind->makeTrampoline();
   if (!Tramp)
     return Tramp.takeError();
   auto Stub = Ind->makeStub(F.Name, *Tramp);
   if (!Stub)
     return Stub.takeError();
+  {
+    std::lock_guard<std::mutex> Lock(TrampolinesMutex);
+    // F never moves or dies before the table (and its trampoline) does.
+    Trampolines[*Tramp] = &F;
+  }
   F.HasStub = true;
   F.Stub = *Stub;
+  F.Trampoline = *Tramp;
   if (Listeners && Stub->Size) {
     BodyLabel Label;
     Label.Name = F.Name.str();
@@ -295,4 +305,22 @@ StubTable::findVersionWordLocked(StringRef Symbol) const {
 std::optional<ExecutorAddr> StubTable::findVersionWord(StringRef Symbol) const {
   std::lock_guard<std::mutex> Lock(Mutex);
   return findVersionWordLocked(Symbol);
+}
+
+size_t StubTable::takeForgotten() {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  return std::exchange(Forgotten, 0);
+}
+
+StubTable::Counts StubTable::getCounts() const {
+  Counts C;
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    C.Functions = Functions.size();
+    C.BodySymbols = BodySymbols.size();
+    C.Forgotten = Forgotten;
+  }
+  std::lock_guard<std::mutex> Lock(TrampolinesMutex);
+  C.Trampolines = Trampolines.size();
+  return C;
 }

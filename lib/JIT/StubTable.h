@@ -1,16 +1,23 @@
 //===- StubTable.h - Stubs, trampolines and version words -------*- C++ -*-===//
 //
 // Part of kaleido. The one owner of what the JIT knows per declared name: its
-// permanent stub, the trampoline the stub starts at after each definition,
-// the version word that counts definitions, and the state of the current
-// body. A trampoline asks the table's resolver (the JIT) for the body of its
-// function, points the stub at it and jumps there: the resolution is done
-// here rather than by a LazyCallThroughManager, so that a body the JIT makes
-// itself (native baseline code) costs no ORC lookup and no materialization.
-// Where stubs and trampolines live is Indirections.h's business. A body symbol
-// ("fib$2") is an interned SymbolStringPtr, made once, when something first
-// refers to it, and mapped back to its function and version through a map keyed
-// by that SymbolStringPtr: no symbol is ever parsed.
+// permanent stub, the one trampoline the stub starts at after each
+// definition, the version word that counts definitions, and the state of the
+// current body. A trampoline asks the table's resolver (the JIT) for the body
+// of its function, points the stub at it and jumps there: the resolution is
+// done here rather than by a LazyCallThroughManager, so that a body the JIT
+// makes itself (native baseline code) costs no ORC lookup and no
+// materialization. Where stubs and trampolines live is Indirections.h's
+// business. A body symbol ("fib$2") is an interned SymbolStringPtr, made
+// once, when something first refers to it, and mapped back to its function
+// and version through a map keyed by that SymbolStringPtr: no symbol is ever
+// parsed.
+//
+// Nothing here grows with redefinitions (issue 9's soak): a function has one
+// trampoline, made with its stub and bound to the function, not to a version,
+// so every definition points the stub back at it; and a new version forgets
+// the old one's body symbols, which leave the ORC session's string pool once
+// nothing else holds them (dropped in batches, KaleidoJIT::sweepSymbols).
 //
 // The per-function state itself is found by the function's name, in a
 // StringMap, as ORC's own IndirectStubsManager finds stubs: keying it by
@@ -80,6 +87,9 @@ struct FunctionState {
   /// changes. Under the lock.
   bool HasStub = false;
   Indirections::Stub Stub;
+  /// Where the stub points while the current version has no code: the
+  /// function's one trampoline, made with the stub.
+  llvm::orc::ExecutorAddr Trampoline;
   /// The current version's body symbols, made on first reference. Under the
   /// lock.
   llvm::orc::SymbolStringPtr BodySym, RecompileSym;
@@ -126,8 +136,9 @@ public:
   FunctionState &declare(llvm::StringRef Name, unsigned Arity);
 
   /// Bumps Name's version (declaring it if new) and, if it has a stub,
-  /// points the stub at a trampoline bound to the new version's body. The
-  /// old body's BodyRT is left for the caller to free.
+  /// points the stub back at its trampoline, which finds the new version's
+  /// body. The old version's body symbols are forgotten (findBody no longer
+  /// knows them); the old body's BodyRT is left for the caller to free.
   llvm::Expected<FunctionState &> define(llvm::StringRef Name);
 
   /// The same, but the new version has no body: calls reach the host
@@ -152,8 +163,9 @@ public:
   llvm::orc::SymbolStringPtr findBodySymbol(const FunctionState &F,
                                             bool Recompile = false) const;
 
-  /// What Sym names, if it is a body symbol this table made. Symbols of
-  /// replaced versions stay known (with their old version).
+  /// What Sym names, if it is a body symbol of a current version. Symbols
+  /// of replaced versions are forgotten: a late use of one (a counter of
+  /// freed code, a background compile's error) finds nothing.
   std::optional<BodyRef> findBody(const llvm::orc::SymbolStringPtr &Sym) const;
 
   /// Points F's stub at Body if F has a stub (else the stub, once made,
@@ -189,16 +201,24 @@ public:
   std::optional<llvm::orc::ExecutorAddr>
   findVersionWord(llvm::StringRef Symbol) const;
 
+  /// How many body symbols were forgotten (by new versions) since the last
+  /// call: their pool entries die once their code is freed, and whoever
+  /// clears the session's pool may count them (KaleidoJIT::sweepSymbols).
+  size_t takeForgotten();
+
+  /// What the table holds, for tests that check nothing grows with
+  /// redefinitions.
+  struct Counts {
+    size_t Functions = 0, Trampolines = 0, BodySymbols = 0;
+    /// Body symbols forgotten and not yet taken (takeForgotten).
+    size_t Forgotten = 0;
+  };
+  Counts getCounts() const;
+
 private:
   llvm::Expected<FunctionState &> newVersion(llvm::StringRef Name,
                                              bool HasBody);
   class StubGenerator;
-
-  /// The version of a function a trampoline was made for.
-  struct TrampolineTarget {
-    FunctionState *F;
-    uint32_t Version;
-  };
 
   StubTable(llvm::orc::ExecutionSession &ES,
             llvm::orc::ExecutorAddr FailureHandler, ResolveFn Resolve);
@@ -208,7 +228,8 @@ private:
   std::optional<llvm::orc::ExecutorAddr>
   findVersionWordLocked(llvm::StringRef Symbol) const;
   llvm::Error redirectLocked(FunctionState &F, llvm::orc::ExecutorAddr Body);
-  llvm::Expected<llvm::orc::ExecutorAddr> makeTrampoline(FunctionState &F);
+  /// Forgets F's current body symbols.
+  void forgetBodySymbols(FunctionState &F);
   llvm::Error makeStub(FunctionState &F);
   /// A trampoline's call: resolve, redirect the stub, and say where to land.
   llvm::orc::ExecutorAddr reenter(llvm::orc::ExecutorAddr Trampoline);
@@ -218,15 +239,17 @@ private:
   ResolveFn Resolve;
   std::unique_ptr<Indirections> Ind;
   CodeListeners *Listeners = nullptr;
-  /// Guards Functions, BodySymbols and the marked FunctionState fields.
-  /// Taken before TrampolinesMutex when both are.
+  /// Guards Functions, BodySymbols, Forgotten and the marked FunctionState
+  /// fields. Taken before TrampolinesMutex when both are.
   mutable std::mutex Mutex;
-  /// Trampolines may be entered from any thread running JIT'd code.
-  std::mutex TrampolinesMutex;
-  llvm::DenseMap<llvm::orc::ExecutorAddr, TrampolineTarget> Trampolines;
+  /// Trampolines may be entered from any thread running JIT'd code. Each is
+  /// its function's, for good (FunctionState::Trampoline).
+  mutable std::mutex TrampolinesMutex;
+  llvm::DenseMap<llvm::orc::ExecutorAddr, FunctionState *> Trampolines;
   /// StringMap: a FunctionState never moves (see FunctionState).
   llvm::StringMap<FunctionState> Functions;
   llvm::DenseMap<llvm::orc::SymbolStringPtr, BodyRef> BodySymbols;
+  size_t Forgotten = 0;
 };
 
 } // namespace kaleido

@@ -75,6 +75,22 @@ struct ExecutorOptions {
   rt::Environment Env;
 };
 
+/// What an executor holds that a redefinition could add to (issue 9's
+/// soak: a function redefined and called forever must keep memory flat).
+/// For tests; 0 for whatever an executor does not have.
+struct RetainedCounts {
+  /// Names, trampolines and current body symbols in the JIT's stub table.
+  size_t Functions = 0, Trampolines = 0, BodySymbols = 0;
+  /// Entries of the JIT session's symbol string pool, dead ones included.
+  size_t PoolSymbols = 0;
+  /// Bytes of the code arena in use (native code, stubs, trampolines, and
+  /// LLVM's code placed there).
+  uint64_t ArenaBytes = 0;
+  /// LLVMContexts the JIT made after its first one (each is dropped once
+  /// it has generated a bounded number of bodies).
+  uint64_t ContextsRenewed = 0;
+};
+
 class Executor {
 public:
   virtual ~Executor();
@@ -141,6 +157,10 @@ public:
 
   /// Adds this executor's counters (compiles, tier-ups, freed bodies) to S.
   virtual void addStats(SessionStats &S) const = 0;
+
+  /// What it holds now that could grow with redefinitions (slow: for
+  /// tests). The interpreter holds nothing of its own.
+  virtual RetainedCounts getRetained() const { return {}; }
 
   /// See Session::waitForCompiles, startCompileThreads and
   /// stopCompileThreads; nothing to do for an executor that compiles nothing

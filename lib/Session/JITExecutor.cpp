@@ -107,6 +107,12 @@ public:
     S.BodiesFreed += JIT->getBodiesFreed();
   }
 
+  RetainedCounts getRetained() const override {
+    KaleidoJIT::Retained J = JIT->getRetained();
+    return {J.Functions,   J.Trampolines, J.BodySymbols,
+            J.PoolSymbols, J.ArenaBytes,  J.ContextsRenewed};
+  }
+
 private:
   // BodySource. The JIT asks while no definition can change (on a first
   // call, when a body tiers up, or at the definition if eager), so the body
