@@ -9,6 +9,7 @@
 // in the same way, at the token it was found at. Diagnostics show the line
 // their location is on, so an item runs only once that line is complete too,
 // or 128 bytes after it are there (all a diagnostic shows of a long line).
+// A name past the length limit is an error however it goes on.
 // The parse is a scratch one, against a copy of the operator table, as
 // needsMoreInput's; run() then reads the complete items for real, with the
 // same table, so it finds the same items.
@@ -55,8 +56,7 @@ size_t Session::Impl::completeItems(const SourcePiece &Piece,
   OperatorTable Scratch = Ops;
   DiagnosticHandler Quiet;
   DiagnosticEngine Diags("", Text, Quiet, Piece.Start);
-  Parser Parse(Text.drop_front(Begin), Scratch, Diags,
-               Piece.locationOf(Begin));
+  Parser Parse(Text.drop_front(Begin), Scratch, Diags, Piece.locationOf(Begin));
   auto OffsetOf = [&](const Token &T) {
     return static_cast<size_t>(T.Text.data() - Text.data());
   };
@@ -65,6 +65,10 @@ size_t Session::Impl::completeItems(const SourcePiece &Piece,
   // up to T, nor what a diagnostic about them shows.
   auto Settled = [&](const Token &T) {
     size_t From = OffsetOf(T);
+    // A name too long is one whatever follows, and longer than a
+    // diagnostic shows (a name that never ends is an error, not a wait).
+    if (T.is(TokenKind::Invalid) && T.Problem == LexProblem::IdentifierTooLong)
+      return true;
     if (From + T.Text.size() >= Text.size())
       return false;
     return Text.size() - From >= TrailingContext ||

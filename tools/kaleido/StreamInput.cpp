@@ -9,10 +9,12 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -67,21 +69,35 @@ int StreamReader::cannotRead(int Errno) const {
 }
 
 int StreamReader::readMore() {
+  // What the items so far printed is out before the wait for more (a
+  // pipe's reader sees each item's output as it runs).
+  if (!Out.flush(nullptr))
+    return ExitIO;
   size_t Old = Pending.size();
   Pending.resize(Old + StreamLimits::ChunkBytes);
-  ssize_t N;
+  ssize_t N = -1;
+  int Errno = 0;
   {
-    // A signal ends the wait for input (a pipe whose writer is slow).
+    // A signal ends the wait for input (a pipe whose writer is slow): it
+    // interrupts poll(), and one that came just before poll() is seen
+    // within WaitSlice.
     InterruptibleReads Reads;
-    N = ::read(FD, Pending.data() + Old, StreamLimits::ChunkBytes);
+    while (!GotInterrupt && !GotTermination) {
+      struct pollfd P = {FD, POLLIN, 0};
+      if (::poll(&P, 1, StreamLimits::WaitSliceMs) == 0)
+        continue;
+      N = ::read(FD, Pending.data() + Old, StreamLimits::ChunkBytes);
+      Errno = errno;
+      if (N >= 0 || (Errno != EINTR && Errno != EAGAIN))
+        break;
+    }
   }
-  int Errno = errno;
   Pending.resize(Old + (N > 0 ? size_t(N) : 0));
   if (GotTermination)
     return 128 + GotTermination;
   if (GotInterrupt)
     return ExitInterrupted; // Came while no program code was running.
-  if (N < 0 && Errno != EINTR && Errno != EAGAIN)
+  if (N < 0)
     return cannotRead(Errno);
   AtEnd = N == 0;
   return ExitOK;
@@ -89,8 +105,7 @@ int StreamReader::readMore() {
 
 void StreamReader::keepFrom(size_t Cut) {
   // Cut is at a token or after a whole line break, never inside a CR LF.
-  size_t Break = Cut ? StringRef(Pending).find_last_of("\r\n", Cut - 1)
-                     : StringRef::npos;
+  size_t Break = StringRef(Pending).find_last_of("\r\n", Cut);
   size_t LineStart = Break == StringRef::npos ? 0 : Break + 1;
   size_t Keep = Cut - LineStart <= StreamLimits::WholeLineBytes
                     ? LineStart
@@ -100,10 +115,25 @@ void StreamReader::keepFrom(size_t Cut) {
   Begin = Cut - Keep;
 }
 
+/// Where the unfinished item at Begin of Text begins: past the white space,
+/// `;`s and comments before it.
+static size_t firstToken(StringRef Text, size_t Begin) {
+  for (size_t I = Begin; I < Text.size();) {
+    if (Text[I] == '#')
+      I = std::min(Text.find_first_of("\r\n", I), Text.size());
+    else if (StringRef(" \t\v\f\r\n;").contains(Text[I]))
+      ++I;
+    else
+      return I;
+  }
+  return Begin;
+}
+
 int StreamReader::tooLong() {
   SourcePiece Piece{Pending, Begin, StringRef::npos, Start};
   StringRef Text = Pending;
-  size_t Break = Begin ? Text.find_last_of("\r\n", Begin - 1) : StringRef::npos;
+  Begin = firstToken(Text, Begin);
+  size_t Break = Text.find_last_of("\r\n", Begin);
   size_t LineStart = Break == StringRef::npos ? 0 : Break + 1;
   Diagnostic D;
   D.BufferName = Name.str();

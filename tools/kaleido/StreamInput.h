@@ -38,6 +38,9 @@ struct StreamLimits {
   /// CutLineBytes before the item (a diagnostic shows at most 120).
   static constexpr size_t WholeLineBytes = 4096;
   static constexpr size_t CutLineBytes = 128;
+  /// How long one wait for input lasts before the signal flags are looked
+  /// at again (a signal that comes just before the wait does not end it).
+  static constexpr int WaitSliceMs = 100;
 };
 
 /// Reads Path ("-": standard input) in pieces and runs each complete item in
