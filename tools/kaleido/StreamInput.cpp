@@ -84,8 +84,10 @@ int StreamReader::readMore() {
     InterruptibleReads Reads;
     while (!GotInterrupt && !GotTermination) {
       struct pollfd P = {FD, POLLIN, 0};
-      if (::poll(&P, 1, StreamLimits::WaitSliceMs) == 0)
-        continue;
+      int Ready = ::poll(&P, 1, StreamLimits::WaitSliceMs);
+      if (Ready == 0 || (Ready < 0 && errno == EINTR))
+        continue; // Nothing yet, or a signal: look at the flags again.
+      // Ready, or poll() failed: then read() says why.
       N = ::read(FD, Pending.data() + Old, StreamLimits::ChunkBytes);
       Errno = errno;
       if (N >= 0 || (Errno != EINTR && Errno != EAGAIN))
