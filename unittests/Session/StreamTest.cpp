@@ -142,8 +142,10 @@ TEST(StreamTest, APieceThatStartsInsideALongLineShowsItsEnd) {
   EXPECT_FALSE(Whole.feed(Source, Source.size()));
   ASSERT_EQ(Whole.Diags.size(), 1u);
   Host Pieces;
-  SourcePiece Tail{llvm::StringRef(Source).drop_front(3000), 17, 
-                   llvm::StringRef::npos, {1, 3001}};
+  SourcePiece Tail{llvm::StringRef(Source).drop_front(3000),
+                   17,
+                   llvm::StringRef::npos,
+                   {1, 3001}};
   EXPECT_EQ(Tail.locationOf(17).Line, 1u);
   EXPECT_EQ(Tail.locationOf(17).Column, 3018u);
   std::string Prefix = Source.substr(0, 3017);
