@@ -42,10 +42,15 @@ struct KALEIDO_API Diagnostic {
   /// The text of the line Loc points into, without its newline; empty when
   /// there is no location.
   std::string SourceLine;
+  /// The column of SourceLine's first byte: 1, unless the session holds only
+  /// the end of a long line (input read in pieces, Session::run of a
+  /// SourcePiece), and then the line has more before it.
+  unsigned SourceLineColumn = 1;
 
   /// Renders "file:line:col: error: message", then the source line and a caret
   /// under the column, each line ending in '\n'. Of a line longer than 120
-  /// bytes only 120 around the column are shown, with "..." where it is cut.
+  /// bytes only 120 around the column are shown, with "..." where it is cut
+  /// (also before a SourceLine that starts past column 1).
   /// Without a location only "file: error: message" is printed.
   std::string format() const;
 };

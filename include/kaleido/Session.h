@@ -111,6 +111,37 @@ struct ProgramOptions {
   bool PrintResults = false;
 };
 
+/// A piece of a buffer that a host reads as it arrives (a pipe, a socket):
+/// what Session::run reads of it and where it sits in the whole buffer, so
+/// that each item can run as soon as it has been read (see
+/// Session::completeItems) and diagnostics say what they would of the whole
+/// buffer.
+struct KALEIDO_API SourcePiece {
+  /// What the host still holds of the buffer: the items to read and text
+  /// around them, from which diagnostics show source lines. They show what
+  /// they would of the whole buffer if Text holds the lines the items are
+  /// on, or at least 128 bytes of them before and after each item.
+  llvm::StringRef Text;
+  /// The items to read are Text[Begin, End); an End past Text's size means
+  /// its end.
+  size_t Begin = 0;
+  size_t End = llvm::StringRef::npos;
+  /// The line and column of Text's first byte in the whole buffer. Only a
+  /// piece at 1:1 may start with a UTF-8 byte-order mark (it is skipped).
+  SourceLocation Start = {1, 1};
+  /// Whether this piece continues the buffer of the previous run(): the
+  /// time limit (SessionOptions::Timeout) goes on from what the earlier
+  /// pieces used instead of starting again, an interrupt() that came since
+  /// is not forgotten (it stops the piece before its first item), and
+  /// undo() takes the pieces back as one input.
+  bool Continued = false;
+
+  /// Where byte Offset of Text is in the whole buffer, counted as the lexer
+  /// counts: a line ends at LF, CR LF or a lone CR. Offset must not split a
+  /// CR LF.
+  SourceLocation locationOf(size_t Offset) const;
+};
+
 /// The shortest decimal that reads back as exactly V ("0.1", "12", "nan"):
 /// how the kaleido command prints a top-level expression's value, and how a
 /// compiled program does.
@@ -523,6 +554,26 @@ public:
   /// SessionError; definitions made before it are kept. BufferName appears in
   /// diagnostics ("file.ks:3:7: error: ...").
   llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
+
+  /// Runs the items of a piece of a buffer as run() of the whole buffer
+  /// would, with diagnostics located in the whole buffer. A host that reads
+  /// its input in pieces runs, piece after piece, what completeItems() says
+  /// is complete, keeping only the rest (and some text before it for
+  /// diagnostics): the output, diagnostics and errors are those of run() of
+  /// the whole buffer.
+  llvm::Error run(const SourcePiece &Piece, llvm::StringRef BufferName);
+
+  /// Where the complete items of Piece end: the largest offset of Piece.Text
+  /// from Piece.Begin such that Text[Begin, offset) is top-level items (with
+  /// the white space and comments after them) that no text appended to
+  /// Text can change -- the token after the last item has been read whole,
+  /// and a line break or 128 bytes after its start, so that diagnostics
+  /// have their line -- or Piece.Begin if there is none. A syntax error that
+  /// no text after can change makes every byte complete (Text's size):
+  /// run() then reports it. With AtEnd (nothing follows Text), Text's size.
+  /// Reads with the operators defined so far, as run() would; runs and
+  /// reports nothing. Piece.End is not used.
+  size_t completeItems(const SourcePiece &Piece, bool AtEnd = false) const;
 
   /// Takes back the last run() that changed a definition (or an extern, or
   /// an operator's precedence), as far as SessionOptions::UndoLimit

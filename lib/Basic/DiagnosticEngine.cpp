@@ -32,30 +32,36 @@ bool isUTF8Continuation(char C) {
 }
 
 /// Prints Line, or the window of it around Column, and a caret under Column.
+/// Line's first byte is at column FirstColumn: the bytes before it are not
+/// known, and the window never reaches them.
 void printSourceLine(llvm::raw_ostream &OS, llvm::StringRef Line,
-                     unsigned Column) {
-  // The caret's byte; Line.size() is just past the end (an error at the end).
-  size_t Caret = Column ? std::min<size_t>(Column - 1, Line.size()) : 0;
-  size_t Begin = 0;
-  size_t End = Line.size();
-  if (Line.size() > MaxShownColumns) {
+                     unsigned Column, unsigned FirstColumn) {
+  // Offsets count from the start of the whole line, of which Line is the end.
+  size_t Skipped = FirstColumn ? FirstColumn - 1 : 0;
+  size_t Size = Skipped + Line.size();
+  // The caret's byte; Size is just past the end (an error at the end).
+  size_t Caret = Column ? std::min<size_t>(Column - 1, Size) : 0;
+  Caret = std::max(Caret, Skipped);
+  size_t Begin = Skipped;
+  size_t End = Size;
+  if (Size > MaxShownColumns) {
     Begin = Caret > MaxShownColumns / 2 ? Caret - MaxShownColumns / 2 : 0;
-    End = std::min(Line.size(), Begin + MaxShownColumns);
-    Begin = End - MaxShownColumns;
+    End = std::min(Size, Begin + MaxShownColumns);
+    Begin = std::max(End - MaxShownColumns, Skipped);
     // Cut between characters, not inside a UTF-8 sequence (in a comment).
-    while (Begin < Caret && isUTF8Continuation(Line[Begin]))
+    while (Begin < Caret && isUTF8Continuation(Line[Begin - Skipped]))
       ++Begin;
-    while (End < Line.size() && isUTF8Continuation(Line[End]))
+    while (End < Size && isUTF8Continuation(Line[End - Skipped]))
       ++End;
   }
   llvm::StringRef Cut = "...";
-  OS << (Begin ? Cut : "") << Line.slice(Begin, End)
-     << (End < Line.size() ? Cut : "") << '\n';
+  OS << (Begin ? Cut : "") << Line.slice(Begin - Skipped, End - Skipped)
+     << (End < Size ? Cut : "") << '\n';
   if (Begin)
     OS.indent(Cut.size());
   // Keep tabs so the caret lines up under tab-indented source.
   for (size_t I = Begin; I < Caret; ++I)
-    OS << (Line[I] == '\t' ? '\t' : ' ');
+    OS << (Line[I - Skipped] == '\t' ? '\t' : ' ');
   OS << "^\n";
 }
 } // namespace
@@ -79,17 +85,21 @@ std::string Diagnostic::format() const {
   }
   OS << Message << '\n';
   if (Loc.isValid() && !SourceLine.empty())
-    printSourceLine(OS, SourceLine, Loc.Column);
+    printSourceLine(OS, SourceLine, Loc.Column, SourceLineColumn);
   return Out;
 }
 
 llvm::StringRef DiagnosticEngine::getLine(unsigned Line) const {
-  llvm::StringRef Rest = dropByteOrderMark(Source);
+  if (Line < Start.Line)
+    return "";
+  // A byte-order mark only at the start of the whole buffer.
+  llvm::StringRef Rest =
+      Start.Line == 1 && Start.Column == 1 ? dropByteOrderMark(Source) : Source;
   // Lines end at LF, CR LF or a lone CR, as the lexer counts them.
   auto LineEnd = [&Rest] {
     return std::min(Rest.find_first_of("\r\n"), Rest.size());
   };
-  for (unsigned I = 1; I < Line && !Rest.empty(); ++I) {
+  for (unsigned I = Start.Line; I < Line && !Rest.empty(); ++I) {
     size_t E = LineEnd();
     Rest = Rest.drop_front(E + lineBreakLength(Rest.data() + E, Rest.end()));
   }
@@ -107,7 +117,9 @@ void DiagnosticEngine::report(Diagnostic::Severity Level, SourceLocation Loc,
   D.BufferName = BufferName.str();
   D.Loc = Loc;
   D.Message = Message.str();
-  if (Loc.isValid())
+  if (Loc.isValid()) {
     D.SourceLine = getLine(Loc.Line).str();
+    D.SourceLineColumn = getLineColumn(Loc.Line);
+  }
   Handler(D);
 }

@@ -20,10 +20,14 @@ namespace kaleido {
 
 class DiagnosticEngine {
 public:
-  /// Source must outlive the engine.
+  /// Source must outlive the engine. Start is where Source's first byte is
+  /// in the whole buffer, when Source is a piece of it (input read in
+  /// pieces); lines before Start.Line have no text here.
   DiagnosticEngine(llvm::StringRef BufferName, llvm::StringRef Source,
-                   const DiagnosticHandler &Handler)
-      : BufferName(BufferName), Source(Source), Handler(Handler) {}
+                   const DiagnosticHandler &Handler,
+                   SourceLocation Start = {1, 1})
+      : BufferName(BufferName), Source(Source), Start(Start), Handler(Handler) {
+  }
 
   void error(SourceLocation Loc, const llvm::Twine &Message) {
     report(Diagnostic::Severity::Error, Loc, Message);
@@ -41,6 +45,11 @@ public:
 
   /// The text of line Line (1-based) of the source, without its newline.
   llvm::StringRef getLine(unsigned Line) const;
+  /// The column getLine(Line)'s first byte is at: Start.Column on the first
+  /// line of a piece, else 1.
+  unsigned getLineColumn(unsigned Line) const {
+    return Line == Start.Line ? Start.Column : 1;
+  }
 
 private:
   void report(Diagnostic::Severity Level, SourceLocation Loc,
@@ -48,6 +57,7 @@ private:
 
   llvm::StringRef BufferName;
   llvm::StringRef Source;
+  SourceLocation Start;
   const DiagnosticHandler &Handler;
   unsigned NumErrors = 0;
 };

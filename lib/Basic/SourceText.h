@@ -11,7 +11,11 @@
 #ifndef KALEIDO_BASIC_SOURCETEXT_H
 #define KALEIDO_BASIC_SOURCETEXT_H
 
+#include "kaleido/Diagnostic.h"
+
 #include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
 
 namespace kaleido {
 
@@ -32,6 +36,33 @@ inline size_t lineBreakLength(const char *P, const char *End) {
   if (*P != '\r')
     return 0;
   return P + 1 != End && P[1] == '\n' ? 2 : 1;
+}
+
+/// The line and column of byte Offset of Text, which starts at Start of its
+/// buffer, counted as the lexer counts them: lines end at LF, CR LF or a
+/// lone CR, and a byte-order mark at the start of the buffer (Start 1:1) is
+/// not a column. Offset must not split a CR LF.
+inline SourceLocation locationIn(llvm::StringRef Text, SourceLocation Start,
+                                 size_t Offset) {
+  const char *P = Text.begin();
+  if (Start.Line == 1 && Start.Column == 1)
+    P = dropByteOrderMark(Text).begin();
+  const char *At = Text.begin() + std::min(Offset, Text.size());
+  SourceLocation Loc = Start;
+  const char *LineStart = P;
+  while (P < At) {
+    if (size_t N = lineBreakLength(P, Text.end())) {
+      P += N;
+      ++Loc.Line;
+      Loc.Column = 1;
+      LineStart = P;
+    } else {
+      ++P;
+    }
+  }
+  if (At > LineStart)
+    Loc.Column += static_cast<unsigned>(At - LineStart);
+  return Loc;
 }
 
 } // namespace kaleido

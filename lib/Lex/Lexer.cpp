@@ -210,6 +210,7 @@ const char *Lexer::skipSpaceAndComments(const char *P) {
       P += N;
       ++Line;
       LineStart = P;
+      ColumnBias = 0;
     } else if (*P == '#') {
       // To the end of the line (LF, or CR of CR LF or a lone CR); the line
       // break itself is white space.
@@ -298,7 +299,8 @@ void Lexer::lexNumber(Token &T, const char *Begin, SourceLocation Loc) {
 void Lexer::lex(Token &T) {
   const char *P = skipSpaceAndComments(Cur);
   // Columns count bytes; like the line, the column wraps only past 2^32.
-  SourceLocation Loc{Line, static_cast<unsigned>(P - LineStart + 1)};
+  SourceLocation Loc{Line,
+                     static_cast<unsigned>(P - LineStart + 1) + ColumnBias};
   const char *Begin = P;
   if (P == End)
     return finish(T, TokenKind::Eof, Begin, P, Loc);

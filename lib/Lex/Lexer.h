@@ -13,6 +13,7 @@
 #include "Basic/SourceText.h"
 #include "Lex/Token.h"
 
+#include "kaleido/Diagnostic.h"
 #include "kaleido/Dialect.h"
 
 namespace kaleido {
@@ -28,10 +29,16 @@ public:
   /// A byte-order mark at the start of Source is skipped; columns count from
   /// after it. D decides the number syntax: only the formula dialect has
   /// exponents (`1e-3`), and there a literal too large for a double is an
-  /// error.
-  explicit Lexer(llvm::StringRef Source, Dialect D = Dialect::Tutorial)
-      : Cur(dropByteOrderMark(Source).begin()), End(Source.end()),
-        LineStart(Cur), Exponents(D == Dialect::Formula) {}
+  /// error. Start is where Source begins in the whole buffer when Source is
+  /// a piece of it (input read in pieces): tokens are located as in the
+  /// whole buffer, and only a piece at 1:1 can start with a byte-order mark.
+  explicit Lexer(llvm::StringRef Source, Dialect D = Dialect::Tutorial,
+                 SourceLocation Start = {1, 1})
+      : Cur(Start.Line == 1 && Start.Column == 1
+                ? dropByteOrderMark(Source).begin()
+                : Source.begin()),
+        End(Source.end()), LineStart(Cur), Line(Start.Line),
+        ColumnBias(Start.Column - 1), Exponents(D == Dialect::Formula) {}
 
   /// Returns the next token; Eof forever at the end of the buffer.
   Token next() {
@@ -75,6 +82,9 @@ private:
   /// is computed when a token starts instead of kept up to date per byte.
   const char *LineStart;
   unsigned Line = 1;
+  /// Added to the columns of the first line: the columns before Source's
+  /// first byte (Start); 0 from the first line break on.
+  unsigned ColumnBias = 0;
   /// Formula dialect: exponents, and the range check.
   bool Exponents;
 };

@@ -42,8 +42,9 @@ public:
   };
 
   /// Source must outlive the parser; the items it returns do not refer to it.
+  /// Start is where Source begins in the whole buffer (see Lexer).
   Parser(llvm::StringRef Source, const OperatorTable &Ops,
-         DiagnosticEngine &Diags);
+         DiagnosticEngine &Diags, SourceLocation Start = {1, 1});
 
   /// toplevel ::= definition | external | expression | ';'
   Result parseItem(TopLevelItem &Out);
@@ -51,6 +52,10 @@ public:
   /// True if the last error was found at the end of the input, i.e. the input
   /// stopped in the middle of an item.
   bool errorWasAtEnd() const { return ErrorAtEnd; }
+
+  /// The token the parser stands at: after an item, the one after it (not
+  /// part of it); after an error, the one it was found at or before.
+  const Token &current() const { return Tok; }
 
   /// After an error: skips to just past the next ';' (or to the next `def` or
   /// `extern`) so parsing can resume without a cascade of errors.

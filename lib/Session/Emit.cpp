@@ -52,8 +52,10 @@ diagnosticAround(const DiagnosticEngine &Diags, SourceLocation Loc) {
   D.BufferName = Diags.getBufferName().str();
   D.Loc = Loc;
   D.Message = Marker.str();
-  if (Loc.isValid())
+  if (Loc.isValid()) {
     D.SourceLine = Diags.getLine(Loc.Line).str();
+    D.SourceLineColumn = Diags.getLineColumn(Loc.Line);
+  }
   std::string Text = D.format();
   size_t At = Text.find(Marker);
   return {Text.substr(0, At), Text.substr(At + Marker.size())};
@@ -74,7 +76,7 @@ Error Session::Impl::emitProgram(ArrayRef<ProgramInput> Inputs, EmitKind Kind,
   ProgramBuilder Program(*M, Opts.AllowHostSymbols);
   for (const ProgramInput &In : Inputs) {
     Error Err =
-        forEachItem(In.Source, In.BufferName,
+        forEachItem(SourcePiece{In.Source}, In.BufferName,
                     [&](TopLevelItem &Item, DiagnosticEngine &Diags) -> Error {
                       switch (Item.K) {
                       case TopLevelItem::Kind::Expression: {

@@ -85,10 +85,13 @@ Session::Impl::create(SessionOptions Options) {
 }
 
 Error Session::Impl::forEachItem(
-    StringRef Source, StringRef BufferName,
+    const SourcePiece &Piece, StringRef BufferName,
     function_ref<Error(TopLevelItem &, DiagnosticEngine &)> OnItem) {
-  DiagnosticEngine Diags(BufferName, Source, Opts.OnDiagnostic);
-  Parser P(Source, Ops, Diags);
+  DiagnosticEngine Diags(BufferName, Piece.Text, Opts.OnDiagnostic,
+                         Piece.Start);
+  size_t Begin = std::min(Piece.Begin, Piece.Text.size());
+  Parser P(Piece.Text.slice(Begin, Piece.End), Ops, Diags,
+           Piece.locationOf(Begin));
   for (;;) {
     TopLevelItem Item;
     switch (P.parseItem(Item)) {
@@ -208,10 +211,11 @@ Error Session::Impl::reportFailure(Error Err, SourceLocation Loc,
                                              : "internal error");
 }
 
-Error Session::Impl::run(StringRef Source, StringRef BufferName) {
-  InterruptRequested.store(false);
-  Undo.begin(BufferName);
-  Error Err = forEachItem(Source, BufferName,
+Error Session::Impl::run(const SourcePiece &Piece, StringRef BufferName) {
+  if (!Piece.Continued)
+    InterruptRequested.store(false);
+  Undo.begin(BufferName, Piece.Continued);
+  Error Err = forEachItem(Piece, BufferName,
                           [this](TopLevelItem &Item, DiagnosticEngine &Diags) {
                             return runItem(Item, Diags);
                           });
@@ -298,7 +302,7 @@ Error Session::Impl::emit(StringRef Source, StringRef BufferName, EmitKind Kind,
   case EmitKind::Tokens:
     return emitTokens(Source, OS);
   case EmitKind::AST:
-    return forEachItem(Source, BufferName,
+    return forEachItem(SourcePiece{Source}, BufferName,
                        [&](TopLevelItem &Item, DiagnosticEngine &Diags) {
                          if (Item.K != TopLevelItem::Kind::Expression)
                            record(Item, Diags.getBufferName());
@@ -408,8 +412,16 @@ Expected<std::unique_ptr<Session>> Session::create(SessionOptions Options) {
 }
 
 Error Session::run(StringRef Source, StringRef BufferName) {
-  TimedCall Timed(P->clock());
-  return P->run(Source, BufferName);
+  return run(SourcePiece{Source}, BufferName);
+}
+
+Error Session::run(const SourcePiece &Piece, StringRef BufferName) {
+  TimedCall Timed(P->clock(), /*Restart=*/!Piece.Continued);
+  return P->run(Piece, BufferName);
+}
+
+size_t Session::completeItems(const SourcePiece &Piece, bool AtEnd) const {
+  return P->completeItems(Piece, AtEnd);
 }
 
 bool Session::needsMoreInput(StringRef Source) const {

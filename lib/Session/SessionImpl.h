@@ -39,8 +39,10 @@ public:
   /// Builds the executor Opts.Mode asks for.
   static llvm::Expected<std::unique_ptr<Impl>> create(SessionOptions Opts);
 
-  llvm::Error run(llvm::StringRef Source, llvm::StringRef BufferName);
+  llvm::Error run(const SourcePiece &Piece, llvm::StringRef BufferName);
   bool needsMoreInput(llvm::StringRef Source) const;
+  /// Stream.cpp.
+  size_t completeItems(const SourcePiece &Piece, bool AtEnd) const;
   llvm::Expected<UndoneInput> undo();
   llvm::Error printFunction(llvm::StringRef Name, EmitKind Kind,
                             llvm::raw_ostream &OS);
@@ -123,10 +125,10 @@ private:
   /// (left by any thread: told on this one). Caching.cpp.
   void reportCacheWarnings();
 
-  /// Reads Source item by item; for each accepted item calls OnItem. Stops at
-  /// the first error.
+  /// Reads the items of Piece one by one; for each accepted item calls
+  /// OnItem. Stops at the first error.
   llvm::Error forEachItem(
-      llvm::StringRef Source, llvm::StringRef BufferName,
+      const SourcePiece &Piece, llvm::StringRef BufferName,
       llvm::function_ref<llvm::Error(TopLevelItem &, DiagnosticEngine &)>
           OnItem);
 

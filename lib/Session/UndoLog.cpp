@@ -11,10 +11,15 @@
 using namespace kaleido;
 using namespace llvm;
 
-void UndoLog::begin(StringRef BufferName) {
+void UndoLog::begin(StringRef BufferName, bool Continued) {
   if (!Limit)
     return;
   Open = true;
+  if (Continued && LastKept) {
+    Current = std::move(Records.back());
+    Records.pop_back();
+    return;
+  }
   Current = Record();
   Current.BufferName = BufferName.str();
 }
@@ -46,7 +51,8 @@ void UndoLog::end() {
   if (!Open)
     return;
   Open = false;
-  if (Current.Entries.empty())
+  LastKept = !Current.Entries.empty();
+  if (!LastKept)
     return;
   Records.push_back(std::move(Current));
   if (Records.size() > Limit)
@@ -58,5 +64,6 @@ std::optional<UndoLog::Record> UndoLog::pop() {
     return std::nullopt;
   Record R = std::move(Records.back());
   Records.pop_back();
+  LastKept = false;
   return R;
 }

@@ -49,8 +49,10 @@ public:
     std::vector<Entry> Entries;
   };
 
-  /// Starts the record of an input (a run() of BufferName).
-  void begin(llvm::StringRef BufferName);
+  /// Starts the record of an input (a run() of BufferName), or, if
+  /// Continued (a piece of the last input's buffer), goes on with the last
+  /// input's.
+  void begin(llvm::StringRef BufferName, bool Continued = false);
   /// Notes the state Item's name has now, before Item is recorded in the
   /// tables, if this input has not touched the name yet.
   void noteBefore(const TopLevelItem &Item, const FunctionTable &Functions,
@@ -65,6 +67,8 @@ public:
 private:
   size_t Limit;
   bool Open = false;
+  /// Whether the last record is the last input's (it changed something).
+  bool LastKept = false;
   Record Current;
   std::deque<Record> Records;
 };

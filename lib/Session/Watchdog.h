@@ -57,13 +57,15 @@ private:
   std::thread Thread;
 };
 
-/// Runs the clock of W, if any, for one timed call: the whole limit, from
-/// construction to destruction.
+/// Runs the clock of W, if any, for one timed call: the whole limit, or
+/// what is left of it if not Restart (a call that continues the last one's
+/// input), from construction to destruction.
 class TimedCall {
 public:
-  explicit TimedCall(Watchdog *W) : W(W) {
+  explicit TimedCall(Watchdog *W, bool Restart = true) : W(W) {
     if (W) {
-      W->restart();
+      if (Restart)
+        W->restart();
       W->begin();
     }
   }

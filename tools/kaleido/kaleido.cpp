@@ -20,6 +20,7 @@
 #include "Build.h"
 #include "Driver.h"
 #include "REPL.h"
+#include "StreamInput.h"
 
 #include "kaleido/Session.h"
 
@@ -352,10 +353,13 @@ kaleido::SessionOptions sessionOptions(bool Interactive, Output &Out,
 
 /// Calls Use(source, buffer name, whether it is a file) for each input in
 /// order: the -e strings, then the files (or stdin when there is neither);
-/// stops at the first non-zero code Use returns. Returns that code, ExitIO
-/// for a file that cannot be read, or ExitOK.
+/// stops at the first non-zero code Use returns. With Stream, a file is
+/// not read here but handed to it (path, buffer name), and its code then
+/// counts as Use's. Returns that code, ExitIO for a file that cannot be
+/// read, or ExitOK.
 int forEachInput(
-    function_ref<int(StringRef Source, StringRef Name, bool IsFile)> Use) {
+    function_ref<int(StringRef Source, StringRef Name, bool IsFile)> Use,
+    function_ref<int(StringRef Path, StringRef Name)> Stream = nullptr) {
   for (const std::string &E : Exprs)
     if (int Code =
             Use(E, formatv("<-e #{0}>", &E - &Exprs[0] + 1).str(), false))
@@ -364,6 +368,12 @@ int forEachInput(
   if (Files.empty() && Exprs.empty())
     Files.push_back("-");
   for (const std::string &File : Files) {
+    if (Stream) {
+      StringRef Name = File == "-" ? StringRef("<stdin>") : StringRef(File);
+      if (int Code = Stream(File, Name))
+        return Code;
+      continue;
+    }
     auto Buf = MemoryBuffer::getFileOrSTDIN(File, /*IsText=*/true);
     if (!Buf) {
       errs() << "kaleido: error: cannot read '" << File
@@ -377,18 +387,28 @@ int forEachInput(
   return ExitOK;
 }
 
-/// Runs every input in one session; stops at the first that fails.
-/// Returns the exit code.
-int runInputs(kaleido::Session &S) {
-  return forEachInput([&](StringRef Source, StringRef Name, bool IsFile) {
-    if (Error Err = process(S, Source, Name))
-      return exitCodeFor(std::move(Err));
-    if (IsFile && GotTermination)
+/// Runs every input in one session; stops at the first that fails. Files
+/// and standard input are run as they are read (StreamInput.h), unless
+/// --emit prints them. Returns the exit code.
+int runInputs(kaleido::Session &S, Output &Out) {
+  auto AfterFile = [](int Code) {
+    if (Code == ExitOK && GotTermination)
       return 128 + GotTermination;
-    if (IsFile && GotInterrupt)
+    if (Code == ExitOK && GotInterrupt)
       return int(ExitInterrupted); // Came while no program code was running.
-    return int(ExitOK);
-  });
+    return Code;
+  };
+  auto Stream = [&](StringRef Path, StringRef Name) {
+    return AfterFile(runStream(S, Out, Path, Name));
+  };
+  return forEachInput(
+      [&](StringRef Source, StringRef Name, bool IsFile) {
+        if (Error Err = process(S, Source, Name))
+          return exitCodeFor(std::move(Err));
+        return IsFile ? AfterFile(ExitOK) : int(ExitOK);
+      },
+      EmitOpt == Emit::None ? function_ref<int(StringRef, StringRef)>(Stream)
+                            : function_ref<int(StringRef, StringRef)>());
 }
 
 /// Every input, read as a program's; returns 0 or the exit code of a file
@@ -487,15 +507,15 @@ int finish(std::unique_ptr<kaleido::Session> S, Output &Out, int Code) {
 }
 
 /// runInputs, with --emit=tokens or ast written to -o's file if given.
-int runInputsTo(kaleido::Session &S) {
+int runInputsTo(kaleido::Session &S, Output &Checked) {
   if (OutputFile.empty() || OutputFile == "-" || EmitOpt == Emit::None)
-    return runInputs(S);
+    return runInputs(S, Checked);
   std::error_code EC;
   ToolOutputFile Out(OutputFile, EC, sys::fs::OF_Text);
   int Code = ExitIO;
   if (!EC) {
     EmitOS = &Out.os();
-    Code = runInputs(S);
+    Code = runInputs(S, Checked);
     EmitOS = &outs();
     Out.os().close();
     EC = Out.os().error();
@@ -557,7 +577,7 @@ int runDriver() {
   if (Compiling)
     Code = compileProgram(*S);
   else if (!Interactive || !InputFiles.empty() || !Exprs.empty())
-    Code = runInputsTo(*S);
+    Code = runInputsTo(*S, Out);
   if (S->timedOut() && Code == ExitInterrupted)
     errs() << formatv("kaleido: note: stopped by --timeout={0}\n",
                       formatValue(Timeout));
