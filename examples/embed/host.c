@@ -1,8 +1,9 @@
 /* host.c - A C program that embeds kaleido through its C API.
  *
  * Defines Kaleidoscope functions, gives the program a host function with a
- * context, calls through the guarded kaleido_call() and through a pointer,
- * and reports a compile error with its location.
+ * context, calls through the guarded kaleido_call(), through a pointer and
+ * through a prepared call (one row, and three rows in a batch), and reports
+ * a compile error with its location.
  *
  *   cc host.c $(pkg-config --cflags --libs kaleido)
  */
@@ -51,6 +52,17 @@ int main(void) {
   double (*area)(double, double) =
       (double (*)(double, double))kaleido_lookup(s, "area", 2);
   printf("area(2, 3) = %g\n", area(2, 3));
+
+  /* Looked up once, guarded on every call; and over rows in one batch. */
+  kaleido_function *area_fn = kaleido_prepare(s, "area", 2);
+  double wh[] = {4, 5};
+  kaleido_function_call(area_fn, wh, 2, &value);
+  printf("prepared area(4, 5) = %g\n", value);
+  double widths[] = {1, 2, 3}, heights[] = {10, 20, 30}, areas[3];
+  const double *columns[] = {widths, heights};
+  kaleido_function_call_batch(area_fn, columns, 2, areas, 3);
+  printf("areas: %g %g %g\n", areas[0], areas[1], areas[2]);
+  kaleido_function_free(area_fn);
 
   double negative[] = {-1};
   kaleido_status status = kaleido_call(s, "root", negative, 1, &value);

@@ -4,8 +4,9 @@
     python3 host.py [path/to/libkaleido.so]
 
 Compiles a Kaleidoscope function once, calls it through the guarded
-kaleido_call and through the raw pointer, gives the program a Python
-function, and shows a compile error with its location.
+kaleido_call, through the raw pointer and as a prepared call (one row, and
+a column of rows in one batch), gives the program a Python function, and
+shows a compile error with its location.
 """
 
 import ctypes
@@ -30,6 +31,18 @@ lib.kaleido_define_host_function.restype = ctypes.c_int
 lib.kaleido_define_host_function.argtypes = [Session, ctypes.c_char_p,
                                              ctypes.c_size_t, ctypes.c_void_p,
                                              ctypes.c_void_p]
+Function = ctypes.c_void_p
+Doubles = ctypes.POINTER(ctypes.c_double)
+lib.kaleido_prepare.restype = Function
+lib.kaleido_prepare.argtypes = [Session, ctypes.c_char_p, ctypes.c_size_t]
+lib.kaleido_function_free.argtypes = [Function]
+lib.kaleido_function_call.restype = ctypes.c_int
+lib.kaleido_function_call.argtypes = [Function, Doubles, ctypes.c_size_t,
+                                      Doubles]
+lib.kaleido_function_call_batch.restype = ctypes.c_int
+lib.kaleido_function_call_batch.argtypes = [
+    Function, ctypes.POINTER(Doubles), ctypes.c_size_t, Doubles,
+    ctypes.c_size_t]
 lib.kaleido_last_diagnostics.restype = ctypes.c_char_p
 lib.kaleido_last_diagnostics.argtypes = [Session]
 lib.kaleido_version.restype = ctypes.c_char_p
@@ -54,6 +67,17 @@ print("poly(3) =", result.value)
 
 poly = Unary(lib.kaleido_lookup(s, b"poly", 1))
 print("poly over 0..4:", [poly(float(x)) for x in range(5)])
+
+# A prepared call, and the same function over a column of 5 rows at once.
+prepared = lib.kaleido_prepare(s, b"poly", 1)
+lib.kaleido_function_call(prepared, args, 1, ctypes.byref(result))
+print("prepared poly(3) =", result.value)
+xs = (ctypes.c_double * 5)(0.0, 1.0, 2.0, 3.0, 4.0)
+ys = (ctypes.c_double * 5)()
+columns = (Doubles * 1)(xs)
+lib.kaleido_function_call_batch(prepared, columns, 1, ys, 5)
+print("batch poly over 0..4:", list(ys))
+lib.kaleido_function_free(prepared)
 
 status = lib.kaleido_run(s, b"poly(1, 2)", b"bad.ks")
 print("bad.ks: status", status)

@@ -98,6 +98,39 @@ KALEIDO_API kaleido_status kaleido_call(kaleido_session *session,
 KALEIDO_API void *kaleido_lookup(kaleido_session *session, const char *name,
                                  size_t arity);
 
+/** A prepared call of one function (Session.h's PreparedCall): looked up
+    once, then called many times at a few nanoseconds above the pointer's
+    cost, guarded as kaleido_call() is. Calls report to the session it was
+    prepared in (kaleido_last_error, kaleido_last_diagnostics); it follows
+    redefinitions; it may outlive the session, whose end makes its calls
+    fail with KALEIDO_USAGE_ERROR. Use it from the session's thread. */
+typedef struct kaleido_function kaleido_function;
+
+/** A prepared call of function name, which takes arity doubles; NULL if
+    there is no such function (see kaleido_last_error). Free it with
+    kaleido_function_free(). */
+KALEIDO_API kaleido_function *
+kaleido_prepare(kaleido_session *session, const char *name, size_t arity);
+
+/** Frees a prepared call. NULL is ignored. */
+KALEIDO_API void kaleido_function_free(kaleido_function *function);
+
+/** Calls function with nargs arguments (its arity, else
+    KALEIDO_USAGE_ERROR); the value goes to *result (if not NULL). */
+KALEIDO_API kaleido_status kaleido_function_call(
+    const kaleido_function *function, const double *args, size_t nargs,
+    double *result);
+
+/** Evaluates function over count rows, one column per parameter: row i's
+    argument j is columns[j][i], its value goes to out[i], with the bits
+    kaleido_function_call() would give. ncolumns must be the arity. A JIT
+    session compiles a loop over the rows, vectorised for the host CPU, on
+    the first batch call (and the first after a redefinition). On failure
+    out[0, i) hold the rows before the failing one. */
+KALEIDO_API kaleido_status kaleido_function_call_batch(
+    const kaleido_function *function, const double *const *columns,
+    size_t ncolumns, double *out, size_t count);
+
 /** A host function: arity doubles in, a double out, as
     double f(double, double) for arity 2. */
 typedef void (*kaleido_host_fn)(void);

@@ -12,15 +12,20 @@
 
 #include "llvm/Support/Error.h"
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
 using namespace kaleido;
 
 struct kaleido_session {
+  ~kaleido_session() { *Alive = false; }
   std::unique_ptr<Session> S;
+  /// Whether this handle lives, for the prepared calls that outlive it.
+  std::shared_ptr<bool> Alive = std::make_shared<bool>(true);
   /// The last call's diagnostics, formatted, and its error's summary.
   std::string Diagnostics;
   std::string Error;
@@ -66,6 +71,28 @@ struct kaleido_session {
       return KALEIDO_IO_ERROR;
     }
     return KALEIDO_INTERNAL_ERROR;
+  }
+};
+
+struct kaleido_function {
+  PreparedCall Call;
+  kaleido_session *Owner;
+  std::shared_ptr<bool> OwnerAlive;
+
+  /// Runs Call with the owner's bookkeeping: its diagnostics and summary.
+  /// Once the owner has ended, Call fails with a usage error by itself.
+  template <typename Fn> kaleido_status run(Fn &&Call) const {
+    kaleido_session *H = *OwnerAlive ? Owner->begin() : nullptr;
+    llvm::Error Err = Call();
+    if (!Err)
+      return KALEIDO_OK;
+    if (H)
+      return H->finish(std::move(Err));
+    kaleido_status Status = KALEIDO_INTERNAL_ERROR;
+    llvm::handleAllErrors(std::move(Err), [&](const SessionError &E) {
+      Status = kaleido_session::statusOf(E.getKind());
+    });
+    return Status;
   }
 };
 
@@ -159,6 +186,56 @@ void *kaleido_lookup(kaleido_session *H, const char *Name, size_t Arity) {
     return nullptr;
   }
   return *Addr;
+}
+
+kaleido_function *kaleido_prepare(kaleido_session *H, const char *Name,
+                                  size_t Arity) {
+  if (!H || !Name)
+    return nullptr;
+  if (Arity > UINT_MAX) {
+    H->begin()->Error = "arity " + std::to_string(Arity) + " is too large";
+    return nullptr;
+  }
+  llvm::Expected<PreparedCall> P =
+      H->begin()->S->prepare(Name, unsigned(Arity));
+  if (!P) {
+    H->finish(P.takeError());
+    return nullptr;
+  }
+  return new kaleido_function{std::move(*P), H, H->Alive};
+}
+
+void kaleido_function_free(kaleido_function *F) { delete F; }
+
+kaleido_status kaleido_function_call(const kaleido_function *F,
+                                     const double *Args, size_t NArgs,
+                                     double *Result) {
+  if (!F || (NArgs && !Args))
+    return KALEIDO_USAGE_ERROR;
+  return F->run([&]() -> llvm::Error {
+    llvm::Expected<double> V =
+        F->Call.call(llvm::ArrayRef<double>(Args, NArgs));
+    if (!V)
+      return V.takeError();
+    if (Result)
+      *Result = *V;
+    return llvm::Error::success();
+  });
+}
+
+kaleido_status kaleido_function_call_batch(const kaleido_function *F,
+                                           const double *const *Columns,
+                                           size_t NColumns, double *Out,
+                                           size_t Count) {
+  if (!F || (NColumns && !Columns) || (Count && !Out))
+    return KALEIDO_USAGE_ERROR;
+  for (size_t J = 0; J != NColumns; ++J)
+    if (Count && !Columns[J])
+      return KALEIDO_USAGE_ERROR;
+  return F->run([&] {
+    return F->Call.callBatch(llvm::ArrayRef<const double *>(Columns, NColumns),
+                             Out, Count);
+  });
 }
 
 kaleido_status kaleido_define_host_function(kaleido_session *H,

@@ -109,6 +109,79 @@ TEST(CAPITest, FormulaDialect) {
   EXPECT_EQ(kaleido_run(T.S, "1e-1", nullptr), KALEIDO_COMPILE_ERROR);
 }
 
+TEST(CAPITest, PreparedCallsAndBatches) {
+  CSession C;
+  ASSERT_EQ(kaleido_run(C.S, "def f(a b) a * b + 0.5;", "f.ks"), KALEIDO_OK);
+  kaleido_function *F = kaleido_prepare(C.S, "f", 2);
+  ASSERT_NE(F, nullptr) << kaleido_last_error(C.S);
+  double Args[] = {3, 4}, V = 0;
+  EXPECT_EQ(kaleido_function_call(F, Args, 2, &V), KALEIDO_OK);
+  EXPECT_EQ(V, 12.5);
+
+  double A[] = {1, 2, 3}, B[] = {10, 20, 30}, Out[3] = {};
+  const double *Cols[] = {A, B};
+  EXPECT_EQ(kaleido_function_call_batch(F, Cols, 2, Out, 3), KALEIDO_OK);
+  EXPECT_EQ(Out[0], 10.5);
+  EXPECT_EQ(Out[2], 90.5);
+
+  // Wrong shapes are usage errors, with a summary in the session.
+  EXPECT_EQ(kaleido_function_call(F, Args, 1, &V), KALEIDO_USAGE_ERROR);
+  EXPECT_NE(std::string(kaleido_last_error(C.S)).find("takes 2"),
+            std::string::npos)
+      << kaleido_last_error(C.S);
+  EXPECT_EQ(kaleido_function_call_batch(F, Cols, 1, Out, 3),
+            KALEIDO_USAGE_ERROR);
+  EXPECT_EQ(kaleido_function_call(nullptr, Args, 2, &V), KALEIDO_USAGE_ERROR);
+  EXPECT_EQ(kaleido_prepare(C.S, "g", 1), nullptr);
+  EXPECT_NE(std::string(kaleido_last_error(C.S)), "");
+
+  // It follows a redefinition.
+  ASSERT_EQ(kaleido_run(C.S, "def f(a b) a - b;", "f2.ks"), KALEIDO_OK);
+  EXPECT_EQ(kaleido_function_call(F, Args, 2, &V), KALEIDO_OK);
+  EXPECT_EQ(V, -1);
+  kaleido_function_free(F);
+  kaleido_function_free(nullptr);
+}
+
+TEST(CAPITest, APreparedCallFailsWithItsDiagnostic) {
+  CSession C;
+  kaleido_define_host_function(C.S, "refuse", 1, (kaleido_host_fn)refuse,
+                               nullptr);
+  ASSERT_EQ(kaleido_run(C.S, "extern refuse(x); def r(x) refuse(x) + 1;",
+                        "r.ks"),
+            KALEIDO_OK);
+  kaleido_function *R = kaleido_prepare(C.S, "r", 1);
+  ASSERT_NE(R, nullptr);
+  double X = 1, V = 7;
+  EXPECT_EQ(kaleido_function_call(R, &X, 1, &V), KALEIDO_RUNTIME_ERROR);
+  EXPECT_EQ(V, 7) << "no result on failure";
+  EXPECT_NE(std::string(kaleido_last_diagnostics(C.S)).find("refused"),
+            std::string::npos)
+      << kaleido_last_diagnostics(C.S);
+  const double *Cols[] = {&X};
+  EXPECT_EQ(kaleido_function_call_batch(R, Cols, 1, &V, 1),
+            KALEIDO_RUNTIME_ERROR);
+  kaleido_function_free(R);
+}
+
+TEST(CAPITest, APreparedCallOutlivesItsSession) {
+  kaleido_function *F = nullptr;
+  {
+    CSession C;
+    ASSERT_EQ(kaleido_run(C.S, "def one() 1;", "one.ks"), KALEIDO_OK);
+    F = kaleido_prepare(C.S, "one", 0);
+    ASSERT_NE(F, nullptr);
+    double V = 0;
+    EXPECT_EQ(kaleido_function_call(F, nullptr, 0, &V), KALEIDO_OK);
+    EXPECT_EQ(V, 1);
+  }
+  double V = 0;
+  EXPECT_EQ(kaleido_function_call(F, nullptr, 0, &V), KALEIDO_USAGE_ERROR);
+  EXPECT_EQ(kaleido_function_call_batch(F, nullptr, 0, &V, 1),
+            KALEIDO_USAGE_ERROR);
+  kaleido_function_free(F);
+}
+
 TEST(CAPITest, OptionsAndVersion) {
   kaleido_options O = kaleido_default_options();
   EXPECT_EQ(O.opt_level, 2u);
