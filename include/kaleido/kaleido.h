@@ -109,17 +109,17 @@ typedef struct kaleido_function kaleido_function;
 /** A prepared call of function name, which takes arity doubles; NULL if
     there is no such function (see kaleido_last_error). Free it with
     kaleido_function_free(). */
-KALEIDO_API kaleido_function *
-kaleido_prepare(kaleido_session *session, const char *name, size_t arity);
+KALEIDO_API kaleido_function *kaleido_prepare(kaleido_session *session,
+                                              const char *name, size_t arity);
 
 /** Frees a prepared call. NULL is ignored. */
 KALEIDO_API void kaleido_function_free(kaleido_function *function);
 
 /** Calls function with nargs arguments (its arity, else
     KALEIDO_USAGE_ERROR); the value goes to *result (if not NULL). */
-KALEIDO_API kaleido_status kaleido_function_call(
-    const kaleido_function *function, const double *args, size_t nargs,
-    double *result);
+KALEIDO_API kaleido_status
+kaleido_function_call(const kaleido_function *function, const double *args,
+                      size_t nargs, double *result);
 
 /** Evaluates function over count rows, one column per parameter: row i's
     argument j is columns[j][i], its value goes to out[i], with the bits

@@ -147,9 +147,9 @@ TEST(CAPITest, APreparedCallFailsWithItsDiagnostic) {
   CSession C;
   kaleido_define_host_function(C.S, "refuse", 1, (kaleido_host_fn)refuse,
                                nullptr);
-  ASSERT_EQ(kaleido_run(C.S, "extern refuse(x); def r(x) refuse(x) + 1;",
-                        "r.ks"),
-            KALEIDO_OK);
+  ASSERT_EQ(
+      kaleido_run(C.S, "extern refuse(x); def r(x) refuse(x) + 1;", "r.ks"),
+      KALEIDO_OK);
   kaleido_function *R = kaleido_prepare(C.S, "r", 1);
   ASSERT_NE(R, nullptr);
   double X = 1, V = 7;
