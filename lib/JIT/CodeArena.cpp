@@ -26,6 +26,53 @@ CodeArena::Mapping CodeArena::defaultMapping() {
 #endif
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
+    __has_feature(memory_sanitizer)
+#define KALEIDO_ARENA_ANYWHERE 1
+#endif
+#endif
+
+bool CodeArena::placesNearCode() {
+#ifdef KALEIDO_ARENA_ANYWHERE
+  return false;
+#else
+  return true;
+#endif
+}
+
+/// An address in kaleido's own code.
+static void codeAnchor() {}
+
+uintptr_t CodeArena::nearTop() {
+  if (!placesNearCode())
+    return 0;
+  constexpr uintptr_t GiB = uintptr_t(1) << 30;
+  auto Anchor = reinterpret_cast<uintptr_t>(&codeAnchor);
+  // Below the anchor's image (text and what precedes it), on a 2 MiB line.
+  return Anchor > 2 * GiB ? (Anchor & ~((uintptr_t(2) << 20) - 1)) - GiB : 0;
+}
+
+void *CodeArena::mapNear(size_t Bytes, function_ref<void *(void *)> Map,
+                         function_ref<void(void *)> Unmap) {
+  // A taken range (another session's arena, a library): try lower, 64 MiB
+  // at a time, a few times; then anywhere from now on.
+  constexpr uintptr_t Step = uintptr_t(64) << 20;
+  while (NearTop > Bytes) {
+    void *Near = reinterpret_cast<void *>(NearTop - Bytes);
+    void *X = Map(Near);
+    if (X == Near) {
+      NearTop -= Bytes;
+      NearMisses = 0;
+      return X;
+    }
+    if (X)
+      Unmap(X);
+    NearTop = ++NearMisses < 8 && NearTop > Step ? NearTop - Step : 0;
+  }
+  return Map(nullptr);
+}
+
 CodeArena::~CodeArena() {
   // An unmapping that fails leaves the process the mapping: nothing else can
   // be done.
@@ -103,7 +150,19 @@ Expected<CodeArena::Chunk> CodeArena::mapChunk(size_t Size) {
     int Fd = memfd_create("kaleido-code", MFD_CLOEXEC);
     void *X = MAP_FAILED, *W = MAP_FAILED;
     if (Fd >= 0 && ftruncate(Fd, off_t(Bytes)) == 0) {
-      X = mmap(nullptr, Bytes, PROT_READ | PROT_EXEC, MAP_SHARED, Fd, 0);
+      // Near kaleido's code: the flag makes a taken range a failure, not a
+      // replacement (a kernel before 4.17 takes the address as a hint).
+      X = mapNear(
+          Bytes,
+          [&](void *Where) -> void * {
+            void *M = mmap(Where, Bytes, PROT_READ | PROT_EXEC,
+                           MAP_SHARED | (Where ? MAP_FIXED_NOREPLACE : 0), Fd,
+                           0);
+            return M == MAP_FAILED ? nullptr : M;
+          },
+          [&](void *M) { (void)munmap(M, Bytes); });
+      if (!X)
+        X = MAP_FAILED;
       if (X != MAP_FAILED)
         W = mmap(nullptr, Bytes, PROT_READ | PROT_WRITE, MAP_SHARED, Fd, 0);
     }
@@ -120,8 +179,18 @@ Expected<CodeArena::Chunk> CodeArena::mapChunk(size_t Size) {
   std::error_code EC;
   // Read+execute from the start: a page is made writable only while code is
   // copied into it.
-  sys::MemoryBlock B = sys::Memory::allocateMappedMemory(
-      Bytes, nullptr, sys::Memory::MF_READ | sys::Memory::MF_EXEC, EC);
+  sys::MemoryBlock B;
+  mapNear(
+      Bytes,
+      [&](void *Where) -> void * {
+        // LLVM maps just past NearBlock if it can (a hint, not a demand).
+        sys::MemoryBlock NearBlock(Where, 0);
+        B = sys::Memory::allocateMappedMemory(
+            Bytes, Where ? &NearBlock : nullptr,
+            sys::Memory::MF_READ | sys::Memory::MF_EXEC, EC);
+        return EC ? nullptr : B.base();
+      },
+      [&](void *) { (void)sys::Memory::releaseMappedMemory(B); });
   if (EC)
     return createStringError(EC, "cannot map code memory: %s",
                              EC.message().c_str());

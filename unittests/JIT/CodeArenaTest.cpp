@@ -73,6 +73,29 @@ TEST_P(CodeArenaTest, PlacedCodeRuns) {
   EXPECT_EQ(Arena.getBytesInUse(), 32u);
 }
 
+/// Chunks go within 2 GiB of kaleido's code (a near call), also for a
+/// second arena, whose first place is the first arena's.
+TEST_P(CodeArenaTest, CodeLandsNearKaleidosCode) {
+  if (!CodeArena::placesNearCode())
+    GTEST_SKIP() << "code goes anywhere under a sanitizer";
+  auto Library = reinterpret_cast<uintptr_t>(&CodeArena::defaultMapping);
+  auto Distance = [&](void *P) {
+    auto A = reinterpret_cast<uintptr_t>(P);
+    return A > Library ? A - Library : Library - A;
+  };
+  constexpr uintptr_t TwoGiB = uintptr_t(2) << 30;
+  CodeArena First(256 << 10, GetParam()), Second(256 << 10, GetParam());
+  auto A = First.place(returning(1));
+  auto B = Second.place(returning(2));
+  auto C = First.place(std::vector<uint8_t>(300 << 10, 0xC3)); // a chunk more
+  ASSERT_TRUE(A && B && C);
+  EXPECT_LT(Distance(*A), TwoGiB);
+  EXPECT_LT(Distance(*B), TwoGiB);
+  EXPECT_LT(Distance(*C), TwoGiB);
+  EXPECT_EQ(run(*A), 1);
+  EXPECT_EQ(run(*B), 2);
+}
+
 TEST_P(CodeArenaTest, NeverWritableAndExecutable) {
   CodeArena Arena(256 << 10, GetParam());
   auto A = Arena.place(returning(1));
