@@ -155,9 +155,9 @@ Expected<CodeArena::Chunk> CodeArena::mapChunk(size_t Size) {
       X = mapNear(
           Bytes,
           [&](void *Where) -> void * {
-            void *M = mmap(Where, Bytes, PROT_READ | PROT_EXEC,
-                           MAP_SHARED | (Where ? MAP_FIXED_NOREPLACE : 0), Fd,
-                           0);
+            void *M =
+                mmap(Where, Bytes, PROT_READ | PROT_EXEC,
+                     MAP_SHARED | (Where ? MAP_FIXED_NOREPLACE : 0), Fd, 0);
             return M == MAP_FAILED ? nullptr : M;
           },
           [&](void *M) { (void)munmap(M, Bytes); });
