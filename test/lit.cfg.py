@@ -65,6 +65,15 @@ if "thread" in config.kaleido_sanitizers.split(","):
 if "address" in config.kaleido_sanitizers.split(","):
     config.available_features.add("asan")
 
+# How many random programs the differential tests run (test/differential):
+# all of them in a plain build, where they look for results that differ; a
+# part under the sanitizers, where they look for memory errors and races
+# in every mode, and each run costs 5-20 times as much (TSan ran the 300
+# for over half an hour on the two-CPU CI machine).
+_difftest_share = {"": 1, "thread": 8}.get(config.kaleido_sanitizers, 3)
+config.substitutions.append(("%difftest_count_300", str(300 // _difftest_share)))
+config.substitutions.append(("%difftest_count_100", str(100 // _difftest_share)))
+
 # The native baseline generator (the default baseline there) needs an x86-64
 # System V host.
 import platform
