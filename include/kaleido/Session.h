@@ -491,7 +491,7 @@ public:
   struct State;
 
   /// Private to the library: what the inline call() reads. Its layout is
-  /// part of the library's ABI (a change bumps the soname).
+  /// part of the library's ABI: a change needs a new soname.
   struct FastPath {
     /// The word the function's stub jumps through (its value changes,
     /// atomically, when the function tiers up), or one holding the stub's
@@ -499,7 +499,7 @@ public:
     const uint64_t *Target;
     double (*Invoke)(void *Code, const double *Args);
     /// The session's count of changes to its tables (a definition, an
-    /// undo, its end), which outlives it, and its value when Entry was
+    /// undo, its end), which outlives it, and its value when Target was
     /// looked up: a difference sends calls the slow way, to look again.
     const uint64_t *Current;
     uint64_t Generation;

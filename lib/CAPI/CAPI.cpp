@@ -79,19 +79,23 @@ struct kaleido_function {
   kaleido_session *Owner;
   std::shared_ptr<bool> OwnerAlive;
 
-  /// Runs Call with the owner's bookkeeping: its diagnostics and summary.
-  /// Once the owner has ended, Call fails with a usage error by itself.
-  template <typename Fn> kaleido_status run(Fn &&Call) const {
+  /// Runs Body with the owner's bookkeeping: its diagnostics and summary.
+  /// Once the owner has ended, Call fails with a usage error by itself,
+  /// and there is nowhere to keep its summary.
+  template <typename Fn> kaleido_status run(Fn &&Body) const {
     kaleido_session *H = *OwnerAlive ? Owner->begin() : nullptr;
-    llvm::Error Err = Call();
+    llvm::Error Err = Body();
     if (!Err)
       return KALEIDO_OK;
     if (H)
       return H->finish(std::move(Err));
     kaleido_status Status = KALEIDO_INTERNAL_ERROR;
-    llvm::handleAllErrors(std::move(Err), [&](const SessionError &E) {
-      Status = kaleido_session::statusOf(E.getKind());
-    });
+    llvm::handleAllErrors(
+        std::move(Err),
+        [&](const SessionError &E) {
+          Status = kaleido_session::statusOf(E.getKind());
+        },
+        [](const llvm::ErrorInfoBase &) {});
     return Status;
   }
 };
